@@ -1,0 +1,72 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "milestone/action.h"
+#include "milestone/contract.h"
+#include "milestone/diff.h"
+#include "milestone/issue.h"
+#include "milestone/policy.h"
+
+namespace milestone {
+
+struct ValidateOptions {
+  // "YYYY-MM-DD". Empty: no clock, so DUE_DATE_IN_PAST is not checked.
+  std::string now;
+};
+
+struct ActOptions {
+  Actor actor = Actor::kClient;
+  std::string now;
+};
+
+struct ValidateResult {
+  bool ok = false;
+  IssueList issues;
+};
+
+struct ApplyResult {
+  bool ok = false;
+  Contract contract;  // the result when ok; the input unchanged otherwise
+  IssueList issues;
+  std::vector<Event> events;
+};
+
+// The rules under one policy. Pure: nothing is kept between calls, the clock is
+// an argument, and inputs are never modified.
+class Engine {
+ public:
+  explicit Engine(Policy policy = Policy::Upwork()) : policy_(std::move(policy)) {}
+
+  const Policy& policy() const { return policy_; }
+
+  // Every finding of the document rules, in document order.
+  ValidateResult Validate(std::string_view contract_json,
+                          const ValidateOptions& options) const;
+  ValidateResult Validate(const Contract& contract,
+                          const ValidateOptions& options) const;
+
+  // Whether `actions` (applied in order, all or nothing) may be done now.
+  ValidateResult Check(const Contract& contract,
+                       const std::vector<Action>& actions,
+                       const ActOptions& options) const;
+  ApplyResult Apply(const Contract& contract, const std::vector<Action>& actions,
+                    const ActOptions& options) const;
+
+  // What dragging `id` to `to_index` would do, before the drop.
+  ReorderPreview PreviewReorder(const Contract& contract, std::string_view id,
+                                int64_t to_index,
+                                const ValidateOptions& options) const;
+
+ private:
+  Policy policy_;
+};
+
+std::string ValidateResultToJson(const ValidateResult& result);
+std::string ApplyResultToJson(const ApplyResult& result);
+std::string IssuesToJson(const IssueList& issues);
+
+}  // namespace milestone

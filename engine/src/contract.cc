@@ -1,0 +1,410 @@
+#include <cmath>
+
+#include "codes.h"
+#include "milestone/contract.h"
+#include "milestone/money.h"
+#include "rules.h"
+
+namespace milestone {
+
+const char* StateName(MilestoneState state) {
+  switch (state) {
+    case MilestoneState::kNotFunded: return "not_funded";
+    case MilestoneState::kActive: return "active";
+    case MilestoneState::kSubmitted: return "submitted";
+    case MilestoneState::kReleased: return "released";
+    case MilestoneState::kRefunded: return "refunded";
+  }
+  return "not_funded";
+}
+
+bool IsInFlight(MilestoneState state) {
+  return state == MilestoneState::kActive || state == MilestoneState::kSubmitted;
+}
+
+bool IsClosed(MilestoneState state) {
+  return state == MilestoneState::kReleased || state == MilestoneState::kRefunded;
+}
+
+int64_t FindMilestone(const Contract& contract, std::string_view id) {
+  for (size_t i = 0; i < contract.milestones.size(); ++i) {
+    if (contract.milestones[i].id == id) return static_cast<int64_t>(i);
+  }
+  return -1;
+}
+
+bool ParseJson(std::string_view text, json::Value* out, IssueList* issues,
+               const std::string& path) {
+  json::ParseError error;
+  if (json::Parse(text, out, &error)) return true;
+  issues->push_back(MakeError(codes::kInvalidJson, path, "",
+                              "The text is not a usable JSON document: " + error.message,
+                              "Send one JSON value, at most 4 MiB, nested at most 32 "
+                              "levels, with no key repeated."));
+  return false;
+}
+
+bool ReadAmount(const json::Value& value, const std::string& path,
+                const std::string& milestone_id, int64_t* out, IssueList* issues) {
+  if (!value.is_number()) {
+    issues->push_back(MakeError(codes::kSchema, path, milestone_id,
+                                "The value at " + path + " must be a number of cents.",
+                                "Write the amount as an integer count of cents, e.g. 50000 for $500.00."));
+    return false;
+  }
+  if (!value.is_int() || value.as_int() > kMaxSafeInteger ||
+      value.as_int() < -kMaxSafeInteger) {
+    std::string spelled = value.is_int() ? std::to_string(value.as_int()) : value.number_text();
+    issues->push_back(MakeError(codes::kInvalidAmount, path, milestone_id,
+                                "The amount " + spelled.substr(0, 40) +
+                                    " is not a whole number of cents in range.",
+                                "Use an integer count of cents between 0 and 9007199254740992."));
+    return false;
+  }
+  *out = value.as_int();
+  return true;
+}
+
+namespace {
+
+const char* TypeName(const json::Value& v) {
+  switch (v.type()) {
+    case json::Type::kNull: return "null";
+    case json::Type::kBool: return "a boolean";
+    case json::Type::kNumber: return "a number";
+    case json::Type::kString: return "a string";
+    case json::Type::kArray: return "an array";
+    case json::Type::kObject: return "an object";
+  }
+  return "a value";
+}
+
+// Reads the members of one object, reporting what is missing, mistyped or
+// unknown. Each field reader returns false when the field was unusable.
+class ObjectReader {
+ public:
+  ObjectReader(const json::Value& obj, std::string base, std::string milestone_id,
+               IssueList* issues)
+      : obj_(obj), base_(std::move(base)), milestone_id_(std::move(milestone_id)),
+        issues_(issues) {}
+
+  std::string PathOf(const char* key) const { return base_ + "/" + key; }
+
+  void Missing(const char* key, const char* what) {
+    issues_->push_back(MakeError(codes::kSchema, PathOf(key), milestone_id_,
+                                 std::string("The field \"") + key + "\" is required.",
+                                 std::string("Add \"") + key + "\": " + what + "."));
+  }
+
+  void WrongType(const char* key, const json::Value& v, const char* what) {
+    issues_->push_back(MakeError(codes::kSchema, PathOf(key), milestone_id_,
+                                 std::string("The field \"") + key + "\" must be " + what +
+                                     ", not " + TypeName(v) + ".",
+                                 std::string("Make \"") + key + "\" " + what + "."));
+  }
+
+  const json::Value* Get(const char* key) {
+    seen_.push_back(key);
+    return obj_.Find(key);
+  }
+
+  bool String(const char* key, bool required, std::string* out) {
+    const json::Value* v = Get(key);
+    if (v == nullptr) {
+      if (required) Missing(key, "a string");
+      return !required;
+    }
+    if (!v->is_string()) {
+      WrongType(key, *v, "a string");
+      return false;
+    }
+    *out = v->as_string();
+    return true;
+  }
+
+  bool Money(const char* key, bool required, int64_t* out) {
+    const json::Value* v = Get(key);
+    if (v == nullptr) {
+      if (required) Missing(key, "an integer number of cents");
+      return !required;
+    }
+    if (!ReadAmount(*v, PathOf(key), milestone_id_, out, issues_)) return false;
+    if (*out < 0) {
+      issues_->push_back(MakeError(codes::kInvalidAmount, PathOf(key), milestone_id_,
+                                   std::string("The field \"") + key + "\" cannot be negative.",
+                                   "Use an amount of zero or more cents."));
+      return false;
+    }
+    return true;
+  }
+
+  // Members this reader did not ask for: UNKNOWN_FIELD warnings, kept verbatim.
+  void KeepUnknown(std::vector<UnknownField>* unknown) {
+    for (const json::Member& m : obj_.members()) {
+      bool known = false;
+      for (const char* k : seen_) {
+        if (m.first == k) {
+          known = true;
+          break;
+        }
+      }
+      if (known) continue;
+      std::string path = base_ + "/" + PointerToken(m.first);
+      issues_->push_back(MakeWarning(codes::kUnknownField, path, milestone_id_,
+                                     "The field \"" + m.first.substr(0, 64) +
+                                         "\" is not one the engine knows; it is kept as is.",
+                                     "Check the spelling if it was meant to be a known field."));
+      unknown->push_back(UnknownField{m.first, json::Write(m.second)});
+    }
+  }
+
+ private:
+  const json::Value& obj_;
+  std::string base_;
+  std::string milestone_id_;
+  IssueList* issues_;
+  std::vector<const char*> seen_;
+};
+
+bool ParseState(std::string_view s, MilestoneState* out) {
+  static const MilestoneState kAll[] = {MilestoneState::kNotFunded, MilestoneState::kActive,
+                                        MilestoneState::kSubmitted, MilestoneState::kReleased,
+                                        MilestoneState::kRefunded};
+  for (MilestoneState state : kAll) {
+    if (s == StateName(state)) {
+      *out = state;
+      return true;
+    }
+  }
+  return false;
+}
+
+uint32_t ReadMilestone(const json::Value& v, size_t index, Milestone* m, IssueList* issues) {
+  std::string base = MilestonePath(index);
+  if (!v.is_object()) {
+    issues->push_back(MakeError(codes::kSchema, base, "",
+                                "Milestone " + std::to_string(index + 1) + " must be an object.",
+                                "Write each milestone as {\"id\", \"title\", \"amount\", ...}."));
+    return ~0u;
+  }
+  const json::Value* id = v.Find("id");
+  std::string milestone_id = id != nullptr && id->is_string() ? id->as_string() : "";
+  ObjectReader r(v, base, milestone_id, issues);
+  uint32_t bad = 0;
+  if (!r.String("id", true, &m->id)) bad |= kBadId;
+  if (!r.String("title", true, &m->title)) bad |= kBadTitle;
+  if (!r.String("description", false, &m->description)) bad |= kBadDescription;
+  if (const json::Value* due = r.Get("dueDate")) {
+    if (due->is_string()) {
+      m->due_date = due->as_string();
+    } else if (!due->is_null()) {
+      r.WrongType("dueDate", *due, "a date \"YYYY-MM-DD\" or null");
+      bad |= kBadDueDate;
+    }
+  }
+  if (!r.Money("amount", true, &m->amount)) bad |= kBadAmount;
+  std::string state;
+  if (!r.String("state", true, &state)) {
+    bad |= kBadState;
+  } else if (!ParseState(state, &m->state)) {
+    issues->push_back(MakeError(codes::kSchema, r.PathOf("state"), milestone_id,
+                                "The state \"" + state.substr(0, 40) + "\" is not a milestone state.",
+                                "Use not_funded, active, submitted, released or refunded."));
+    bad |= kBadState;
+  }
+  if (!r.Money("funded", true, &m->funded)) bad |= kBadFunded;
+  if (!r.Money("released", true, &m->released)) bad |= kBadReleased;
+  r.KeepUnknown(&m->unknown);
+  return bad;
+}
+
+bool ReadChangeRequest(const json::Value& v, ChangeRequest* out, IssueList* issues) {
+  const std::string base = "/changeRequest";
+  if (!v.is_object()) {
+    issues->push_back(MakeError(codes::kSchema, base, "",
+                                "The change request must be an object or null.",
+                                "Write {\"id\", \"by\": \"freelancer\", \"actions\": [...]} or null."));
+    return false;
+  }
+  ObjectReader r(v, base, "", issues);
+  bool ok = r.String("id", true, &out->id);
+  ok &= r.String("by", true, &out->by);
+  ok &= r.String("message", false, &out->message);
+  if (ok && out->by != "freelancer") {
+    issues->push_back(MakeError(codes::kSchema, base + "/by", "",
+                                "A change request can only come from the freelancer.",
+                                "Set \"by\" to \"freelancer\"."));
+    ok = false;
+  }
+  const json::Value* actions = r.Get("actions");
+  if (actions == nullptr) {
+    r.Missing("actions", "an array of edit actions");
+    ok = false;
+  } else if (!actions->is_array()) {
+    r.WrongType("actions", *actions, "an array of edit actions");
+    ok = false;
+  } else {
+    IssueList action_issues;
+    if (!ParseActions(json::Write(*actions), &out->actions, &action_issues)) ok = false;
+    for (Issue& issue : action_issues) {
+      issue.path = base + "/actions" + issue.path;
+      issues->push_back(std::move(issue));
+    }
+  }
+  r.KeepUnknown(&out->unknown);
+  return ok;
+}
+
+}  // namespace
+
+bool ReadContract(const json::Value& doc, Contract* out, IssueList* issues, ReadNotes* notes) {
+  if (!doc.is_object()) {
+    issues->push_back(MakeError(codes::kSchema, "", "",
+                                "The contract must be a JSON object, not " +
+                                    std::string(TypeName(doc)) + ".",
+                                "Send the contract document as an object."));
+    return false;
+  }
+  size_t errors_before = issues->size();
+  ObjectReader r(doc, "", "", issues);
+  if (!r.String("id", true, &out->id)) notes->bad_contract_fields |= kBadContractId;
+  if (const json::Value* v = r.Get("version")) {
+    if (!v->is_int() || v->as_int() < 0 || v->as_int() > kMaxSafeInteger) {
+      issues->push_back(MakeError(codes::kSchema, "/version", "",
+                                  "The version must be an integer of zero or more.",
+                                  "Send the version the server gave with the contract."));
+    } else {
+      out->version = v->as_int();
+    }
+  } else {
+    r.Missing("version", "the server's revision number");
+  }
+  if (!r.String("currency", true, &out->currency)) notes->bad_contract_fields |= kBadCurrency;
+  std::string status;
+  if (r.String("status", true, &status)) {
+    if (status == "open") {
+      out->status = ContractStatus::kOpen;
+    } else if (status == "ended") {
+      out->status = ContractStatus::kEnded;
+    } else {
+      issues->push_back(MakeError(codes::kSchema, "/status", "",
+                                  "The status must be \"open\" or \"ended\".",
+                                  "Set \"status\" to \"open\" or \"ended\"."));
+    }
+  }
+  if (const json::Value* fee = doc.Find("initiationFee"); fee != nullptr && !fee->is_null()) {
+    int64_t value = 0;
+    if (r.Money("initiationFee", false, &value)) {
+      out->initiation_fee = value;
+    } else {
+      notes->bad_contract_fields |= kBadFee;
+    }
+  } else {
+    r.Get("initiationFee");
+  }
+  if (const json::Value* v = r.Get("initiationFeeCharged")) {
+    if (v->is_bool()) {
+      out->initiation_fee_charged = v->as_bool();
+    } else {
+      r.WrongType("initiationFeeCharged", *v, "true or false");
+    }
+  } else {
+    r.Missing("initiationFeeCharged", "true or false");
+  }
+  if (!r.Money("carryOver", true, &out->carry_over)) notes->bad_contract_fields |= kBadCarryOver;
+
+  const json::Value* list = r.Get("milestones");
+  if (list == nullptr) {
+    r.Missing("milestones", "an array");
+    notes->bad_contract_fields |= kBadMilestones;
+  } else if (!list->is_array()) {
+    r.WrongType("milestones", *list, "an array");
+    notes->bad_contract_fields |= kBadMilestones;
+  } else {
+    out->milestones.resize(list->items().size());
+    notes->bad_fields.assign(list->items().size(), 0);
+    for (size_t i = 0; i < list->items().size(); ++i) {
+      notes->bad_fields[i] = ReadMilestone(list->items()[i], i, &out->milestones[i], issues);
+    }
+  }
+  if (const json::Value* cr = r.Get("changeRequest"); cr != nullptr && !cr->is_null()) {
+    ChangeRequest request;
+    if (ReadChangeRequest(*cr, &request, issues)) {
+      out->change_request = std::move(request);
+    } else {
+      notes->bad_contract_fields |= kBadChangeRequest;
+    }
+  }
+  r.KeepUnknown(&out->unknown);
+  return NoErrors(IssueList(issues->begin() + static_cast<std::ptrdiff_t>(errors_before),
+                            issues->end()));
+}
+
+void AppendUnknown(const std::vector<UnknownField>& unknown, json::Value* obj) {
+  for (const UnknownField& field : unknown) {
+    json::Value value;
+    json::ParseError ignored;
+    if (!json::Parse(field.json, &value, &ignored)) value = json::Value::String(field.json);
+    obj->Set(field.key, std::move(value));
+  }
+}
+
+json::Value MilestoneToValue(const Milestone& m) {
+  json::Value v = json::Value::Object();
+  v.members().reserve(9 + m.unknown.size());
+  v.Set("id", json::Value::String(m.id));
+  v.Set("title", json::Value::String(m.title));
+  v.Set("description", json::Value::String(m.description));
+  v.Set("dueDate", m.due_date ? json::Value::String(*m.due_date) : json::Value::Null());
+  v.Set("amount", json::Value::Int(m.amount));
+  v.Set("state", json::Value::String(StateName(m.state)));
+  v.Set("funded", json::Value::Int(m.funded));
+  v.Set("released", json::Value::Int(m.released));
+  AppendUnknown(m.unknown, &v);
+  return v;
+}
+
+json::Value ContractToValue(const Contract& c) {
+  json::Value v = json::Value::Object();
+  v.Set("id", json::Value::String(c.id));
+  v.Set("version", json::Value::Int(c.version));
+  v.Set("currency", json::Value::String(c.currency));
+  v.Set("status", json::Value::String(c.status == ContractStatus::kOpen ? "open" : "ended"));
+  if (c.initiation_fee) v.Set("initiationFee", json::Value::Int(*c.initiation_fee));
+  v.Set("initiationFeeCharged", json::Value::Bool(c.initiation_fee_charged));
+  v.Set("carryOver", json::Value::Int(c.carry_over));
+  json::Value list = json::Value::Array();
+  list.items().reserve(c.milestones.size());
+  for (const Milestone& m : c.milestones) list.Push(MilestoneToValue(m));
+  v.Set("milestones", std::move(list));
+  if (c.change_request) {
+    const ChangeRequest& cr = *c.change_request;
+    json::Value request = json::Value::Object();
+    request.Set("id", json::Value::String(cr.id));
+    request.Set("by", json::Value::String(cr.by));
+    json::Value actions;
+    json::ParseError ignored;
+    if (!json::Parse(ActionsToJson(cr.actions), &actions, &ignored)) actions = json::Value::Array();
+    request.Set("actions", std::move(actions));
+    request.Set("message", json::Value::String(cr.message));
+    AppendUnknown(cr.unknown, &request);
+    v.Set("changeRequest", std::move(request));
+  } else {
+    v.Set("changeRequest", json::Value::Null());
+  }
+  AppendUnknown(c.unknown, &v);
+  return v;
+}
+
+bool ParseContract(std::string_view text, Contract* out, IssueList* issues) {
+  json::Value doc;
+  if (!ParseJson(text, &doc, issues)) return false;
+  ReadNotes notes;
+  return ReadContract(doc, out, issues, &notes);
+}
+
+std::string ContractToJson(const Contract& contract) {
+  return json::Write(ContractToValue(contract));
+}
+
+}  // namespace milestone

@@ -1,0 +1,82 @@
+#include "milestone/issue.h"
+
+#include "rules.h"
+
+namespace milestone {
+
+bool NoErrors(const IssueList& issues) {
+  for (const Issue& issue : issues) {
+    if (issue.severity == Severity::kError) return false;
+  }
+  return true;
+}
+
+void Append(IssueList* target, const IssueList& source) {
+  target->insert(target->end(), source.begin(), source.end());
+}
+
+std::string PointerToken(const std::string& token) {
+  std::string out;
+  out.reserve(token.size());
+  for (char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+Issue MakeError(const char* code, std::string path, std::string milestone_id,
+                std::string message, std::string hint) {
+  return Issue{code, Severity::kError, std::move(path), std::move(milestone_id),
+               std::move(message), std::move(hint)};
+}
+
+Issue MakeWarning(const char* code, std::string path, std::string milestone_id,
+                  std::string message, std::string hint) {
+  return Issue{code, Severity::kWarning, std::move(path), std::move(milestone_id),
+               std::move(message), std::move(hint)};
+}
+
+std::string MilestonePath(size_t index) {
+  return "/milestones/" + std::to_string(index);
+}
+
+std::string MilestonePath(size_t index, const char* field) {
+  return MilestonePath(index) + "/" + field;
+}
+
+json::Value IssueToValue(const Issue& issue) {
+  json::Value v = json::Value::Object();
+  v.Set("code", json::Value::String(issue.code));
+  v.Set("severity", json::Value::String(issue.severity == Severity::kError ? "error" : "warning"));
+  v.Set("path", json::Value::String(issue.path));
+  if (!issue.milestone_id.empty()) v.Set("milestoneId", json::Value::String(issue.milestone_id));
+  v.Set("message", json::Value::String(issue.message));
+  if (!issue.hint.empty()) v.Set("hint", json::Value::String(issue.hint));
+  return v;
+}
+
+json::Value IssuesToValue(const IssueList& issues) {
+  json::Value list = json::Value::Array();
+  list.items().reserve(issues.size());
+  for (const Issue& issue : issues) list.Push(IssueToValue(issue));
+  return list;
+}
+
+std::string IssuesToJson(const IssueList& issues) {
+  return json::Write(IssuesToValue(issues));
+}
+
+std::string ValidateResultToJson(const ValidateResult& result) {
+  json::Value v = json::Value::Object();
+  v.Set("ok", json::Value::Bool(result.ok));
+  v.Set("issues", IssuesToValue(result.issues));
+  return json::Write(v);
+}
+
+}  // namespace milestone

@@ -1,0 +1,97 @@
+#pragma once
+
+// A small, strict JSON document model private to the engine. Our own parser
+// rather than nlohmann's because the rules need what a general parser hides:
+// the size and depth limits enforced while reading (a deep document is never
+// built), duplicate keys refused, numbers kept with their exact spelling
+// (so 1e400, -0.0 and 9007199254740993 reach the rules as they were written,
+// not as a rounded double or an error), and strings kept byte for byte (so a
+// lone surrogate is an INVALID_TEXT finding on a field, not a parse failure).
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace milestone::json {
+
+enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
+
+class Value;
+using Member = std::pair<std::string, Value>;
+
+class Value {
+ public:
+  Value() = default;
+  static Value Null() { return Value(); }
+  static Value Bool(bool b);
+  static Value Int(int64_t i);
+  // A number as written in JSON text ("500.5", "1e400", "-0").
+  static Value NumberText(std::string text);
+  static Value String(std::string s);
+  static Value Array();
+  static Value Object();
+
+  Type type() const { return type_; }
+  bool is_null() const { return type_ == Type::kNull; }
+  bool is_bool() const { return type_ == Type::kBool; }
+  bool is_number() const { return type_ == Type::kNumber; }
+  bool is_string() const { return type_ == Type::kString; }
+  bool is_array() const { return type_ == Type::kArray; }
+  bool is_object() const { return type_ == Type::kObject; }
+
+  bool as_bool() const { return bool_; }
+  // A number is an integer when written as one (no fraction, no exponent, not
+  // "-0") and it fits int64. as_int() is meaningful only then.
+  bool is_int() const { return type_ == Type::kNumber && is_int_; }
+  int64_t as_int() const { return int_; }
+  const std::string& number_text() const { return text_; }  // non-int numbers
+  const std::string& as_string() const { return text_; }
+  const std::vector<Value>& items() const { return items_; }
+  std::vector<Value>& items() { return items_; }
+  const std::vector<Member>& members() const { return members_; }
+  std::vector<Member>& members() { return members_; }
+
+  // Object lookup; nullptr when absent or not an object.
+  const Value* Find(std::string_view key) const;
+  // Appends (objects) without a duplicate check: callers build known keys.
+  Value& Set(std::string key, Value value);
+  void Push(Value value) { items_.push_back(std::move(value)); }
+
+ private:
+  Type type_ = Type::kNull;
+  bool bool_ = false;
+  bool is_int_ = false;
+  int64_t int_ = 0;
+  std::string text_;
+  std::vector<Value> items_;
+  std::vector<Member> members_;
+};
+
+struct Limits {
+  size_t max_bytes = 4u << 20;  // SPEC 2.1: larger than 4 MiB is INVALID_JSON
+  int max_depth = 32;           // SPEC 2.1: deeper than 32 is INVALID_JSON
+};
+
+struct ParseError {
+  std::string message;  // one sentence, e.g. "Duplicate key \"id\" at byte 40."
+  size_t offset = 0;
+};
+
+// Parses exactly one JSON value (surrounding white space allowed). On failure
+// `out` is unspecified.
+bool Parse(std::string_view text, Value* out, ParseError* error,
+           const Limits& limits = Limits());
+
+// Compact JSON. Strings that are not valid UTF-8 are written with U+FFFD for
+// bad bytes, except encoded lone surrogates, which are written as \uXXXX
+// escapes so JS sees the same string it sent.
+void Write(const Value& value, std::string* out);
+std::string Write(const Value& value);
+
+// Appends a JSON string literal for `text` (quotes included).
+void WriteString(std::string_view text, std::string* out);
+
+}  // namespace milestone::json

@@ -1,0 +1,206 @@
+#include "milestone/json_api.h"
+
+#include <cmath>
+
+#include "codes.h"
+#include "milestone/date.h"
+#include "milestone/money.h"
+#include "rules.h"
+
+namespace milestone {
+
+std::string ApplyResultToJson(const ApplyResult& result) {
+  std::string out = "{\"ok\":";
+  out += result.ok ? "true" : "false";
+  out += ",\"contract\":";
+  out += ContractToJson(result.contract);
+  out += ",\"issues\":";
+  out += IssuesToJson(result.issues);
+  out += ",\"events\":";
+  out += EventsToJson(result.events);
+  out += "}";
+  return out;
+}
+
+namespace json_api {
+namespace {
+
+std::string Failure(const IssueList& issues) {
+  ValidateResult result;
+  result.issues = issues;
+  return ValidateResultToJson(result);
+}
+
+// Options are an object or empty text; `now`, when given, must be a real date.
+bool ReadOptions(std::string_view text, bool needs_actor, ActOptions* out, IssueList* issues) {
+  if (text.empty()) {
+    if (!needs_actor) return true;
+    text = "{}";
+  }
+  json::Value options;
+  if (!ParseJson(text, &options, issues, "/options")) return false;
+  if (options.is_null() && !needs_actor) return true;
+  if (!options.is_object()) {
+    issues->push_back(MakeError(codes::kSchema, "/options", "", "The options must be an object.",
+                                "Pass e.g. {\"actor\": \"client\", \"now\": \"2026-11-27\"}."));
+    return false;
+  }
+  bool ok = true;
+  if (const json::Value* now = options.Find("now"); now != nullptr && !now->is_null()) {
+    if (!now->is_string() || !ParseDate(now->as_string())) {
+      issues->push_back(MakeError(codes::kSchema, "/options/now", "",
+                                  "The option \"now\" must be a date written YYYY-MM-DD.",
+                                  "Pass today's date, e.g. \"2026-11-27\"."));
+      ok = false;
+    } else {
+      out->now = now->as_string();
+    }
+  }
+  if (needs_actor) {
+    const json::Value* actor = options.Find("actor");
+    if (actor == nullptr || !actor->is_string() || !ParseActor(actor->as_string(), &out->actor)) {
+      issues->push_back(MakeError(codes::kSchema, "/options/actor", "",
+                                  "The option \"actor\" must be \"client\" or \"freelancer\".",
+                                  "Say who acts: {\"actor\": \"client\"}."));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+bool ReadContractText(std::string_view text, Contract* out, IssueList* issues) {
+  return ParseContract(text, out, issues);
+}
+
+}  // namespace
+
+std::string Validate(const Engine& engine, std::string_view contract, std::string_view options) {
+  ActOptions act;
+  IssueList issues;
+  if (!ReadOptions(options, false, &act, &issues)) return Failure(issues);
+  ValidateOptions validate_options;
+  validate_options.now = act.now;
+  return ValidateResultToJson(engine.Validate(contract, validate_options));
+}
+
+std::string Check(const Engine& engine, std::string_view contract, std::string_view action,
+                  std::string_view options) {
+  IssueList issues;
+  ActOptions act;
+  Contract doc;
+  std::vector<Action> actions;
+  bool ok = ReadOptions(options, true, &act, &issues);
+  ok &= ReadContractText(contract, &doc, &issues);
+  ok &= ParseActions(action, &actions, &issues);
+  if (!ok) return Failure(issues);
+  return ValidateResultToJson(engine.Check(doc, actions, act));
+}
+
+std::string Apply(const Engine& engine, std::string_view contract, std::string_view action,
+                  std::string_view options) {
+  ApplyResult result;
+  ActOptions act;
+  bool ok = ReadOptions(options, true, &act, &result.issues);
+  bool readable = ReadContractText(contract, &result.contract, &result.issues);
+  std::vector<Action> actions;
+  ok &= ParseActions(action, &actions, &result.issues);
+  if (!ok || !readable) {
+    if (!readable) {
+      // Nothing to hand back but the issues: the contract could not be read.
+      std::string out = "{\"ok\":false,\"contract\":null,\"issues\":";
+      out += IssuesToJson(result.issues);
+      out += ",\"events\":[]}";
+      return out;
+    }
+    return ApplyResultToJson(result);
+  }
+  return ApplyResultToJson(engine.Apply(result.contract, actions, act));
+}
+
+std::string Diff(const Engine& /*engine*/, std::string_view before, std::string_view after) {
+  IssueList issues;
+  Contract a;
+  Contract b;
+  IssueList before_issues;
+  IssueList after_issues;
+  bool ok = ReadContractText(before, &a, &before_issues);
+  ok &= ReadContractText(after, &b, &after_issues);
+  for (Issue& issue : before_issues) issue.path = "/before" + issue.path;
+  for (Issue& issue : after_issues) issue.path = "/after" + issue.path;
+  Append(&issues, before_issues);
+  Append(&issues, after_issues);
+  if (!ok) {
+    std::string out = "{\"ok\":false,\"changes\":[],\"patch\":[],\"summary\":[],\"issues\":";
+    out += IssuesToJson(issues);
+    out += "}";
+    return out;
+  }
+  std::string body = DiffResultToJson(milestone::Diff(a, b));
+  // Splice ok/issues in front so every answer of this API carries them.
+  std::string out = "{\"ok\":true,\"issues\":[],";
+  out.append(body, 1, std::string::npos);
+  return out;
+}
+
+std::string ApplyChanges(const Engine& /*engine*/, std::string_view contract,
+                         std::string_view changes) {
+  IssueList issues;
+  Contract doc;
+  std::vector<Change> list;
+  bool readable = ReadContractText(contract, &doc, &issues);
+  bool ok = ParseChanges(changes, &list, &issues) && readable;
+  if (!ok) {
+    std::string out = "{\"ok\":false,\"contract\":";
+    out += readable ? ContractToJson(doc) : "null";
+    out += ",\"issues\":" + IssuesToJson(issues) + "}";
+    return out;
+  }
+  ApplyChangesResult result = milestone::ApplyChanges(doc, list);
+  std::string out = "{\"ok\":";
+  out += result.ok ? "true" : "false";
+  out += ",\"contract\":" + ContractToJson(result.ok ? result.contract : doc);
+  out += ",\"issues\":" + IssuesToJson(result.issues) + "}";
+  return out;
+}
+
+std::string InvertChanges(std::string_view changes) {
+  IssueList issues;
+  std::vector<Change> list;
+  if (!ParseChanges(changes, &list, &issues)) return Failure(issues);
+  return ChangesToJson(milestone::InvertChanges(list));
+}
+
+std::string PreviewReorder(const Engine& engine, std::string_view contract, std::string_view id,
+                           double to_index, std::string_view options) {
+  IssueList issues;
+  ActOptions act;
+  Contract doc;
+  bool ok = ReadOptions(options, false, &act, &issues);
+  ok &= ReadContractText(contract, &doc, &issues);
+  if (!std::isfinite(to_index) || std::floor(to_index) != to_index || to_index < 0 ||
+      to_index > 1e9) {
+    issues.push_back(MakeError(codes::kSchema, "/toIndex", "",
+                               "The target position must be a whole number of zero or more.",
+                               "Pass the index to drop the milestone at, counting from 0."));
+    ok = false;
+  }
+  if (!ok) {
+    ReorderPreview failed;
+    failed.issues = issues;
+    return ReorderPreviewToJson(failed);
+  }
+  ValidateOptions validate_options;
+  validate_options.now = act.now;
+  return ReorderPreviewToJson(
+      engine.PreviewReorder(doc, id, static_cast<int64_t>(to_index), validate_options));
+}
+
+std::string ParseMoney(std::string_view text) {
+  IssueList issues;
+  int64_t amount = 0;
+  if (!milestone::ParseMoney(text, &amount, &issues)) return Failure(issues);
+  return "{\"ok\":true,\"amount\":" + std::to_string(amount) + "}";
+}
+
+}  // namespace json_api
+}  // namespace milestone

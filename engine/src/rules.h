@@ -1,0 +1,101 @@
+#pragma once
+
+// What the engine's parts share privately: building issues, reading and
+// writing the document model from the JSON model, and the document rules in
+// pieces so an action (or a session keystroke) re-checks only what it touched.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "json.h"
+#include "milestone/contract.h"
+#include "milestone/engine.h"
+#include "milestone/issue.h"
+#include "milestone/policy.h"
+
+namespace milestone {
+
+Issue MakeError(const char* code, std::string path, std::string milestone_id,
+                std::string message, std::string hint = {});
+Issue MakeWarning(const char* code, std::string path, std::string milestone_id,
+                  std::string message, std::string hint = {});
+
+// "/milestones/3" and "/milestones/3/amount".
+std::string MilestonePath(size_t index);
+std::string MilestonePath(size_t index, const char* field);
+
+// Reading: JSON model -> document model. Reports INVALID_JSON for parse
+// errors, SCHEMA, INVALID_AMOUNT (non-integer money) and UNKNOWN_FIELD.
+// `unusable` fields are remembered so the value rules do not pile a second
+// finding on a field already reported.
+struct ReadNotes {
+  // One bit per milestone field that could not be read (kBad* below).
+  std::vector<uint32_t> bad_fields;
+  uint32_t bad_contract_fields = 0;
+};
+inline constexpr uint32_t kBadId = 1u << 0;
+inline constexpr uint32_t kBadTitle = 1u << 1;
+inline constexpr uint32_t kBadDescription = 1u << 2;
+inline constexpr uint32_t kBadDueDate = 1u << 3;
+inline constexpr uint32_t kBadAmount = 1u << 4;
+inline constexpr uint32_t kBadState = 1u << 5;
+inline constexpr uint32_t kBadFunded = 1u << 6;
+inline constexpr uint32_t kBadReleased = 1u << 7;
+// Contract-level bits.
+inline constexpr uint32_t kBadCurrency = 1u << 0;
+inline constexpr uint32_t kBadCarryOver = 1u << 1;
+inline constexpr uint32_t kBadFee = 1u << 2;
+inline constexpr uint32_t kBadMilestones = 1u << 3;
+inline constexpr uint32_t kBadChangeRequest = 1u << 4;
+inline constexpr uint32_t kBadContractId = 1u << 5;
+
+// Parses text with the SPEC limits; a failure is one INVALID_JSON issue.
+bool ParseJson(std::string_view text, json::Value* out, IssueList* issues,
+               const std::string& path = "");
+
+// Reads an integer amount at `path`: SCHEMA when not a number, INVALID_AMOUNT
+// when not an integer in [-(2^53), 2^53] (floats, -0.0, 1e2, 1e400 included).
+// Range below zero is left to the caller, which knows what the field means.
+bool ReadAmount(const json::Value& value, const std::string& path,
+                const std::string& milestone_id, int64_t* out,
+                IssueList* issues);
+
+bool ReadContract(const json::Value& doc, Contract* out, IssueList* issues,
+                  ReadNotes* notes);
+json::Value ContractToValue(const Contract& contract);
+json::Value MilestoneToValue(const Milestone& milestone);
+// Unknown fields go back in verbatim; their text was valid JSON when read.
+void AppendUnknown(const std::vector<UnknownField>& unknown, json::Value* obj);
+
+// Document rules on a model. `notes` may be null (nothing was unreadable).
+void CheckDocument(const Contract& contract, const Policy& policy,
+                   const ValidateOptions& options, const ReadNotes* notes,
+                   IssueList* issues);
+
+// The value rules of one milestone's fields (id syntax, text, amount range,
+// date syntax, ledger): the cheap part a keystroke re-checks.
+void CheckMilestoneFields(const Milestone& milestone, size_t index,
+                          const Policy& policy, uint32_t bad_fields,
+                          IssueList* issues);
+
+// The rules across milestones: duplicate ids, count, sequence, in flight,
+// due dates (order, and in the past when options.now is set).
+void CheckMilestoneList(const Contract& contract, const Policy& policy,
+                        const ValidateOptions& options, const ReadNotes* notes,
+                        IssueList* issues);
+
+// Whether a code is about a field's value only (a session keeps such drafts).
+bool IsFieldValueCode(std::string_view code);
+
+// Quoted title for messages: “Build” (or “Untitled” when blank).
+std::string QuotedTitle(const Milestone& milestone);
+
+}  // namespace milestone
+
+namespace milestone {
+// Issues as the JSON model ({code, severity, path, milestoneId?, message, hint?}).
+json::Value IssueToValue(const Issue& issue);
+json::Value IssuesToValue(const IssueList& issues);
+}  // namespace milestone

@@ -1,0 +1,305 @@
+#include <algorithm>
+#include <string_view>
+#include <unordered_set>
+
+#include "codes.h"
+#include "milestone/date.h"
+#include "milestone/engine.h"
+#include "milestone/money.h"
+#include "milestone/text.h"
+#include "rules.h"
+
+namespace milestone {
+namespace {
+
+constexpr size_t kMaxIdLength = 64;
+
+bool IsIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '_' || c == '.' || c == ':' || c == '-';
+}
+
+bool IsValidId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxIdLength) return false;
+  return std::all_of(id.begin(), id.end(), IsIdChar);
+}
+
+// Clipped and made printable for a message: the sentence must stay readable
+// whatever a hostile document put in the id.
+std::string Shown(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 40)) {
+    out.push_back(static_cast<unsigned char>(c) < 0x20 ? '?' : c);
+  }
+  if (text.size() > 40) out += "...";
+  return out;
+}
+
+void CheckId(std::string_view id, const std::string& path, const std::string& milestone_id,
+             IssueList* issues) {
+  if (IsValidId(id)) return;
+  std::string why = id.empty() ? "is empty"
+                    : id.size() > kMaxIdLength
+                        ? "is longer than 64 characters"
+                        : "may only hold letters, digits and _ . : -";
+  issues->push_back(MakeError(codes::kInvalidId, path, milestone_id,
+                              "The id \"" + Shown(id) + "\" " + why + ".",
+                              "Use 1 to 64 characters from A-Z, a-z, 0-9, _ . : and -."));
+}
+
+// INVALID_TEXT for bad UTF-8 or control characters; true when the text is fine.
+bool CheckText(std::string_view text, const std::string& path, const std::string& milestone_id,
+               const char* what, IssueList* issues) {
+  if (!IsValidUtf8(text)) {
+    issues->push_back(MakeError(codes::kInvalidText, path, milestone_id,
+                                std::string("The ") + what + " holds bytes that are not valid UTF-8 text.",
+                                "Retype the text; it contains a broken or lone surrogate character."));
+    return false;
+  }
+  if (HasForbiddenControl(text)) {
+    issues->push_back(MakeError(codes::kInvalidText, path, milestone_id,
+                                std::string("The ") + what + " holds an invisible control character.",
+                                "Remove control characters; only tab and new line are allowed."));
+    return false;
+  }
+  return true;
+}
+
+int StateRank(MilestoneState state) {
+  if (IsClosed(state)) return 0;
+  if (IsInFlight(state)) return 1;
+  return 2;
+}
+
+// One pass over the list, in document order. With `with_fields`, each
+// milestone's own field rules are reported just before its list rules.
+void CheckList(const Contract& contract, const Policy& policy, const ValidateOptions& options,
+               const ReadNotes* notes, bool with_fields, IssueList* issues) {
+  std::optional<Date> now;
+  if (!options.now.empty()) now = ParseDate(options.now);
+  std::unordered_set<std::string_view> ids;
+  ids.reserve(contract.milestones.size() * 2);
+  int highest_rank = 0;
+  size_t in_flight = 0;
+  std::optional<Date> latest_due;
+  size_t latest_due_index = 0;
+  for (size_t i = 0; i < contract.milestones.size(); ++i) {
+    const Milestone& m = contract.milestones[i];
+    uint32_t bad = notes != nullptr && i < notes->bad_fields.size() ? notes->bad_fields[i] : 0;
+    if (bad == ~0u) continue;  // not an object; already reported
+    if (with_fields) CheckMilestoneFields(m, i, policy, bad, issues);
+    if (!(bad & kBadId) && !m.id.empty() && !ids.insert(m.id).second) {
+      issues->push_back(MakeError(codes::kDuplicateId, MilestonePath(i, "id"), m.id,
+                                  "Another milestone already has the id \"" + Shown(m.id) + "\".",
+                                  "Give every milestone its own id."));
+    }
+    if (!(bad & kBadState)) {
+      int rank = StateRank(m.state);
+      if (IsInFlight(m.state) && ++in_flight > 1) {
+        issues->push_back(MakeError(codes::kMultipleInFlight, MilestonePath(i, "state"), m.id,
+                                    "Only one milestone can be funded and in progress at a time.",
+                                    "Release or refund the current milestone before another is active."));
+      } else if (rank < highest_rank) {
+        issues->push_back(MakeError(codes::kOutOfSequence, MilestonePath(i, "state"), m.id,
+                                    QuotedTitle(m) + " is " + StateName(m.state) +
+                                        " but comes after a milestone that has not got that far.",
+                                    "Milestones are sequential: finished ones first, then the one in "
+                                    "progress, then future ones."));
+      } else if (IsInFlight(m.state) && contract.status == ContractStatus::kEnded) {
+        issues->push_back(MakeError(codes::kOutOfSequence, MilestonePath(i, "state"), m.id,
+                                    "An ended contract cannot have a milestone in progress.",
+                                    "Mark the milestone refunded or reopen the contract."));
+      }
+      highest_rank = std::max(highest_rank, rank);
+    }
+    if (bad & kBadDueDate || !m.due_date) continue;
+    std::optional<Date> due = ParseDate(*m.due_date);
+    if (!due) continue;  // INVALID_DATE, reported with the fields
+    if (now && *due < *now && !(bad & kBadState) && !IsClosed(m.state)) {
+      issues->push_back(MakeWarning(codes::kDueDateInPast, MilestonePath(i, "dueDate"), m.id,
+                                    QuotedTitle(m) + " is due " + FormatReadableDate(*due) +
+                                        ", which has already passed.",
+                                    "Pick a due date from today on, or agree a new one."));
+    }
+    if (latest_due && *due < *latest_due) {
+      issues->push_back(MakeWarning(
+          codes::kDueDatesOutOfOrder, MilestonePath(i, "dueDate"), m.id,
+          QuotedTitle(m) + " is due " + FormatReadableDate(*due) + ", before “" +
+              contract.milestones[latest_due_index].title.substr(0, 80) + "” that comes earlier (" +
+              FormatReadableDate(*latest_due) + ").",
+          "Move the milestone or change its due date so they follow the order of work."));
+    } else {
+      latest_due = due;
+      latest_due_index = i;
+    }
+  }
+}
+
+}  // namespace
+
+std::string QuotedTitle(const Milestone& milestone) {
+  std::string_view title = TrimWhiteSpace(milestone.title);
+  if (title.empty()) return "“Untitled”";
+  if (CodePointCount(title) > 80) {
+    // Cut on a code point boundary.
+    size_t cut = 0;
+    int64_t seen = 0;
+    while (cut < title.size() && seen < 80) {
+      ++cut;
+      while (cut < title.size() && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) ++cut;
+      ++seen;
+    }
+    return "“" + std::string(title.substr(0, cut)) + "…”";
+  }
+  return "“" + std::string(title) + "”";
+}
+
+bool IsFieldValueCode(std::string_view code) {
+  static const std::string_view kValueCodes[] = {
+      codes::kAmountBelowMinimum, codes::kAmountAboveMaximum, codes::kTitleRequired,
+      codes::kTitleTooLong,       codes::kDescriptionTooLong, codes::kInvalidText,
+      codes::kInvalidDate,        codes::kInvalidId};
+  return std::find(std::begin(kValueCodes), std::end(kValueCodes), code) != std::end(kValueCodes);
+}
+
+void CheckMilestoneFields(const Milestone& m, size_t i, const Policy& policy, uint32_t bad,
+                          IssueList* issues) {
+  if (!(bad & kBadId)) CheckId(m.id, MilestonePath(i, "id"), m.id, issues);
+  if (!(bad & kBadTitle) && CheckText(m.title, MilestonePath(i, "title"), m.id, "title", issues)) {
+    std::string_view title = TrimWhiteSpace(m.title);
+    if (title.empty()) {
+      issues->push_back(MakeError(codes::kTitleRequired, MilestonePath(i, "title"), m.id,
+                                  "Milestone " + std::to_string(i + 1) + " needs a title.",
+                                  "Name the deliverable, e.g. \"Wireframes\"."));
+    } else if (CodePointCount(title) > policy.title_max_length) {
+      issues->push_back(MakeError(codes::kTitleTooLong, MilestonePath(i, "title"), m.id,
+                                  "The title is " + std::to_string(CodePointCount(title)) +
+                                      " characters long; the limit is " +
+                                      std::to_string(policy.title_max_length) + ".",
+                                  "Shorten the title to " + std::to_string(policy.title_max_length) +
+                                      " characters or fewer."));
+    }
+  }
+  if (!(bad & kBadDescription) &&
+      CheckText(m.description, MilestonePath(i, "description"), m.id, "description", issues) &&
+      CodePointCount(m.description) > policy.description_max_length) {
+    issues->push_back(MakeError(codes::kDescriptionTooLong, MilestonePath(i, "description"), m.id,
+                                "The description is " + std::to_string(CodePointCount(m.description)) +
+                                    " characters long; the limit is " +
+                                    std::to_string(policy.description_max_length) + ".",
+                                "Shorten the description or attach the details elsewhere."));
+  }
+  if (!(bad & kBadDueDate) && m.due_date && !ParseDate(*m.due_date)) {
+    issues->push_back(MakeError(codes::kInvalidDate, MilestonePath(i, "dueDate"), m.id,
+                                "The due date \"" + Shown(*m.due_date) + "\" is not a real calendar date.",
+                                "Write the date as YYYY-MM-DD, e.g. 2026-12-20, or leave it empty."));
+  }
+  if (!(bad & kBadAmount)) {
+    if (m.amount < policy.minimum_amount) {
+      issues->push_back(MakeError(codes::kAmountBelowMinimum, MilestonePath(i, "amount"), m.id,
+                                  "The amount " + FormatMoney(m.amount) + " is below the " +
+                                      FormatMoney(policy.minimum_amount) + " minimum per milestone.",
+                                  "Set the amount to at least " + FormatMoney(policy.minimum_amount) + "."));
+    } else if (m.amount > policy.maximum_amount) {
+      issues->push_back(MakeError(codes::kAmountAboveMaximum, MilestonePath(i, "amount"), m.id,
+                                  "The amount " + FormatMoney(m.amount) + " is above the " +
+                                      FormatMoney(policy.maximum_amount) + " maximum per milestone.",
+                                  "Set the amount to at most " + FormatMoney(policy.maximum_amount) +
+                                      ", or split the work into more milestones."));
+    }
+  }
+  if (bad & (kBadState | kBadAmount | kBadFunded | kBadReleased)) return;
+  const char* why = nullptr;
+  const char* field = "funded";
+  if (m.released > m.funded) {
+    why = "more was released than was funded";
+    field = "released";
+  } else if (IsInFlight(m.state) && m.funded != m.amount) {
+    why = "a milestone in progress must be funded with exactly its amount";
+  } else if (m.state == MilestoneState::kNotFunded && (m.funded != 0 || m.released != 0)) {
+    why = "a milestone that is not funded cannot hold funded or released money";
+    if (m.funded == 0) field = "released";
+  }
+  if (why != nullptr) {
+    issues->push_back(MakeError(codes::kLedgerMismatch, MilestonePath(i, field), m.id,
+                                "The money of " + QuotedTitle(m) + " does not add up: " + why + ".",
+                                "Take funded and released from the server's copy of the contract."));
+  }
+}
+
+void CheckMilestoneList(const Contract& contract, const Policy& policy,
+                        const ValidateOptions& options, const ReadNotes* notes, IssueList* issues) {
+  CheckList(contract, policy, options, notes, /*with_fields=*/false, issues);
+}
+
+void CheckDocument(const Contract& contract, const Policy& policy, const ValidateOptions& options,
+                   const ReadNotes* notes, IssueList* issues) {
+  uint32_t bad = notes != nullptr ? notes->bad_contract_fields : 0;
+  if (!(bad & kBadContractId)) CheckId(contract.id, "/id", "", issues);
+  if (!(bad & kBadCurrency) && contract.currency != policy.currency) {
+    issues->push_back(MakeError(codes::kUnsupportedCurrency, "/currency", "",
+                                "The currency \"" + Shown(contract.currency) +
+                                    "\" is not supported; contracts here are in " + policy.currency + ".",
+                                "Set \"currency\" to \"" + policy.currency + "\"."));
+  }
+  if (static_cast<int64_t>(contract.milestones.size()) > policy.max_milestones) {
+    issues->push_back(MakeError(codes::kTooManyMilestones, "/milestones", "",
+                                "The contract has " + std::to_string(contract.milestones.size()) +
+                                    " milestones; at most " + std::to_string(policy.max_milestones) +
+                                    " are allowed.",
+                                "Combine some milestones or start a new contract."));
+  }
+  CheckList(contract, policy, options, notes, /*with_fields=*/true, issues);
+  if (contract.change_request) {
+    CheckId(contract.change_request->id, "/changeRequest/id", "", issues);
+  }
+}
+
+namespace {
+
+// Document order: contract fields, then milestones by index, then the change
+// request; reading and rule findings of one place keep their own order.
+size_t OrderKey(const std::string& path) {
+  static constexpr std::string_view kMilestones = "/milestones/";
+  if (path.compare(0, kMilestones.size(), kMilestones) == 0) {
+    size_t n = 0;
+    for (size_t k = kMilestones.size(); k < path.size() && path[k] >= '0' && path[k] <= '9'; ++k) {
+      n = n * 10 + static_cast<size_t>(path[k] - '0');
+    }
+    return 1 + n;
+  }
+  if (path.compare(0, 14, "/changeRequest") == 0) return static_cast<size_t>(-1);
+  return 0;
+}
+
+void SortDocumentOrder(IssueList* issues) {
+  std::stable_sort(issues->begin(), issues->end(), [](const Issue& a, const Issue& b) {
+    return OrderKey(a.path) < OrderKey(b.path);
+  });
+}
+
+}  // namespace
+
+ValidateResult Engine::Validate(std::string_view contract_json,
+                                const ValidateOptions& options) const {
+  ValidateResult result;
+  json::Value doc;
+  if (!ParseJson(contract_json, &doc, &result.issues)) return result;
+  Contract contract;
+  ReadNotes notes;
+  ReadContract(doc, &contract, &result.issues, &notes);
+  if (doc.is_object()) CheckDocument(contract, policy_, options, &notes, &result.issues);
+  SortDocumentOrder(&result.issues);
+  result.ok = NoErrors(result.issues);
+  return result;
+}
+
+ValidateResult Engine::Validate(const Contract& contract, const ValidateOptions& options) const {
+  ValidateResult result;
+  CheckDocument(contract, policy_, options, nullptr, &result.issues);
+  SortDocumentOrder(&result.issues);
+  result.ok = NoErrors(result.issues);
+  return result;
+}
+
+}  // namespace milestone
