@@ -84,9 +84,9 @@ const char* TypeName(const json::Value& v) {
 class ObjectReader {
  public:
   ObjectReader(const json::Value& obj, std::string base, std::string milestone_id,
-               IssueList* issues)
+               IssueList* issues, bool steal_strings = false)
       : obj_(obj), base_(std::move(base)), milestone_id_(std::move(milestone_id)),
-        issues_(issues) {}
+        issues_(issues), steal_strings_(steal_strings) {}
 
   std::string PathOf(const char* key) const { return base_ + "/" + key; }
 
@@ -103,9 +103,15 @@ class ObjectReader {
                                  std::string("Make \"") + key + "\" " + what + "."));
   }
 
-  const json::Value* Get(const char* key) {
-    seen_.push_back(key);
-    return obj_.Find(key);
+  const json::Value* Get(std::string_view key) {
+    const auto& members = obj_.members();
+    for (size_t k = 0; k < members.size(); ++k) {
+      if (std::string_view(members[k].first) == key) {
+        if (found_count_ < kMaxKnown) found_[found_count_++] = k;
+        return &members[k].second;
+      }
+    }
+    return nullptr;
   }
 
   bool String(const char* key, bool required, std::string* out) {
@@ -118,7 +124,12 @@ class ObjectReader {
       WrongType(key, *v, "a string");
       return false;
     }
-    *out = v->as_string();
+    if (steal_strings_) {
+      // The caller owns the document and reads each known field once.
+      *out = std::move(const_cast<std::string&>(v->as_string()));
+    } else {
+      *out = v->as_string();
+    }
     return true;
   }
 
@@ -127,6 +138,11 @@ class ObjectReader {
     if (v == nullptr) {
       if (required) Missing(key, "an integer number of cents");
       return !required;
+    }
+    // The clean case first: the path string is built only for a finding.
+    if (v->is_int() && v->as_int() >= 0 && v->as_int() <= kMaxSafeInteger) {
+      *out = v->as_int();
+      return true;
     }
     if (!ReadAmount(*v, PathOf(key), milestone_id_, out, issues_)) return false;
     if (*out < 0) {
@@ -140,15 +156,10 @@ class ObjectReader {
 
   // Members this reader did not ask for: UNKNOWN_FIELD warnings, kept verbatim.
   void KeepUnknown(std::vector<UnknownField>* unknown) {
-    for (const json::Member& m : obj_.members()) {
-      bool known = false;
-      for (const char* k : seen_) {
-        if (m.first == k) {
-          known = true;
-          break;
-        }
-      }
-      if (known) continue;
+    const auto& members = obj_.members();
+    for (size_t k = 0; k < members.size(); ++k) {
+      if (WasRead(k)) continue;
+      const json::Member& m = members[k];
       std::string path = base_ + "/" + PointerToken(m.first);
       issues_->push_back(MakeWarning(codes::kUnknownField, path, milestone_id_,
                                      "The field \"" + m.first.substr(0, 64) +
@@ -163,7 +174,18 @@ class ObjectReader {
   std::string base_;
   std::string milestone_id_;
   IssueList* issues_;
-  std::vector<const char*> seen_;
+  bool steal_strings_;
+  // Positions of the members read so far: no object type has more known keys.
+  static constexpr size_t kMaxKnown = 16;
+  size_t found_[kMaxKnown] = {};
+  size_t found_count_ = 0;
+
+  bool WasRead(size_t k) const {
+    for (size_t j = 0; j < found_count_; ++j) {
+      if (found_[j] == k) return true;
+    }
+    return false;
+  }
 };
 
 bool ParseState(std::string_view s, MilestoneState* out) {
@@ -179,7 +201,8 @@ bool ParseState(std::string_view s, MilestoneState* out) {
   return false;
 }
 
-uint32_t ReadMilestone(const json::Value& v, size_t index, Milestone* m, IssueList* issues) {
+uint32_t ReadMilestone(const json::Value& v, size_t index, Milestone* m, IssueList* issues,
+                       bool steal_strings) {
   std::string base = MilestonePath(index);
   if (!v.is_object()) {
     issues->push_back(MakeError(codes::kSchema, base, "",
@@ -189,7 +212,7 @@ uint32_t ReadMilestone(const json::Value& v, size_t index, Milestone* m, IssueLi
   }
   const json::Value* id = v.Find("id");
   std::string milestone_id = id != nullptr && id->is_string() ? id->as_string() : "";
-  ObjectReader r(v, base, milestone_id, issues);
+  ObjectReader r(v, base, milestone_id, issues, steal_strings);
   uint32_t bad = 0;
   if (!r.String("id", true, &m->id)) bad |= kBadId;
   if (!r.String("title", true, &m->title)) bad |= kBadTitle;
@@ -255,9 +278,8 @@ bool ReadChangeRequest(const json::Value& v, ChangeRequest* out, IssueList* issu
   return ok;
 }
 
-}  // namespace
-
-bool ReadContract(const json::Value& doc, Contract* out, IssueList* issues, ReadNotes* notes) {
+bool ReadContractImpl(const json::Value& doc, Contract* out, IssueList* issues, ReadNotes* notes,
+                      bool steal_strings) {
   if (!doc.is_object()) {
     issues->push_back(MakeError(codes::kSchema, "", "",
                                 "The contract must be a JSON object, not " +
@@ -324,7 +346,8 @@ bool ReadContract(const json::Value& doc, Contract* out, IssueList* issues, Read
     out->milestones.resize(list->items().size());
     notes->bad_fields.assign(list->items().size(), 0);
     for (size_t i = 0; i < list->items().size(); ++i) {
-      notes->bad_fields[i] = ReadMilestone(list->items()[i], i, &out->milestones[i], issues);
+      notes->bad_fields[i] =
+          ReadMilestone(list->items()[i], i, &out->milestones[i], issues, steal_strings);
     }
   }
   if (const json::Value* cr = r.Get("changeRequest"); cr != nullptr && !cr->is_null()) {
@@ -338,6 +361,16 @@ bool ReadContract(const json::Value& doc, Contract* out, IssueList* issues, Read
   r.KeepUnknown(&out->unknown);
   return NoErrors(IssueList(issues->begin() + static_cast<std::ptrdiff_t>(errors_before),
                             issues->end()));
+}
+
+}  // namespace
+
+bool ReadContract(const json::Value& doc, Contract* out, IssueList* issues, ReadNotes* notes) {
+  return ReadContractImpl(doc, out, issues, notes, false);
+}
+
+bool ReadContract(json::Value&& doc, Contract* out, IssueList* issues, ReadNotes* notes) {
+  return ReadContractImpl(doc, out, issues, notes, true);
 }
 
 void AppendUnknown(const std::vector<UnknownField>& unknown, json::Value* obj) {
@@ -400,11 +433,98 @@ bool ParseContract(std::string_view text, Contract* out, IssueList* issues) {
   json::Value doc;
   if (!ParseJson(text, &doc, issues)) return false;
   ReadNotes notes;
-  return ReadContract(doc, out, issues, &notes);
+  return ReadContract(std::move(doc), out, issues, &notes);
 }
 
-std::string ContractToJson(const Contract& contract) {
-  return json::Write(ContractToValue(contract));
+namespace {
+
+// Written straight to text rather than through the JSON model: this is on the
+// path of every apply and every session read, and is several times faster.
+void WriteKey(const char* key, std::string* out) {
+  out->push_back('"');
+  out->append(key);
+  out->append("\":");
+}
+
+void WriteUnknown(const std::vector<UnknownField>& unknown, std::string* out) {
+  for (const UnknownField& field : unknown) {
+    out->push_back(',');
+    json::WriteString(field.key, out);
+    out->push_back(':');
+    out->append(field.json);  // written by json::Write when read: valid JSON
+  }
+}
+
+void WriteMilestone(const Milestone& m, std::string* out) {
+  out->append("{\"id\":");
+  json::WriteString(m.id, out);
+  out->append(",\"title\":");
+  json::WriteString(m.title, out);
+  out->append(",\"description\":");
+  json::WriteString(m.description, out);
+  out->append(",\"dueDate\":");
+  if (m.due_date) {
+    json::WriteString(*m.due_date, out);
+  } else {
+    out->append("null");
+  }
+  out->append(",\"amount\":");
+  out->append(std::to_string(m.amount));
+  out->append(",\"state\":\"");
+  out->append(StateName(m.state));
+  out->append("\",\"funded\":");
+  out->append(std::to_string(m.funded));
+  out->append(",\"released\":");
+  out->append(std::to_string(m.released));
+  WriteUnknown(m.unknown, out);
+  out->push_back('}');
+}
+
+}  // namespace
+
+std::string ContractToJson(const Contract& c) {
+  std::string out;
+  out.reserve(256 + c.milestones.size() * 160);
+  out.append("{\"id\":");
+  json::WriteString(c.id, &out);
+  out.append(",\"version\":");
+  out.append(std::to_string(c.version));
+  out.append(",\"currency\":");
+  json::WriteString(c.currency, &out);
+  out.append(c.status == ContractStatus::kOpen ? ",\"status\":\"open\"" : ",\"status\":\"ended\"");
+  if (c.initiation_fee) {
+    out.append(",\"initiationFee\":");
+    out.append(std::to_string(*c.initiation_fee));
+  }
+  out.append(c.initiation_fee_charged ? ",\"initiationFeeCharged\":true"
+                                      : ",\"initiationFeeCharged\":false");
+  out.append(",\"carryOver\":");
+  out.append(std::to_string(c.carry_over));
+  out.append(",\"milestones\":[");
+  for (size_t i = 0; i < c.milestones.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    WriteMilestone(c.milestones[i], &out);
+  }
+  out.append("],");
+  WriteKey("changeRequest", &out);
+  if (c.change_request) {
+    const ChangeRequest& cr = *c.change_request;
+    out.append("{\"id\":");
+    json::WriteString(cr.id, &out);
+    out.append(",\"by\":");
+    json::WriteString(cr.by, &out);
+    out.append(",\"actions\":");
+    out.append(ActionsToJson(cr.actions));
+    out.append(",\"message\":");
+    json::WriteString(cr.message, &out);
+    WriteUnknown(cr.unknown, &out);
+    out.push_back('}');
+  } else {
+    out.append("null");
+  }
+  WriteUnknown(c.unknown, &out);
+  out.push_back('}');
+  return out;
 }
 
 }  // namespace milestone

@@ -61,6 +61,17 @@ Value& Value::Set(std::string key, Value value) {
 
 namespace {
 
+// Bytes a string scan must stop at: the quote, the backslash and controls.
+struct StopTable {
+  bool stop[256] = {};
+  constexpr StopTable() {
+    for (int c = 0; c < 0x20; ++c) stop[c] = true;
+    stop[static_cast<unsigned char>('"')] = true;
+    stop[static_cast<unsigned char>('\\')] = true;
+  }
+};
+constexpr StopTable kStringStop;
+
 // Recursive descent: the depth limit (32) bounds the recursion, so a hostile
 // document can never exhaust the stack.
 class Parser {
@@ -110,21 +121,14 @@ class Parser {
     switch (text_[pos_]) {
       case '{': return ParseObject(out, depth);
       case '[': return ParseArray(out, depth);
-      case '"': {
-        std::string s;
-        if (!ParseString(&s)) return false;
-        *out = Value::String(std::move(s));
-        return true;
-      }
+      case '"': return ParseString(out->MakeString());
       case 't':
-        *out = Value::Bool(true);
+        out->MakeBool(true);
         return Literal("true");
       case 'f':
-        *out = Value::Bool(false);
+        out->MakeBool(false);
         return Literal("false");
-      case 'n':
-        *out = Value::Null();
-        return Literal("null");
+      case 'n': return Literal("null");
       default: return ParseNumber(out);
     }
   }
@@ -140,7 +144,9 @@ class Parser {
   bool ParseObject(Value* out, int depth) {
     if (!EnterContainer(depth)) return false;
     ++pos_;
-    *out = Value::Object();
+    out->MakeObject();
+    auto& members = out->members();
+    members.reserve(8);  // a milestone has 8 known fields
     SkipSpace();
     if (pos_ < text_.size() && text_[pos_] == '}') {
       ++pos_;
@@ -150,19 +156,20 @@ class Parser {
       SkipSpace();
       if (pos_ >= text_.size() || text_[pos_] != '"') return Fail("Expected a key");
       size_t key_at = pos_;
-      std::string key;
+      members.emplace_back();
+      std::string& key = members.back().first;
       if (!ParseString(&key)) return false;
-      if (out->Find(key) != nullptr) {
-        pos_ = key_at;
-        return Fail("Duplicate key \"" + key + "\"");
+      for (size_t k = 0; k + 1 < members.size(); ++k) {
+        if (members[k].first == key) {
+          pos_ = key_at;
+          return Fail("Duplicate key \"" + key.substr(0, 64) + "\"");
+        }
       }
       SkipSpace();
       if (pos_ >= text_.size() || text_[pos_] != ':') return Fail("Expected ':'");
       ++pos_;
       SkipSpace();
-      Value value;
-      if (!ParseValue(&value, depth + 1)) return false;
-      out->members().emplace_back(std::move(key), std::move(value));
+      if (!ParseValue(&members.back().second, depth + 1)) return false;
       SkipSpace();
       if (pos_ >= text_.size()) return Fail("Unexpected end of text in an object");
       if (text_[pos_] == ',') {
@@ -180,7 +187,7 @@ class Parser {
   bool ParseArray(Value* out, int depth) {
     if (!EnterContainer(depth)) return false;
     ++pos_;
-    *out = Value::Array();
+    out->MakeArray();
     SkipSpace();
     if (pos_ < text_.size() && text_[pos_] == ']') {
       ++pos_;
@@ -188,9 +195,8 @@ class Parser {
     }
     while (true) {
       SkipSpace();
-      Value value;
-      if (!ParseValue(&value, depth + 1)) return false;
-      out->items().push_back(std::move(value));
+      out->items().emplace_back();
+      if (!ParseValue(&out->items().back(), depth + 1)) return false;
       SkipSpace();
       if (pos_ >= text_.size()) return Fail("Unexpected end of text in an array");
       if (text_[pos_] == ',') {
@@ -249,12 +255,10 @@ class Parser {
     ++pos_;  // opening quote
     while (true) {
       size_t run = pos_;
-      while (pos_ < text_.size()) {
-        unsigned char c = static_cast<unsigned char>(text_[pos_]);
-        if (c == '"' || c == '\\' || c < 0x20) break;
-        ++pos_;
-      }
-      out->append(text_.data() + run, pos_ - run);
+      const size_t end = text_.size();
+      const char* data = text_.data();
+      while (pos_ < end && !kStringStop.stop[static_cast<unsigned char>(data[pos_])]) ++pos_;
+      out->append(data + run, pos_ - run);
       if (pos_ >= text_.size()) return Fail("Unterminated string");
       char c = text_[pos_];
       if (c == '"') {
@@ -338,9 +342,9 @@ class Parser {
       for (size_t i = start + (negative ? 1 : 0); i < int_end; ++i) {
         v = v * 10 + (text_[i] - '0');
       }
-      *out = Value::Int(negative ? -v : v);
+      out->MakeInt(negative ? -v : v);
     } else {
-      *out = Value::NumberText(std::string(spelled));
+      out->MakeNumberText()->assign(spelled.data(), spelled.size());
     }
     return true;
   }

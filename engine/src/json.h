@@ -54,6 +54,14 @@ class Value {
   const std::vector<Member>& members() const { return members_; }
   std::vector<Member>& members() { return members_; }
 
+  // In-place construction for the parser: no temporary Value is moved.
+  void MakeBool(bool b) { type_ = Type::kBool; bool_ = b; }
+  void MakeInt(int64_t i) { type_ = Type::kNumber; is_int_ = true; int_ = i; }
+  std::string* MakeNumberText() { type_ = Type::kNumber; return &text_; }
+  std::string* MakeString() { type_ = Type::kString; return &text_; }
+  void MakeArray() { type_ = Type::kArray; }
+  void MakeObject() { type_ = Type::kObject; }
+
   // Object lookup; nullptr when absent or not an object.
   const Value* Find(std::string_view key) const;
   // Appends (objects) without a duplicate check: callers build known keys.

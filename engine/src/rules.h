@@ -64,6 +64,9 @@ bool ReadAmount(const json::Value& value, const std::string& path,
 
 bool ReadContract(const json::Value& doc, Contract* out, IssueList* issues,
                   ReadNotes* notes);
+// The same, taking the text of known string fields from `doc` instead of
+// copying it (the parse-then-read path owns its document).
+bool ReadContract(json::Value&& doc, Contract* out, IssueList* issues, ReadNotes* notes);
 json::Value ContractToValue(const Contract& contract);
 json::Value MilestoneToValue(const Milestone& milestone);
 // Unknown fields go back in verbatim; their text was valid JSON when read.

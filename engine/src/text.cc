@@ -71,6 +71,29 @@ bool HasForbiddenControl(std::string_view text) {
   return false;
 }
 
+TextFacts AnalyzeText(std::string_view text) {
+  TextFacts facts;
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) facts.forbidden_control = true;
+      ++facts.code_points;
+      ++i;
+      continue;
+    }
+    int32_t cp = DecodeOne(text, &i);
+    if (cp < 0) {
+      facts.valid_utf8 = false;
+    } else if (cp <= 0x9F) {
+      facts.forbidden_control = true;  // C1 controls
+    }
+    ++facts.code_points;
+  }
+  return facts;
+}
+
 int64_t CodePointCount(std::string_view text) {
   int64_t n = 0;
   for (char ch : text) {
