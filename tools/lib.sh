@@ -7,7 +7,7 @@ export NODE_PATH=/usr/share/nodejs  # emcc's optimizer loads acorn from here at 
 # Debian packages the project needs, by what each is for.
 MILESTONE_NATIVE_PACKAGES=(cmake ninja-build g++ pkg-config googletest libgtest-dev libbenchmark-dev
   nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev)
-MILESTONE_WASM_PACKAGES=(emscripten nodejs npm)
+MILESTONE_WASM_PACKAGES=(emscripten)
 MILESTONE_BROWSER_PACKAGES=(chromium)
 
 milestone_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -29,6 +29,13 @@ milestone_require() {
   fi
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
+}
+
+# Node 20 and npm: the machine's own when present (it may come from another
+# source than Debian, with npm inside the nodejs package), else Debian's.
+milestone_require_node() {
+  command -v node >/dev/null && command -v npm >/dev/null && return 0
+  milestone_require nodejs npm
 }
 
 # npm dev dependencies (playwright-core, typescript, fast-json-patch), from the lock file.
