@@ -1,0 +1,131 @@
+// Shared by the end-to-end tests and the screenshot script: the real server
+// (a temp database, a free loopback port, this repo's web/ and dist/) and a
+// headless Chromium that records every CSP violation and console error.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const serverBinary = path.resolve(
+  repo, process.env.MILESTONE_SERVER ?? 'build/native/tools/server/milestone_server');
+
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export function preconditions() {
+  const missing = [];
+  if (!existsSync(serverBinary)) missing.push(serverBinary);
+  if (!existsSync(path.join(repo, 'dist/milestone-engine/index.mjs'))) missing.push('dist/milestone-engine');
+  if (!existsSync('/usr/bin/chromium')) missing.push('/usr/bin/chromium');
+  // ./tools/test builds all of these first: there, a missing one is a failure,
+  // not a reason to skip (a skipped suite would pass CI while testing nothing).
+  if (missing.length && process.env.MILESTONE_REQUIRE_ALL) {
+    throw new Error(`end-to-end tests cannot run: missing ${missing.join(', ')}`);
+  }
+  return missing;
+}
+
+export async function startServer() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'milestone-e2e-'));
+  const child = spawn(serverBinary, [
+    '--port', '0', '--db', path.join(dir, 'milestones.db'),
+    '--web', path.join(repo, 'web'), '--dist', path.join(repo, 'dist'),
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let errors = '';
+  child.stderr.on('data', (d) => { errors += d; });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${errors}`)), 15000);
+    child.stdout.on('data', (d) => {
+      output += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${errors}`)); });
+  });
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+// A fresh context (own service worker, IndexedDB) whose pages report CSP
+// violations and console errors into `problems`.
+export async function newContext(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const problems = [];
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  context.on('page', (page) => watch(page, problems));
+  return { context, problems };
+}
+
+// Chromium logs every 4xx fetch as a console error; 412 and 422 are answers
+// the page expects and shows (a stale version, a refused changeset).
+const EXPECTED = /^Failed to load resource: the server responded with a status of (412|422) /;
+
+function watch(page, problems) {
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !EXPECTED.test(message.text())) problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`unexpected JS dialog: ${dialog.message()}`);
+    dialog.dismiss();
+  });
+}
+
+// Opens the editor as `role` and waits until it has rendered the contract.
+export async function openEditor(context, url, role = 'client') {
+  const page = await context.newPage();
+  await page.goto(`${url}/?as=${role}`);
+  await page.waitForSelector('html[data-ready="true"]');
+  return page;
+}
+
+// The row of the milestone titled `title` (editable rows hold it in an input).
+export function row(page, id) {
+  return page.locator(`#list > li[data-id="${id}"]`);
+}
+
+export async function listOrder(page) {
+  return page.locator('#list > li').evaluateAll((rows) => rows.map((r) => r.dataset.id));
+}
+
+// Posts a changeset straight to the API, as the other side would.
+export async function post(url, token, version, actions) {
+  const response = await fetch(`${url}/api/contracts/ctr-demo/changesets`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+      'If-Match': `"${version}"`,
+      'Idempotency-Key': `test-${Math.random().toString(36).slice(2)}`,
+    },
+    body: JSON.stringify({ actions }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+export async function getJson(url, token, apiPath) {
+  const response = await fetch(`${url}${apiPath}`, { headers: { Authorization: `Bearer ${token}` } });
+  return response.json();
+}

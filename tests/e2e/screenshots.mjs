@@ -1,0 +1,54 @@
+// Remakes docs/screenshots/*.png from the real server and page:
+//   node tests/e2e/screenshots.mjs      (MILESTONE_SERVER overrides the server path)
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { launchBrowser, newContext, openEditor, preconditions, repo, row, startServer } from './helpers.mjs';
+
+const missing = preconditions();
+if (missing.length) {
+  console.error(`screenshots: missing ${missing.join(', ')}`);
+  process.exit(2);
+}
+
+const out = path.join(repo, 'docs/screenshots');
+mkdirSync(out, { recursive: true });
+const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`) });
+
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  const { context } = await newContext(browser, { viewport: { width: 1280, height: 860 } });
+  const page = await openEditor(context, server.url);
+  await page.waitForSelector('html[data-offline-ready="true"]');
+  await shot(page, 'normal');
+
+  const amount = row(page, 'm-3').locator('input[data-field="amount"]');
+  await amount.fill('4.99');
+  await shot(page, 'error');
+  await amount.fill('450');
+
+  const handle = await row(page, 'm-3').locator('.handle').boundingBox();
+  const active = await row(page, 'm-2').boundingBox();
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(handle.x + handle.width / 2, active.y + 8, { steps: 8 });
+  await shot(page, 'drag-preview');
+  await page.mouse.up();
+
+  await row(page, 'm-4').locator('.handle').focus();
+  await page.keyboard.press('ArrowUp');
+  await row(page, 'm-4').locator('input[data-field="title"]').fill('Launch & handover');
+  await page.locator('#toggle-changes').click();
+  await shot(page, 'show-changes');
+
+  await context.setOffline(true);
+  await page.locator('#save').click();
+  await page.locator('#net[data-queued="1"]').waitFor();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, 'offline');
+  await context.close();
+  console.log(`screenshots written to ${out}`);
+} finally {
+  await browser.close();
+  await server.stop();
+}
