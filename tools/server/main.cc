@@ -1,0 +1,198 @@
+// milestone_server: the reference server of SPEC §6.
+//
+//   milestone_server [--port N] [--db FILE] [--web DIR] [--dist DIR] [--now YYYY-MM-DD]
+//   milestone_server --seed-only [--db FILE]
+//   milestone_server --integrity-check [--db FILE]
+//
+// PORT and DB in the environment are the defaults the flags override.
+
+#include <httplib.h>
+#include <pthread.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "http.h"
+#include "milestone/date.h"
+#include "milestone/engine.h"
+#include "store.h"
+
+namespace {
+
+// Connections are kept alive by browsers and by node's fetch; every one holds
+// a worker while it lives, so the pool is well above the handful of clients a
+// reference server sees.
+constexpr size_t kWorkerThreads = 32;
+constexpr time_t kKeepAliveSeconds = 2;
+
+struct Flags {
+  int port = 8080;
+  std::string db = "var/milestones.db";
+  std::string web = "web";
+  std::string dist = "dist";
+  std::string now;
+  bool seed_only = false;
+  bool integrity_check = false;
+};
+
+void Usage(std::ostream& out) {
+  out << "usage: milestone_server [--port N] [--db FILE] [--web DIR] [--dist DIR]\n"
+         "                        [--now YYYY-MM-DD] [--seed-only] [--integrity-check]\n"
+         "  --port N           listen on 127.0.0.1:N (default $PORT or 8080; 0 picks one)\n"
+         "  --db FILE          SQLite database (default $DB or var/milestones.db)\n"
+         "  --web DIR          static files served at / (default web)\n"
+         "  --dist DIR         the JS package served at /dist/ (default dist)\n"
+         "  --now DATE         fix the engine's clock (tests); default today's UTC date\n"
+         "  --seed-only        create and seed the database, then exit\n"
+         "  --integrity-check  print PRAGMA integrity_check; exit 0 when ok\n";
+}
+
+bool ParsePort(const std::string& text, int* port) {
+  if (text.empty() || text.size() > 5) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  *port = std::stoi(text);
+  return *port <= 65535;
+}
+
+// 0: run; 1: exit 0 (help); 2: usage error.
+int ParseFlags(int argc, char** argv, Flags* flags) {
+  if (const char* port = std::getenv("PORT"); port && *port) {
+    if (!ParsePort(port, &flags->port)) {
+      std::cerr << "milestone_server: PORT is not a port: " << port << "\n";
+      return 2;
+    }
+  }
+  if (const char* db = std::getenv("DB"); db && *db) flags->db = db;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](std::string* out) {
+      if (i + 1 >= argc) return false;
+      *out = argv[++i];
+      return true;
+    };
+    std::string text;
+    if (arg == "--help" || arg == "-h") {
+      Usage(std::cout);
+      return 1;
+    } else if (arg == "--port") {
+      if (!value(&text) || !ParsePort(text, &flags->port)) {
+        std::cerr << "milestone_server: --port needs a port number\n";
+        return 2;
+      }
+    } else if (arg == "--db") {
+      if (!value(&flags->db)) return 2;
+    } else if (arg == "--web") {
+      if (!value(&flags->web)) return 2;
+    } else if (arg == "--dist") {
+      if (!value(&flags->dist)) return 2;
+    } else if (arg == "--now") {
+      if (!value(&flags->now) || !milestone::ParseDate(flags->now)) {
+        std::cerr << "milestone_server: --now needs a date YYYY-MM-DD\n";
+        return 2;
+      }
+    } else if (arg == "--seed-only") {
+      flags->seed_only = true;
+    } else if (arg == "--integrity-check") {
+      flags->integrity_check = true;
+    } else {
+      std::cerr << "milestone_server: unknown argument " << arg << "\n";
+      Usage(std::cerr);
+      return 2;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Flags flags;
+  if (int rc = ParseFlags(argc, argv, &flags); rc != 0) return rc == 1 ? 0 : 2;
+
+  // Signals go to one thread that stops the server, so the DB closes through
+  // the normal path instead of inside an async signal handler. Blocked before
+  // any thread starts, so every worker inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::error_code ec;
+  std::filesystem::path db_dir = std::filesystem::path(flags.db).parent_path();
+  if (!db_dir.empty()) std::filesystem::create_directories(db_dir, ec);
+
+  std::string error;
+  std::unique_ptr<milestone::server::Store> store =
+      milestone::server::Store::Open(flags.db, &error);
+  if (!store) {
+    std::cerr << "milestone_server: cannot open " << flags.db << ": " << error << "\n";
+    return 1;
+  }
+  if (flags.integrity_check) {
+    std::string report;
+    bool ok = store->IntegrityCheck(&report);
+    std::cout << report << std::endl;
+    return ok ? 0 : 1;
+  }
+
+  const milestone::Engine engine;
+  const std::string today = flags.now.empty() ? milestone::server::UtcDate() : flags.now;
+  if (!store->SeedIfEmpty(engine, today, &error)) {
+    std::cerr << "milestone_server: cannot seed " << flags.db << ": " << error << "\n";
+    return 1;
+  }
+  if (flags.seed_only) {
+    std::cout << "Database ready: " << flags.db << std::endl;
+    return 0;
+  }
+
+  httplib::Server server;
+  server.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+  // A stop waits for idle keep-alive connections to time out; keep that short.
+  server.set_keep_alive_timeout(kKeepAliveSeconds);
+  milestone::server::HttpOptions options;
+  options.web_dir = flags.web;
+  options.dist_dir = flags.dist;
+  options.now = flags.now;
+  milestone::server::InstallRoutes(&server, store.get(), &engine, options);
+
+  int port = flags.port;
+  if (port == 0) {
+    port = server.bind_to_any_port("127.0.0.1");
+    if (port <= 0) port = -1;
+  } else if (!server.bind_to_port("127.0.0.1", port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    std::cerr << "milestone_server: cannot listen on 127.0.0.1:" << flags.port << "\n";
+    return 1;
+  }
+
+  std::thread stopper([&server, stop_signals] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    server.stop();
+  });
+  std::cout << "milestone_server listening on http://127.0.0.1:" << port << "/ (db " << flags.db
+            << ")" << std::endl;
+
+  bool ok = server.listen_after_bind();
+  // listen_after_bind also returns on its own failure; wake the stopper then.
+  if (stopper.joinable()) {
+    pthread_kill(stopper.native_handle(), SIGTERM);
+    stopper.join();
+  }
+  store.reset();  // closes every pooled connection; WAL checkpoints on last close
+  std::cout << "milestone_server stopped" << std::endl;
+  return ok ? 0 : 1;
+}
