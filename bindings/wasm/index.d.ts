@@ -1,0 +1,259 @@
+// Types of milestone-engine's JS interface (written by hand: emcc 3.1.6 has
+// no --emit-tsd, and the raw `_` functions are not public).
+
+/** A calendar date `YYYY-MM-DD`, no time, no zone. */
+export type IsoDate = string;
+
+/** Money: an integer count of minor units (cents for USD). Never a float. */
+export type MinorUnits = number;
+
+export type MilestoneState = 'not_funded' | 'active' | 'submitted' | 'released' | 'refunded';
+export type Actor = 'client' | 'freelancer';
+
+export interface Milestone {
+  id: string;
+  title: string;
+  description?: string;
+  dueDate?: IsoDate | null;
+  amount: MinorUnits;
+  state: MilestoneState;
+  funded: MinorUnits;
+  released: MinorUnits;
+  /** Unknown fields are kept as they are (and reported as UNKNOWN_FIELD). */
+  [unknownField: string]: unknown;
+}
+
+export interface ChangeRequest {
+  id: string;
+  by: 'freelancer';
+  actions: EditAction[];
+  message?: string;
+  [unknownField: string]: unknown;
+}
+
+export interface Contract {
+  id: string;
+  /** The server's revision counter (optimistic concurrency). */
+  version: number;
+  currency: string;
+  status: 'open' | 'ended';
+  initiationFee?: MinorUnits;
+  initiationFeeCharged: boolean;
+  /** Escrow left from a partial release, waiting for the next funded milestone. */
+  carryOver: MinorUnits;
+  /** In the order work happens. */
+  milestones: Milestone[];
+  changeRequest?: ChangeRequest | null;
+  [unknownField: string]: unknown;
+}
+
+/** The engine's numbers; every key optional when creating an engine. */
+export interface Policy {
+  currency: string;
+  minimumAmount: MinorUnits;
+  maximumAmount: MinorUnits;
+  maxMilestones: number;
+  titleMaxLength: number;
+  descriptionMaxLength: number;
+  initiationFee: MinorUnits;
+}
+
+/** A finding. `code` is stable API (docs/rules.md). */
+export interface Issue {
+  code: string;
+  severity: 'error' | 'warning';
+  /** JSON Pointer into the document or the action, e.g. `/milestones/2/amount`. */
+  path: string;
+  milestoneId?: string;
+  /** One plain English sentence a person can act on. */
+  message: string;
+  /** How to fix it, when there is something to suggest. */
+  hint?: string;
+}
+
+export interface MilestoneInput {
+  id?: string;
+  title: string;
+  description?: string;
+  dueDate?: IsoDate | null;
+  amount: MinorUnits;
+}
+
+export interface MilestoneFields {
+  title?: string;
+  description?: string;
+  dueDate?: IsoDate | null;
+  amount?: MinorUnits;
+}
+
+export type AddAction = { type: 'add'; milestone: MilestoneInput; index?: number };
+export type EditMilestoneAction = { type: 'edit'; id: string; set: MilestoneFields };
+export type DeleteAction = { type: 'delete'; id: string };
+export type MoveAction = { type: 'move'; id: string; toIndex: number };
+/** The actions that edit milestones: a session's, and a proposal's. */
+export type EditAction = AddAction | EditMilestoneAction | DeleteAction | MoveAction;
+
+export type Action =
+  | EditAction
+  | { type: 'propose'; actions: EditAction[]; message?: string }
+  | { type: 'withdraw' }
+  | { type: 'accept' }
+  | { type: 'decline'; reason?: string }
+  | { type: 'fund'; id: string }
+  | { type: 'submit'; id: string; message?: string }
+  | { type: 'requestChanges'; id: string; message: string }
+  | { type: 'release'; id: string; amount?: MinorUnits; then?: 'end' | 'keepOpen' }
+  | { type: 'end' };
+
+/** A fact a server turns into a notification. */
+export interface EngineEvent {
+  type: string;
+  milestoneId?: string;
+  amount?: MinorUnits;
+  /** A sentence for the notification. */
+  message: string;
+}
+
+export type Change =
+  | { op: 'add'; id: string; index: number; milestone: Milestone }
+  | { op: 'delete'; id: string; index: number; milestone: Milestone }
+  | { op: 'edit'; id: string; field: 'title' | 'description' | 'dueDate' | 'amount';
+      from: string | number | null; to: string | number | null }
+  | { op: 'move'; id: string; fromIndex: number; toIndex: number };
+
+/** One RFC 6902 operation on `/milestones/...`. */
+export interface PatchOperation {
+  op: 'add' | 'remove' | 'replace' | 'move';
+  path: string;
+  from?: string;
+  value?: unknown;
+}
+
+/**
+ * `now` is today's date, `YYYY-MM-DD`. Omitted: today's local date in JS.
+ * `null` or `''`: no clock, so DUE_DATE_IN_PAST is not checked.
+ */
+export interface ValidateOptions { now?: IsoDate | null }
+export interface ActOptions extends ValidateOptions { actor: Actor }
+export interface SessionOptions extends ValidateOptions {
+  /** Who edits. Default 'client'; a freelancer's changeset is one `propose`. */
+  actor?: Actor;
+}
+
+/** `ok` is true when no issue has severity 'error'. */
+export interface Result { ok: boolean; issues: Issue[] }
+
+export interface ApplyResult extends Result {
+  /** The new contract when ok; the input unchanged otherwise; null if unreadable. */
+  contract: Contract | null;
+  events: EngineEvent[];
+}
+
+export interface ReorderPreview extends Result {
+  order: string[];
+  changes: Change[];
+  /** Inclusive indices where the drop is allowed; `from > to`: nowhere. */
+  allowedRange: { from: number; to: number };
+}
+
+export interface DiffResult {
+  /** false only when a contract could not be read (then `issues` says why). */
+  ok?: boolean;
+  issues?: Issue[];
+  changes: Change[];
+  patch: PatchOperation[];
+  /** One English line per change, as a notification email would say it. */
+  summary: string[];
+}
+
+export interface ApplyChangesResult extends Result { contract: Contract | null }
+
+export type MoneyResult = { ok: true; amount: MinorUnits } | { ok: false; issues: Issue[] };
+
+/** What one keystroke (or undo, redo) did to a session's draft. */
+export interface SessionEdit extends Result {
+  /**
+   * The draft changed. An edit whose only errors concern field values is
+   * applied (`ok` false, the issue beside the field); any other error
+   * rejects it and leaves the draft as it was (`applied` false).
+   */
+  applied: boolean;
+  /** Ids of the milestones the action touched; `issues` are theirs. */
+  touched: string[];
+}
+
+export interface Changeset extends Result {
+  contractId: string;
+  baseVersion: number;
+  actor: Actor;
+  /** The fewest actions that turn the opened contract into the draft. */
+  actions: Action[];
+  summary: string[];
+}
+
+/** A draft kept inside the engine; free it with dispose(). */
+export interface Session {
+  /** Applies an action (or an array, all or nothing) to the draft. */
+  apply(action: EditAction | EditAction[]): SessionEdit;
+  /** The draft (null when the opened contract could not be read). Cached until the next change; treat as read-only. */
+  readonly contract: Contract | null;
+  /** Every current issue of the draft, warnings included. */
+  readonly issues: Issue[];
+  /** The diff from the opened contract: the "Show Changes" view. */
+  changes(): DiffResult;
+  undo(): SessionEdit;
+  redo(): SessionEdit;
+  /** `ok` false while the draft has errors. */
+  changeset(): Changeset;
+  /** Frees the engine-side memory. Any later use throws an Error with code 'SESSION_DISPOSED'. */
+  dispose(): void;
+  readonly disposed: boolean;
+}
+
+export interface MemoryUsage {
+  /** Size of the wasm memory. */
+  heapBytes: number;
+  /** Bytes malloc has handed out and not had back. */
+  inUseBytes: number;
+  sessions: number;
+  engines: number;
+}
+
+/**
+ * The rules under one policy. No method throws for data: any value yields
+ * `ok: false` with an issue. Calling a method that does not exist throws an
+ * Error with code 'UNKNOWN_METHOD'.
+ */
+export interface Engine {
+  readonly policy: Readonly<Policy>;
+  /** Every finding of the document rules, in document order. */
+  validate(contract: unknown, options?: ValidateOptions): Result;
+  /** Whether the action (or batch) may be done now. */
+  check(contract: unknown, action: Action | Action[], options: ActOptions): Result;
+  apply(contract: unknown, action: Action | Action[], options: ActOptions): ApplyResult;
+  /** What dragging `id` to `toIndex` would do, before the drop. */
+  previewReorder(contract: unknown, id: string, toIndex: number, options?: ValidateOptions): ReorderPreview;
+  diff(before: unknown, after: unknown): DiffResult;
+  /** All or nothing; a change that no longer matches fails with CHANGE_CONFLICT. */
+  applyChanges(contract: unknown, changes: Change[]): ApplyChangesResult;
+  /** The list that undoes `changes`, or a failure when it cannot be read. */
+  invertChanges(changes: Change[]): Change[] | Result;
+  /** '12', '12.5', '12.50', '$1,234.56' → minor units; anything inexact is INVALID_AMOUNT. */
+  parseMoney(text: string): MoneyResult;
+  /** 1250 → '$12.50'; '' when `amount` is not a safe integer. */
+  formatMoney(amount: MinorUnits | bigint): string;
+  /** Opens a draft of `contract`. A contract that cannot be read gives a session whose every call answers with why. */
+  openSession(contract: unknown, options?: SessionOptions): Session;
+  memoryUsage(): MemoryUsage;
+}
+
+export interface CreateEngineOptions {
+  /** Overrides of the default (Upwork) policy. */
+  policy?: Partial<Policy>;
+}
+
+/**
+ * Loads the engine (one wasm instance per realm, shared). Rejects with an
+ * Error whose `code` is 'POLICY' (and `issues`) for a policy it cannot use.
+ */
+export function createEngine(options?: CreateEngineOptions): Promise<Engine>;

@@ -1,0 +1,464 @@
+// milestone-engine: the rules of fixed-price contract milestones, compiled to
+// WebAssembly, as plain JS objects in and out. The same file runs in Node 20,
+// a browser page and a Web Worker, under `script-src 'self' 'wasm-unsafe-eval'`.
+//
+// Everything here is transport: values become JSON text, text crosses into the
+// engine, answers come back as objects. No rule is checked in JS; the engine
+// is the one place for them. Ownership: the engine's and sessions' memory lives
+// in wasm; sessions free theirs on dispose() (or, as a backstop, when garbage
+// collected). Nothing else returned here needs freeing.
+
+import createMilestoneModule from './milestone_wasm.mjs';
+
+const isNode =
+  typeof process === 'object' && process !== null &&
+  typeof process.versions === 'object' && process.versions !== null &&
+  typeof process.versions.node === 'string';
+
+let modulePromise = null;
+
+// One wasm instance per realm, shared by every engine created in it.
+function loadModule() {
+  if (modulePromise === null) {
+    modulePromise = (async () => {
+      const settings = {};
+      if (isNode) {
+        // The glue is built for web and worker only; Node gets the bytes.
+        const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+        settings.wasmBinary = await readFile(new URL('./milestone_wasm.wasm', import.meta.url));
+      } else {
+        // Next to this file, wherever the page or worker script lives.
+        settings.locateFile = (name) => new URL(name, import.meta.url).href;
+      }
+      return createMilestoneModule(settings);
+    })();
+    modulePromise.catch(() => { modulePromise = null; });
+  }
+  return modulePromise;
+}
+
+// ---- errors: data never throws, programming errors do ----
+
+function usageError(code, message) {
+  const error = new Error(message);
+  error.code = code;
+  return error;
+}
+
+function issue(code, path, message, hint) {
+  const out = { code, severity: 'error', path, message };
+  if (hint) out.hint = hint;
+  return out;
+}
+
+// A value JSON cannot express (a cycle, a BigInt, a throwing getter, nesting
+// deeper than JS's own stack) is reported as the engine reports unreadable
+// text.
+function unencodable(path, what, error) {
+  let reason = 'it cannot be written as JSON';
+  const text = error && typeof error.message === 'string' ? error.message : '';
+  if (/circular|cyclic/i.test(text)) reason = 'it refers to itself (a cycle)';
+  else if (/BigInt/i.test(text)) reason = 'it holds a BigInt';
+  else if (error instanceof RangeError) reason = 'it nests too deeply';
+  return issue('INVALID_JSON', path, `The ${what} cannot be read: ${reason}.`,
+    `Pass a plain ${what} object.`);
+}
+
+// -> string, or an issue object when the value cannot become JSON. A string
+// is taken as JSON text already (a response body, a stored draft); undefined
+// and functions become '', which the engine reports as unreadable.
+function encode(value, path, what) {
+  if (typeof value === 'string') return value;
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? '' : text;
+  } catch (error) {
+    return { issue: unencodable(path, what, error) };
+  }
+}
+
+function localToday() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${String(d.getFullYear()).padStart(4, '0')}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+// Options with `now` defaulted to today's local date. `now: null` (or '')
+// means no clock: DUE_DATE_IN_PAST is then not checked.
+function encodeOptions(options) {
+  if (options === undefined || options === null) return JSON.stringify({ now: localToday() });
+  if (typeof options !== 'object' || Array.isArray(options)) return encode(options, '/options', 'options');
+  try {
+    let shaped = options;
+    if (options.now === undefined) shaped = { ...options, now: localToday() };
+    else if (options.now === '') shaped = { ...options, now: null };
+    return encode(shaped, '/options', 'options');
+  } catch (error) {
+    return { issue: unencodable('/options', 'options', error) };
+  }
+}
+
+// ---- the wire: strings into wasm memory, answers out ----
+
+const SMALL_BUFFER = 64 * 1024;
+const KEEP_LIMIT = 1024 * 1024;
+
+class Wire {
+  constructor(mod) {
+    this.mod = mod;
+    this.encoder = new TextEncoder();
+    this.decoder = new TextDecoder();
+    this.ptr = mod._alloc(SMALL_BUFFER);
+    this.capacity = SMALL_BUFFER;
+  }
+
+  // Writes `strings` one after another into the input buffer; returns the
+  // (pointer, length) pairs the raw functions take.
+  put(strings) {
+    let worst = 0;
+    for (const s of strings) worst += s.length * 3;
+    if (worst > this.capacity) {
+      this.mod._free(this.ptr);
+      this.capacity = Math.max(worst, SMALL_BUFFER);
+      this.ptr = this.mod._alloc(this.capacity);
+    }
+    const args = [];
+    let offset = 0;
+    for (const s of strings) {
+      // HEAPU8 is re-read: a previous call may have grown the memory.
+      const view = this.mod.HEAPU8.subarray(this.ptr + offset, this.ptr + this.capacity);
+      const { written } = this.encoder.encodeInto(s, view);
+      args.push(this.ptr + offset, written);
+      offset += written;
+    }
+    return args;
+  }
+
+  // After a large input the buffer goes back to malloc, so one 10 MB call
+  // does not hold 30 MB for the rest of the page's life.
+  shrink() {
+    if (this.capacity > KEEP_LIMIT) {
+      this.mod._free(this.ptr);
+      this.ptr = this.mod._alloc(SMALL_BUFFER);
+      this.capacity = SMALL_BUFFER;
+    }
+  }
+
+  text(length) {
+    if (length === 0) return '';
+    const ptr = this.mod._resultPtr();
+    const text = this.decoder.decode(this.mod.HEAPU8.subarray(ptr, ptr + length));
+    if (length > KEEP_LIMIT) this.mod._releaseResult();
+    return text;
+  }
+
+  // Calls raw function `name` with leading numbers, then the strings as
+  // pointer pairs, then trailing numbers; returns the answer's text, or null
+  // when the wasm side trapped.
+  call(name, lead, strings, tail = []) {
+    return this.callArranged(name, strings, (pairs) => [...lead, ...pairs, ...tail]);
+  }
+
+  // As call(), with `arrange` placing the pointer pairs among the arguments.
+  callArranged(name, strings, arrange) {
+    try {
+      const length = this.mod[name](...arrange(this.put(strings)));
+      return this.text(length);
+    } catch {
+      return null;
+    } finally {
+      this.shrink();
+    }
+  }
+}
+
+const INTERNAL = () => issue('INTERNAL', '', 'The engine failed on this input.',
+  'Report it with the input that caused it.');
+
+function parseAnswer(text, failure) {
+  if (text === null) return failure([INTERNAL()]);
+  return JSON.parse(text);
+}
+
+// ---- proxies: calling a method that does not exist throws with a code ----
+
+// Looked up by await, JSON.stringify, test frameworks and inspectors; they
+// must see `undefined`, not a throwing method.
+const PROBED = new Set(['then', 'toJSON', 'asymmetricMatch', 'nodeType', '$$typeof',
+  'constructor', 'inspect', 'prototype', '__proto__']);
+
+function guard(target, kind) {
+  return new Proxy(target, {
+    get(object, key) {
+      if (typeof key === 'symbol' || key in object || PROBED.has(key)) {
+        return Reflect.get(object, key, object);
+      }
+      return () => {
+        throw usageError('UNKNOWN_METHOD', `${kind} has no method "${String(key)}".`);
+      };
+    },
+    set(object, key) {
+      throw usageError('READ_ONLY', `${kind}.${String(key)} cannot be set.`);
+    },
+  });
+}
+
+// Frees a session's draft if its owner dropped it without dispose().
+const sessionCleanup = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry(({ mod, handle }) => { try { mod._closeSession(handle); } catch { /* gone */ } })
+  : null;
+
+// ---- the engine ----
+
+/**
+ * Loads the engine. `policy` overrides any of the default (Upwork) policy's
+ * numbers; a policy the engine cannot read rejects with an Error whose `code`
+ * is 'POLICY' and whose `issues` say why.
+ */
+export async function createEngine(options = {}) {
+  const mod = await loadModule();
+  const wire = mod.milestoneWire || (mod.milestoneWire = new Wire(mod));
+  const policy = options !== null && typeof options === 'object' ? options.policy : undefined;
+  let policyText = '';
+  if (policy !== undefined && policy !== null) {
+    policyText = encode(policy, '/policy', 'policy');
+    if (typeof policyText !== 'string') {
+      const error = usageError('POLICY', policyText.issue.message);
+      error.issues = [policyText.issue];
+      throw error;
+    }
+  }
+  const answer = parseAnswer(wire.call('_createEngine', [], [policyText]),
+    (issues) => ({ ok: false, issues }));
+  if (!answer.ok) {
+    const first = answer.issues[0];
+    const error = usageError('POLICY', first ? first.message : 'The policy cannot be used.');
+    error.issues = answer.issues;
+    throw error;
+  }
+  return makeEngine(mod, wire, answer.handle, answer.policy);
+}
+
+function makeEngine(mod, wire, handle, policy) {
+  Object.freeze(policy);
+
+  const failed = (issues) => ({ ok: false, issues });
+
+  const engine = {
+    /** The policy in force, every key filled in. */
+    policy,
+
+    validate(contract, options) {
+      const c = encode(contract, '', 'contract');
+      if (typeof c !== 'string') return failed([c.issue]);
+      const o = encodeOptions(options);
+      if (typeof o !== 'string') return failed([o.issue]);
+      return parseAnswer(wire.call('_validate', [handle], [c, o]), failed);
+    },
+
+    check(contract, action, options) {
+      const c = encode(contract, '', 'contract');
+      if (typeof c !== 'string') return failed([c.issue]);
+      const a = encode(action, '/action', 'action');
+      if (typeof a !== 'string') return failed([a.issue]);
+      const o = encodeOptions(options);
+      if (typeof o !== 'string') return failed([o.issue]);
+      return parseAnswer(wire.call('_check', [handle], [c, a, o]), failed);
+    },
+
+    apply(contract, action, options) {
+      const fail = (issues) => ({ ok: false, contract: null, issues, events: [] });
+      const c = encode(contract, '', 'contract');
+      if (typeof c !== 'string') return fail([c.issue]);
+      const a = encode(action, '/action', 'action');
+      if (typeof a !== 'string') return fail([a.issue]);
+      const o = encodeOptions(options);
+      if (typeof o !== 'string') return fail([o.issue]);
+      return parseAnswer(wire.call('_apply', [handle], [c, a, o]), fail);
+    },
+
+    previewReorder(contract, id, toIndex, options) {
+      const fail = (issues) => ({ ok: false, order: [], changes: [], issues,
+        allowedRange: { from: 0, to: -1 } });
+      const c = encode(contract, '', 'contract');
+      if (typeof c !== 'string') return fail([c.issue]);
+      if (typeof id !== 'string') {
+        return fail([issue('SCHEMA', '/id', 'The milestone to move must be named by its id, a string.',
+          'Pass the id of the milestone being dragged.')]);
+      }
+      const o = encodeOptions(options);
+      if (typeof o !== 'string') return fail([o.issue]);
+      // A non-number index is NaN, which the engine reports as SCHEMA.
+      const index = typeof toIndex === 'number' ? toIndex : NaN;
+      const text = wire.callArranged('_previewReorder', [c, id, o],
+        (p) => [handle, p[0], p[1], p[2], p[3], index, p[4], p[5]]);
+      return parseAnswer(text, fail);
+    },
+
+    diff(before, after) {
+      const fail = (issues) => ({ ok: false, changes: [], patch: [], summary: [], issues });
+      const b = encode(before, '/before', 'contract');
+      if (typeof b !== 'string') return fail([b.issue]);
+      const a = encode(after, '/after', 'contract');
+      if (typeof a !== 'string') return fail([a.issue]);
+      return parseAnswer(wire.call('_diff', [handle], [b, a]), fail);
+    },
+
+    applyChanges(contract, changes) {
+      const fail = (issues) => ({ ok: false, contract: null, issues });
+      const c = encode(contract, '', 'contract');
+      if (typeof c !== 'string') return fail([c.issue]);
+      const ch = encode(changes, '/changes', 'list of changes');
+      if (typeof ch !== 'string') return fail([ch.issue]);
+      return parseAnswer(wire.call('_applyChanges', [handle], [c, ch]), fail);
+    },
+
+    invertChanges(changes) {
+      const ch = encode(changes, '/changes', 'list of changes');
+      if (typeof ch !== 'string') return failed([ch.issue]);
+      return parseAnswer(wire.call('_invertChanges', [], [ch]), failed);
+    },
+
+    parseMoney(text) {
+      if (typeof text !== 'string') {
+        return failed([issue('INVALID_AMOUNT', '', 'An amount to read must be text, such as "12.50".',
+          'Pass what the person typed, as a string.')]);
+      }
+      return parseAnswer(wire.call('_parseMoney', [], [text]), failed);
+    },
+
+    /** '' when `amount` is not a safe integer count of minor units. */
+    formatMoney(amount) {
+      let value = amount;
+      if (typeof value === 'bigint') value = Number(value) === Number(amount) ? Number(value) : NaN;
+      if (typeof value !== 'number') return '';
+      const text = wire.call('_formatMoney', [value], []);
+      return text === null ? '' : text;
+    },
+
+    openSession(contract, options) {
+      return openSession(mod, wire, handle, contract, options);
+    },
+
+    /** Wasm heap figures, for tests and diagnostics. */
+    memoryUsage() {
+      return parseAnswer(wire.call('_heapStats', [], []), failed);
+    },
+  };
+  return guard(engine, 'engine');
+}
+
+// ---- sessions ----
+
+function openSession(mod, wire, engineHandle, contract, options) {
+  let opts = options;
+  if (opts === undefined || opts === null) opts = {};
+  const c = encode(contract, '', 'contract');
+  let o = encodeOptions(opts);
+  // A contract or options JSON cannot carry still opens a session, an unusable
+  // one whose issues say why, so openSession itself never throws for data.
+  let early = null;
+  if (typeof c !== 'string') early = c.issue;
+  else if (typeof o !== 'string') early = o.issue;
+  const answer = parseAnswer(
+    wire.call('_openSession', [engineHandle], [early ? 'null' : c, early ? '' : o]),
+    () => ({ ok: false, handle: 0 }));
+  const handle = answer.handle;
+
+  let disposed = false;
+  let contractCache;  // undefined: stale
+  let issuesCache;
+  let changesCache;
+  const lastResort = early ? [early] : null;
+
+  const live = () => {
+    if (disposed) throw usageError('SESSION_DISPOSED', 'This session was disposed; open a new one.');
+  };
+  const stale = () => { contractCache = undefined; issuesCache = undefined; changesCache = undefined; };
+  const editFailed = (issues) => ({ ok: false, applied: false, issues, touched: [] });
+  const edit = (text) => {
+    const result = parseAnswer(text, editFailed);
+    if (result.applied) stale();
+    return result;
+  };
+
+  const session = {
+    /**
+     * Applies one action (or an array, all or nothing) to the draft. Returns
+     * what it touched: `{ ok, applied, issues, touched }`.
+     */
+    apply(action) {
+      live();
+      if (lastResort) return editFailed(lastResort);
+      const a = encode(action, '/action', 'action');
+      if (typeof a !== 'string') return editFailed([a.issue]);
+      return edit(wire.call('_sessionApply', [handle], [a]));
+    },
+
+    /** The draft; fetched when read after a change, then cached. */
+    get contract() {
+      live();
+      if (contractCache === undefined) {
+        if (lastResort) return null;
+        contractCache = parseAnswer(wire.call('_sessionContract', [handle], []), () => null);
+      }
+      return contractCache;
+    },
+
+    /** Every current issue of the draft. */
+    get issues() {
+      live();
+      if (issuesCache === undefined) {
+        if (lastResort) return lastResort.slice();
+        issuesCache = parseAnswer(wire.call('_sessionIssues', [handle], []), (issues) => issues);
+      }
+      return issuesCache;
+    },
+
+    /** The diff from the opened contract; cached until the next change. */
+    changes() {
+      live();
+      const fail = (issues) => ({ ok: false, changes: [], patch: [], summary: [], issues });
+      if (lastResort) return fail(lastResort);
+      if (changesCache === undefined) {
+        changesCache = parseAnswer(wire.call('_sessionChanges', [handle], []), fail);
+      }
+      return changesCache;
+    },
+
+    undo() {
+      live();
+      if (lastResort) return editFailed(lastResort);
+      return edit(wire.call('_sessionUndo', [handle], []));
+    },
+
+    redo() {
+      live();
+      if (lastResort) return editFailed(lastResort);
+      return edit(wire.call('_sessionRedo', [handle], []));
+    },
+
+    changeset() {
+      live();
+      const fail = (issues) => ({ ok: false, issues, contractId: '', baseVersion: 0,
+        actor: 'client', actions: [], summary: [] });
+      if (lastResort) return fail(lastResort);
+      return parseAnswer(wire.call('_sessionChangeset', [handle], []), fail);
+    },
+
+    /** Frees the draft. Using the session afterwards throws SESSION_DISPOSED. */
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      stale();
+      if (sessionCleanup) sessionCleanup.unregister(token);
+      try { mod._closeSession(handle); } catch { /* the module is gone */ }
+    },
+
+    get disposed() { return disposed; },
+  };
+  const token = {};
+  const guarded = guard(session, 'session');
+  if (sessionCleanup) sessionCleanup.register(guarded, { mod, handle }, token);
+  return guarded;
+}

@@ -1,0 +1,311 @@
+// The raw embind layer under index.mjs: flat, one call per operation, JSON
+// text in and out. Not for direct use; its names start with `_`.
+//
+// Strings cross as (pointer, length) pairs into a buffer index.mjs fills with
+// TextEncoder.encodeInto, and every answer is left in one result buffer that
+// index.mjs reads with TextDecoder: embind's std::string conversion walks the
+// bytes in JS (≈4.6 µs/KB in, 2 µs/KB out), which a 1,000-milestone contract
+// feels. Ownership: index.mjs owns the input buffer (via _alloc/_free); this
+// file owns the result buffer, valid until the next call.
+
+#include <emscripten/bind.h>
+#include <malloc.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <new>
+#include <string>
+#include <string_view>
+
+#include "milestone/engine.h"
+#include "milestone/json_api.h"
+#include "milestone/money.h"
+#include "milestone/policy.h"
+#include "milestone/session.h"
+
+namespace milestone::wasm {
+namespace {
+
+std::string g_result;
+std::map<int, std::unique_ptr<Engine>> g_engines;
+std::map<int, std::unique_ptr<Session>> g_sessions;
+int g_next_handle = 1;
+
+std::string_view Text(uintptr_t ptr, uint32_t len) {
+  if (len == 0) return {};
+  return std::string_view(reinterpret_cast<const char*>(ptr), len);
+}
+
+std::string Failure(const char* code, const char* message, const char* hint) {
+  std::string out = "{\"ok\":false,\"issues\":[{\"code\":\"";
+  out += code;
+  out += "\",\"severity\":\"error\",\"path\":\"\",\"message\":\"";
+  out += message;
+  out += "\",\"hint\":\"";
+  out += hint;
+  out += "\"}]}";
+  return out;
+}
+
+// C++ exceptions would reach JS as bare numbers, so none leaves this file.
+// Returns the result's length; its bytes are at _resultPtr().
+template <typename F>
+uint32_t Answer(F&& produce) {
+  try {
+    g_result = produce();
+  } catch (const std::bad_alloc&) {
+    g_result.clear();
+    g_result.shrink_to_fit();
+    g_result = Failure("OUT_OF_MEMORY", "The engine ran out of memory for this input.",
+                       "Send a smaller document.");
+  } catch (...) {
+    g_result = Failure("INTERNAL", "The engine failed on this input.",
+                       "Report it with the input that caused it.");
+  }
+  return static_cast<uint32_t>(g_result.size());
+}
+
+const Engine* FindEngine(int handle) {
+  auto found = g_engines.find(handle);
+  return found == g_engines.end() ? nullptr : found->second.get();
+}
+
+Session* FindSession(int handle) {
+  auto found = g_sessions.find(handle);
+  return found == g_sessions.end() ? nullptr : found->second.get();
+}
+
+std::string NoEngine() {
+  return Failure("NO_ENGINE", "There is no engine with this handle.",
+                 "Create one with createEngine().");
+}
+
+std::string NoSession() {
+  return Failure("SESSION_DISPOSED", "The session was disposed.",
+                 "Open a new session with openSession().");
+}
+
+// ---- the raw functions ----
+
+uintptr_t Alloc(uint32_t size) {
+  return reinterpret_cast<uintptr_t>(std::malloc(size == 0 ? 1 : size));
+}
+void Free(uintptr_t ptr) { std::free(reinterpret_cast<void*>(ptr)); }
+uintptr_t ResultPtr() { return reinterpret_cast<uintptr_t>(g_result.data()); }
+
+// A result of hundreds of KB (a contract) is not worth keeping for the next
+// keystroke; index.mjs calls this after reading a large one.
+void ReleaseResult() {
+  g_result.clear();
+  g_result.shrink_to_fit();
+}
+
+uint32_t CreateEngine(uintptr_t policy, uint32_t policy_len) {
+  return Answer([&] {
+    Policy parsed = Policy::Upwork();
+    IssueList issues;
+    std::string_view text = Text(policy, policy_len);
+    if (!text.empty() && !ParsePolicy(text, Policy::Upwork(), &parsed, &issues)) {
+      return std::string("{\"ok\":false,\"issues\":") + IssuesToJson(issues) + "}";
+    }
+    const int handle = g_next_handle++;
+    g_engines[handle] = std::make_unique<Engine>(parsed);
+    return "{\"ok\":true,\"handle\":" + std::to_string(handle) +
+           ",\"policy\":" + PolicyToJson(parsed) + "}";
+  });
+}
+
+void DestroyEngine(int handle) { g_engines.erase(handle); }
+
+uint32_t Validate(int engine, uintptr_t c, uint32_t c_len, uintptr_t o, uint32_t o_len) {
+  return Answer([&] {
+    const Engine* e = FindEngine(engine);
+    if (e == nullptr) return NoEngine();
+    return json_api::Validate(*e, Text(c, c_len), Text(o, o_len));
+  });
+}
+
+uint32_t Check(int engine, uintptr_t c, uint32_t c_len, uintptr_t a, uint32_t a_len,
+               uintptr_t o, uint32_t o_len) {
+  return Answer([&] {
+    const Engine* e = FindEngine(engine);
+    if (e == nullptr) return NoEngine();
+    return json_api::Check(*e, Text(c, c_len), Text(a, a_len), Text(o, o_len));
+  });
+}
+
+uint32_t Apply(int engine, uintptr_t c, uint32_t c_len, uintptr_t a, uint32_t a_len,
+               uintptr_t o, uint32_t o_len) {
+  return Answer([&] {
+    const Engine* e = FindEngine(engine);
+    if (e == nullptr) return NoEngine();
+    return json_api::Apply(*e, Text(c, c_len), Text(a, a_len), Text(o, o_len));
+  });
+}
+
+uint32_t PreviewReorder(int engine, uintptr_t c, uint32_t c_len, uintptr_t id,
+                        uint32_t id_len, double to_index, uintptr_t o, uint32_t o_len) {
+  return Answer([&] {
+    const Engine* e = FindEngine(engine);
+    if (e == nullptr) return NoEngine();
+    return json_api::PreviewReorder(*e, Text(c, c_len), Text(id, id_len), to_index,
+                                    Text(o, o_len));
+  });
+}
+
+uint32_t DiffJson(int engine, uintptr_t b, uint32_t b_len, uintptr_t a, uint32_t a_len) {
+  return Answer([&] {
+    const Engine* e = FindEngine(engine);
+    if (e == nullptr) return NoEngine();
+    return json_api::Diff(*e, Text(b, b_len), Text(a, a_len));
+  });
+}
+
+uint32_t ApplyChangesJson(int engine, uintptr_t c, uint32_t c_len, uintptr_t ch,
+                          uint32_t ch_len) {
+  return Answer([&] {
+    const Engine* e = FindEngine(engine);
+    if (e == nullptr) return NoEngine();
+    return json_api::ApplyChanges(*e, Text(c, c_len), Text(ch, ch_len));
+  });
+}
+
+uint32_t InvertChangesJson(uintptr_t ch, uint32_t ch_len) {
+  return Answer([&] { return json_api::InvertChanges(Text(ch, ch_len)); });
+}
+
+uint32_t ParseMoneyJson(uintptr_t t, uint32_t t_len) {
+  return Answer([&] { return json_api::ParseMoney(Text(t, t_len)); });
+}
+
+// JS numbers are doubles; only a safe integer names an amount.
+uint32_t FormatMoneyJson(double amount) {
+  return Answer([&] {
+    if (!std::isfinite(amount) || std::trunc(amount) != amount ||
+        std::fabs(amount) > static_cast<double>(kMaxSafeInteger)) {
+      return std::string();
+    }
+    return FormatMoney(static_cast<int64_t>(amount));
+  });
+}
+
+// -> {"ok":true,"handle":n} | {"ok":false,"issues":[...]} (the session is then
+// still opened, so its issues can be read, but holds no draft).
+uint32_t OpenSession(int engine, uintptr_t c, uint32_t c_len, uintptr_t o, uint32_t o_len) {
+  return Answer([&] {
+    const Engine* e = FindEngine(engine);
+    if (e == nullptr) return NoEngine();
+    const int handle = g_next_handle++;
+    auto session = std::make_unique<Session>(*e, Text(c, c_len), Text(o, o_len));
+    const bool usable = session->usable();
+    g_sessions[handle] = std::move(session);
+    return std::string("{\"ok\":") + (usable ? "true" : "false") +
+           ",\"handle\":" + std::to_string(handle) + "}";
+  });
+}
+
+void CloseSession(int handle) { g_sessions.erase(handle); }
+
+uint32_t SessionApply(int handle, uintptr_t a, uint32_t a_len) {
+  return Answer([&] {
+    Session* s = FindSession(handle);
+    if (s == nullptr) return NoSession();
+    return SessionEditToJson(s->Apply(Text(a, a_len)));
+  });
+}
+
+uint32_t SessionUndo(int handle) {
+  return Answer([&] {
+    Session* s = FindSession(handle);
+    if (s == nullptr) return NoSession();
+    return SessionEditToJson(s->Undo());
+  });
+}
+
+uint32_t SessionRedo(int handle) {
+  return Answer([&] {
+    Session* s = FindSession(handle);
+    if (s == nullptr) return NoSession();
+    return SessionEditToJson(s->Redo());
+  });
+}
+
+uint32_t SessionContract(int handle) {
+  return Answer([&] {
+    Session* s = FindSession(handle);
+    if (s == nullptr) return NoSession();
+    if (!s->usable()) return std::string("null");
+    return ContractToJson(s->draft());
+  });
+}
+
+uint32_t SessionIssues(int handle) {
+  return Answer([&] {
+    Session* s = FindSession(handle);
+    if (s == nullptr) return NoSession();
+    return IssuesToJson(s->Issues());
+  });
+}
+
+uint32_t SessionChanges(int handle) {
+  return Answer([&] {
+    Session* s = FindSession(handle);
+    if (s == nullptr) return NoSession();
+    return DiffResultToJson(s->Changes());
+  });
+}
+
+uint32_t SessionChangeset(int handle) {
+  return Answer([&] {
+    Session* s = FindSession(handle);
+    if (s == nullptr) return NoSession();
+    return ChangesetToJson(s->MakeChangeset());
+  });
+}
+
+// Heap figures for the memory tests: the wasm memory's size and the bytes
+// malloc has handed out and not had back.
+uint32_t HeapStats() {
+  return Answer([&] {
+    struct mallinfo info = mallinfo();
+    return "{\"heapBytes\":" + std::to_string(__builtin_wasm_memory_size(0) * 65536ull) +
+           ",\"inUseBytes\":" + std::to_string(info.uordblks) +
+           ",\"sessions\":" + std::to_string(g_sessions.size()) +
+           ",\"engines\":" + std::to_string(g_engines.size()) + "}";
+  });
+}
+
+}  // namespace
+}  // namespace milestone::wasm
+
+EMSCRIPTEN_BINDINGS(milestone_engine) {
+  using namespace milestone::wasm;
+  emscripten::function("_alloc", &Alloc);
+  emscripten::function("_free", &Free);
+  emscripten::function("_resultPtr", &ResultPtr);
+  emscripten::function("_releaseResult", &ReleaseResult);
+  emscripten::function("_createEngine", &CreateEngine);
+  emscripten::function("_destroyEngine", &DestroyEngine);
+  emscripten::function("_validate", &Validate);
+  emscripten::function("_check", &Check);
+  emscripten::function("_apply", &Apply);
+  emscripten::function("_previewReorder", &PreviewReorder);
+  emscripten::function("_diff", &DiffJson);
+  emscripten::function("_applyChanges", &ApplyChangesJson);
+  emscripten::function("_invertChanges", &InvertChangesJson);
+  emscripten::function("_parseMoney", &ParseMoneyJson);
+  emscripten::function("_formatMoney", &FormatMoneyJson);
+  emscripten::function("_openSession", &OpenSession);
+  emscripten::function("_closeSession", &CloseSession);
+  emscripten::function("_sessionApply", &SessionApply);
+  emscripten::function("_sessionUndo", &SessionUndo);
+  emscripten::function("_sessionRedo", &SessionRedo);
+  emscripten::function("_sessionContract", &SessionContract);
+  emscripten::function("_sessionIssues", &SessionIssues);
+  emscripten::function("_sessionChanges", &SessionChanges);
+  emscripten::function("_sessionChangeset", &SessionChangeset);
+  emscripten::function("_heapStats", &HeapStats);
+}
