@@ -31,43 +31,6 @@ std::string Failure(const IssueList& issues) {
   return ValidateResultToJson(result);
 }
 
-// Options are an object or empty text; `now`, when given, must be a real date.
-bool ReadOptions(std::string_view text, bool needs_actor, ActOptions* out, IssueList* issues) {
-  if (text.empty()) {
-    if (!needs_actor) return true;
-    text = "{}";
-  }
-  json::Value options;
-  if (!ParseJson(text, &options, issues, "/options")) return false;
-  if (options.is_null() && !needs_actor) return true;
-  if (!options.is_object()) {
-    issues->push_back(MakeError(codes::kSchema, "/options", "", "The options must be an object.",
-                                "Pass e.g. {\"actor\": \"client\", \"now\": \"2026-11-27\"}."));
-    return false;
-  }
-  bool ok = true;
-  if (const json::Value* now = options.Find("now"); now != nullptr && !now->is_null()) {
-    if (!now->is_string() || !ParseDate(now->as_string())) {
-      issues->push_back(MakeError(codes::kSchema, "/options/now", "",
-                                  "The option \"now\" must be a date written YYYY-MM-DD.",
-                                  "Pass today's date, e.g. \"2026-11-27\"."));
-      ok = false;
-    } else {
-      out->now = now->as_string();
-    }
-  }
-  if (needs_actor) {
-    const json::Value* actor = options.Find("actor");
-    if (actor == nullptr || !actor->is_string() || !ParseActor(actor->as_string(), &out->actor)) {
-      issues->push_back(MakeError(codes::kSchema, "/options/actor", "",
-                                  "The option \"actor\" must be \"client\" or \"freelancer\".",
-                                  "Say who acts: {\"actor\": \"client\"}."));
-      ok = false;
-    }
-  }
-  return ok;
-}
-
 bool ReadContractText(std::string_view text, Contract* out, IssueList* issues) {
   return ParseContract(text, out, issues);
 }
@@ -77,7 +40,7 @@ bool ReadContractText(std::string_view text, Contract* out, IssueList* issues) {
 std::string Validate(const Engine& engine, std::string_view contract, std::string_view options) {
   ActOptions act;
   IssueList issues;
-  if (!ReadOptions(options, false, &act, &issues)) return Failure(issues);
+  if (!ReadActOptions(options, ActorRule::kIgnored, &act, &issues)) return Failure(issues);
   ValidateOptions validate_options;
   validate_options.now = act.now;
   return ValidateResultToJson(engine.Validate(contract, validate_options));
@@ -89,7 +52,7 @@ std::string Check(const Engine& engine, std::string_view contract, std::string_v
   ActOptions act;
   Contract doc;
   std::vector<Action> actions;
-  bool ok = ReadOptions(options, true, &act, &issues);
+  bool ok = ReadActOptions(options, ActorRule::kRequired, &act, &issues);
   ok &= ReadContractText(contract, &doc, &issues);
   ok &= ParseActions(action, &actions, &issues);
   if (!ok) return Failure(issues);
@@ -100,7 +63,7 @@ std::string Apply(const Engine& engine, std::string_view contract, std::string_v
                   std::string_view options) {
   ApplyResult result;
   ActOptions act;
-  bool ok = ReadOptions(options, true, &act, &result.issues);
+  bool ok = ReadActOptions(options, ActorRule::kRequired, &act, &result.issues);
   bool readable = ReadContractText(contract, &result.contract, &result.issues);
   std::vector<Action> actions;
   ok &= ParseActions(action, &actions, &result.issues);
@@ -175,7 +138,7 @@ std::string PreviewReorder(const Engine& engine, std::string_view contract, std:
   IssueList issues;
   ActOptions act;
   Contract doc;
-  bool ok = ReadOptions(options, false, &act, &issues);
+  bool ok = ReadActOptions(options, ActorRule::kIgnored, &act, &issues);
   ok &= ReadContractText(contract, &doc, &issues);
   if (!std::isfinite(to_index) || std::floor(to_index) != to_index || to_index < 0 ||
       to_index > 1e9) {

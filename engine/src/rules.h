@@ -89,6 +89,13 @@ void CheckMilestoneList(const Contract& contract, const Policy& policy,
                         const ValidateOptions& options, const ReadNotes* notes,
                         IssueList* issues);
 
+// Reads call options {"actor", "now"}: `now`, when given, must be a real date;
+// the actor is required (check, apply), optional (a session: the client by
+// default) or not read at all (validate, previews).
+enum class ActorRule { kRequired, kOptional, kIgnored };
+bool ReadActOptions(std::string_view text, ActorRule actor_rule, ActOptions* out,
+                    IssueList* issues);
+
 // Whether a code is about a field's value only (a session keeps such drafts).
 bool IsFieldValueCode(std::string_view code);
 

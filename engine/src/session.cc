@@ -77,36 +77,7 @@ void AppendStringArray(const std::vector<std::string>& items, std::string* out) 
 
 bool ParseSessionOptions(std::string_view text, ActOptions* out,
                          IssueList* issues) {
-  if (text.empty()) return true;
-  json::Value options;
-  if (!ParseJson(text, &options, issues, "/options")) return false;
-  if (options.is_null()) return true;
-  if (!options.is_object()) {
-    issues->push_back(MakeError(codes::kSchema, "/options", "",
-                                "The session options must be an object.",
-                                "Pass e.g. {\"actor\": \"client\", \"now\": \"2026-11-27\"}."));
-    return false;
-  }
-  bool ok = true;
-  if (const json::Value* now = options.Find("now"); now != nullptr && !now->is_null()) {
-    if (!now->is_string() || !ParseDate(now->as_string())) {
-      issues->push_back(MakeError(codes::kSchema, "/options/now", "",
-                                  "The option \"now\" must be a date written YYYY-MM-DD.",
-                                  "Pass today's date, e.g. \"2026-11-27\"."));
-      ok = false;
-    } else {
-      out->now = now->as_string();
-    }
-  }
-  if (const json::Value* actor = options.Find("actor"); actor != nullptr && !actor->is_null()) {
-    if (!actor->is_string() || !ParseActor(actor->as_string(), &out->actor)) {
-      issues->push_back(MakeError(codes::kSchema, "/options/actor", "",
-                                  "The option \"actor\" must be \"client\" or \"freelancer\".",
-                                  "Say who edits: {\"actor\": \"client\"}."));
-      ok = false;
-    }
-  }
-  return ok;
+  return ReadActOptions(text, ActorRule::kOptional, out, issues);
 }
 
 Session::Session(const Engine& engine, std::string_view contract_json,
