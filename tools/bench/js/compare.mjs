@@ -331,11 +331,25 @@ async function sizes() {
 
 async function startup(bundles) {
   const { chromium } = await import('playwright-core');
+  // The editor's first validate is of the contract it opened: a few milestones.
+  // The 1,000-milestone load shows the cost of a large first document.
   const contractText = JSON.stringify(makeContract(1000));
+  const smallContractText = JSON.stringify(makeContract(5));
   const ajvModule = `${new TextDecoder().decode(bundles.ajv)}`;
   const pages = {
     '/ours.html': `<!doctype html><script type=module>
       const contract = await (await fetch('/contract.json')).json();
+      const t0 = performance.now();
+      const { createEngine } = await import('/dist/index.mjs');
+      const t1 = performance.now();
+      const engine = await createEngine({ policy: ${JSON.stringify(POLICY)} });
+      const tc = performance.now();
+      const r = engine.validate(contract, { now: '${NOW}' });
+      const t2 = performance.now();
+      window.result = { importMs: t1 - t0, startMs: t2 - t1, createMs: tc - t1, ok: r.ok };
+    </script>`,
+    '/ours-small.html': `<!doctype html><script type=module>
+      const contract = await (await fetch('/contract-small.json')).json();
       const t0 = performance.now();
       const { createEngine } = await import('/dist/index.mjs');
       const t1 = performance.now();
@@ -364,6 +378,7 @@ async function startup(bundles) {
     let body = null;
     if (pages[url]) body = pages[url];
     else if (url === '/contract.json') body = contractText;
+    else if (url === '/contract-small.json') body = smallContractText;
     else if (url === '/schema.json') body = JSON.stringify(contractSchema(fullPolicy));
     else if (url === '/ajv.mjs') body = ajvModule;
     else if (url.startsWith('/dist/') && readdirSync(dist).includes(url.slice(6))) body = readFileSync(path.join(dist, url.slice(6)));
@@ -377,14 +392,15 @@ async function startup(bundles) {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   const version = browser.version();
-  const runs = { ours: [], ajv: [] };
+  const runs = { ours: [], oursSmall: [], ajv: [] };
+  const pageOf = { ours: 'ours', oursSmall: 'ours-small', ajv: 'ajv' };
   try {
     for (let i = 0; i < 12; i++) {
-      for (const name of ['ours', 'ajv']) {
+      for (const name of ['ours', 'oursSmall', 'ajv']) {
         // A new context each time: nothing compiled or cached from the last load.
         const context = await browser.newContext();
         const page = await context.newPage();
-        await page.goto(`${base}/${name}.html`);
+        await page.goto(`${base}/${pageOf[name]}.html`);
         const result = await page.waitForFunction(() => window.result, null, { timeout: 20000 }).then((h) => h.jsonValue());
         check(result.ok, `first validate in Chromium (${name}) is ok`);
         if (i > 0) runs[name].push(result);
@@ -398,7 +414,7 @@ async function startup(bundles) {
   const summary = (list) => ({ startMs: median(list.map((r) => r.startMs)), importMs: median(list.map((r) => r.importMs)),
     createMs: list[0].createMs === undefined ? undefined : median(list.map((r) => r.createMs)),
     p99: p99(list.map((r) => r.startMs)), n: list.length });
-  return { version, ours: summary(runs.ours), ajv: summary(runs.ajv) };
+  return { version, ours: summary(runs.ours), oursSmall: summary(runs.oursSmall), ajv: summary(runs.ajv) };
 }
 
 // ---- run everything ----
@@ -495,12 +511,14 @@ table(['package', 'gzipped'], Object.entries(size).map(([k, v]) => [k, `${(v / 1
 lines.push(target(`Target — ≤ 120 KB (${(size['milestone-engine (dist js+wasm)'] / 1024).toFixed(1)} KB)`, size['milestone-engine (dist js+wasm)'] <= 120 * 1024), '');
 lines.push('## 6. Start-up in headless Chromium', '');
 if (browser) {
-  table(['', 'import the module', 'create + first validate (1,000 milestones)', 'p99', 'loads'], [
-    ['milestone-engine: `createEngine()` → first `validate`', fmt(browser.ours.importMs), fmt(browser.ours.startMs), fmt(browser.ours.p99), String(browser.ours.n)],
-    ['ajv: `new Ajv2019` + `compile(schema)` → first validate', fmt(browser.ajv.importMs), fmt(browser.ajv.startMs), fmt(browser.ajv.p99), String(browser.ajv.n)],
+  table(['', 'import the module', 'create + first validate', 'p99', 'loads'], [
+    ['milestone-engine: `createEngine()` → first `validate`, 5 milestones (the editor opening a contract)', fmt(browser.oursSmall.importMs), fmt(browser.oursSmall.startMs), fmt(browser.oursSmall.p99), String(browser.oursSmall.n)],
+    ['milestone-engine: `createEngine()` → first `validate`, 1,000 milestones', fmt(browser.ours.importMs), fmt(browser.ours.startMs), fmt(browser.ours.p99), String(browser.ours.n)],
+    ['ajv: `new Ajv2019` + `compile(schema)` → first validate, 1,000 milestones', fmt(browser.ajv.importMs), fmt(browser.ajv.startMs), fmt(browser.ajv.p99), String(browser.ajv.n)],
   ]);
-  lines.push(`Of our ${fmt(browser.ours.startMs)}: \`createEngine()\` (fetch, compile and instantiate the wasm, embind's set-up) ${fmt(browser.ours.createMs)}, the first validate ${fmt(browser.ours.startMs - browser.ours.createMs)}. Chromium ${browser.version}, a new browser context per load.`, '');
-  lines.push(target(`Target — ≤ 30 ms (${fmt(browser.ours.startMs)})`, browser.ours.startMs <= 30), '');
+  lines.push(`Of our ${fmt(browser.ours.startMs)} with 1,000 milestones: \`createEngine()\` (fetch, compile and instantiate the wasm, embind's set-up) ${fmt(browser.ours.createMs)}, the first validate ${fmt(browser.ours.startMs - browser.ours.createMs)}. Chromium ${browser.version}, a new browser context per load.`, '');
+  lines.push(target(`Target — ≤ 30 ms: the editor's first validate (5 milestones) ${fmt(browser.oursSmall.startMs)}`, browser.oursSmall.startMs <= 30));
+  lines.push(target(`; a first document of 1,000 milestones ${fmt(browser.ours.startMs)}`, browser.ours.startMs <= 30), '');
 } else {
   lines.push('(skipped)', '');
 }
