@@ -31,10 +31,6 @@ std::string Failure(const IssueList& issues) {
   return ValidateResultToJson(result);
 }
 
-bool ReadContractText(std::string_view text, Contract* out, IssueList* issues) {
-  return ParseContract(text, out, issues);
-}
-
 }  // namespace
 
 std::string Validate(const Engine& engine, std::string_view contract, std::string_view options) {
@@ -53,7 +49,7 @@ std::string Check(const Engine& engine, std::string_view contract, std::string_v
   Contract doc;
   std::vector<Action> actions;
   bool ok = ReadActOptions(options, ActorRule::kRequired, &act, &issues);
-  ok &= ReadContractText(contract, &doc, &issues);
+  ok &= ParseContract(contract, &doc, &issues);
   ok &= ParseActions(action, &actions, &issues);
   if (!ok) return Failure(issues);
   return ValidateResultToJson(engine.Check(doc, actions, act));
@@ -64,7 +60,7 @@ std::string Apply(const Engine& engine, std::string_view contract, std::string_v
   ApplyResult result;
   ActOptions act;
   bool ok = ReadActOptions(options, ActorRule::kRequired, &act, &result.issues);
-  bool readable = ReadContractText(contract, &result.contract, &result.issues);
+  bool readable = ParseContract(contract, &result.contract, &result.issues);
   std::vector<Action> actions;
   ok &= ParseActions(action, &actions, &result.issues);
   if (!ok || !readable) {
@@ -86,8 +82,8 @@ std::string Diff(const Engine& /*engine*/, std::string_view before, std::string_
   Contract b;
   IssueList before_issues;
   IssueList after_issues;
-  bool ok = ReadContractText(before, &a, &before_issues);
-  ok &= ReadContractText(after, &b, &after_issues);
+  bool ok = ParseContract(before, &a, &before_issues);
+  ok &= ParseContract(after, &b, &after_issues);
   for (Issue& issue : before_issues) issue.path = "/before" + issue.path;
   for (Issue& issue : after_issues) issue.path = "/after" + issue.path;
   Append(&issues, before_issues);
@@ -110,7 +106,7 @@ std::string ApplyChanges(const Engine& /*engine*/, std::string_view contract,
   IssueList issues;
   Contract doc;
   std::vector<Change> list;
-  bool readable = ReadContractText(contract, &doc, &issues);
+  bool readable = ParseContract(contract, &doc, &issues);
   bool ok = ParseChanges(changes, &list, &issues) && readable;
   if (!ok) {
     std::string out = "{\"ok\":false,\"contract\":";
@@ -139,7 +135,7 @@ std::string PreviewReorder(const Engine& engine, std::string_view contract, std:
   ActOptions act;
   Contract doc;
   bool ok = ReadActOptions(options, ActorRule::kIgnored, &act, &issues);
-  ok &= ReadContractText(contract, &doc, &issues);
+  ok &= ParseContract(contract, &doc, &issues);
   if (!std::isfinite(to_index) || std::floor(to_index) != to_index || to_index < 0 ||
       to_index > 1e9) {
     issues.push_back(MakeError(codes::kSchema, "/toIndex", "",
