@@ -72,6 +72,18 @@ struct StopTable {
 };
 constexpr StopTable kStringStop;
 
+// Eight bytes at a time: whether any is a quote, a backslash or below 0x20.
+// (Classic SWAR tests; bytes >= 0x80 never count as below 0x20.)
+inline bool WordNeedsStop(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  uint64_t quote = w ^ (kOnes * '"');
+  uint64_t backslash = w ^ (kOnes * '\\');
+  uint64_t found = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
+                   ((w - kOnes * 0x20) & ~w);
+  return (found & kHigh) != 0;
+}
+
 // Recursive descent: the depth limit (32) bounds the recursion, so a hostile
 // document can never exhaust the stack.
 class Parser {
@@ -257,6 +269,13 @@ class Parser {
       size_t run = pos_;
       const size_t end = text_.size();
       const char* data = text_.data();
+      // Titles and descriptions are mostly plain runs: skip them a word at a time.
+      while (pos_ + 8 <= end) {
+        uint64_t w;
+        std::memcpy(&w, data + pos_, 8);
+        if (WordNeedsStop(w)) break;
+        pos_ += 8;
+      }
       while (pos_ < end && !kStringStop.stop[static_cast<unsigned char>(data[pos_])]) ++pos_;
       out->append(data + run, pos_ - run);
       if (pos_ >= text_.size()) return Fail("Unterminated string");
