@@ -65,10 +65,16 @@ function unencodable(path, what, error) {
 }
 
 // -> string, or an issue object when the value cannot become JSON. A string
-// is taken as JSON text already (a response body, a stored draft); undefined
-// and functions become '', which the engine reports as unreadable.
+// is taken as JSON text already (a response body, a stored draft).
 function encode(value, path, what) {
   if (typeof value === 'string') return value;
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') {
+    // JSON has no such value: say what was missing rather than "end of text".
+    return {
+      issue: issue('INVALID_JSON', path, `No ${what} was given (${typeof value}).`,
+        `Pass the ${what} as a plain object.`),
+    };
+  }
   try {
     const text = JSON.stringify(value);
     return text === undefined ? '' : text;
