@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "milestone/date.h"
 #include "milestone/json_api.h"
 
 namespace {
@@ -112,6 +113,11 @@ int main(int argc, char** argv) {
     }
   }
   if (positional.empty()) return Usage("");
+  // Flags are the caller's words, not input data: a bad one is a usage error.
+  if (!now.empty() && !milestone::ParseDate(now)) return Usage("--now needs a date YYYY-MM-DD");
+  if (!actor.empty() && actor != "client" && actor != "freelancer") {
+    return Usage("--as takes client or freelancer");
+  }
   const std::string command = positional[0];
 
   milestone::Policy policy;
