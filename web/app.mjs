@@ -361,6 +361,19 @@ function retrySoon() {
   retryTimer = setTimeout(() => { sendQueued(); }, RETRY_MS);
 }
 
+// One changeset to the server, made against `baseVersion`; a retry must reuse `key`.
+function postChangeset(actions, baseVersion, key) {
+  return api(`${contractPath}/changesets`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'If-Match': `"${baseVersion}"`,
+      'Idempotency-Key': key,
+    },
+    body: postBody(actions),
+  });
+}
+
 async function sendQueued() {
   const entry = app.outbox;
   if (!entry || app.sending) return;
@@ -368,15 +381,7 @@ async function sendQueued() {
   renderNet();
   let reply;
   try {
-    reply = await api(`${contractPath}/changesets`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        'If-Match': `"${entry.baseVersion}"`,
-        'Idempotency-Key': entry.key,
-      },
-      body: postBody(entry.actions),
-    });
+    reply = await postChangeset(entry.actions, entry.baseVersion, entry.key);
   } catch {
     app.sending = false;
     setOnline(false);
@@ -458,15 +463,7 @@ async function discardForServer() {
 async function postNow(actions) {
   let reply;
   try {
-    reply = await api(`${contractPath}/changesets`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        'If-Match': `"${app.server.version}"`,
-        'Idempotency-Key': newKey(),
-      },
-      body: postBody(actions),
-    });
+    reply = await postChangeset(actions, app.server.version, newKey());
   } catch {
     setOnline(false);
     return { ok: false, message: 'You are offline. This needs the network; try again when you are back online.' };
