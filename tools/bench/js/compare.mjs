@@ -329,6 +329,19 @@ async function sizes() {
 
 // ---- 6. start-up in headless Chromium ----
 
+// The page that times createEngine() and the first validate of `contractUrl`.
+const oursPage = (contractUrl) => `<!doctype html><script type=module>
+      const contract = await (await fetch('${contractUrl}')).json();
+      const t0 = performance.now();
+      const { createEngine } = await import('/dist/index.mjs');
+      const t1 = performance.now();
+      const engine = await createEngine({ policy: ${JSON.stringify(POLICY)} });
+      const tc = performance.now();
+      const r = engine.validate(contract, { now: '${NOW}' });
+      const t2 = performance.now();
+      window.result = { importMs: t1 - t0, startMs: t2 - t1, createMs: tc - t1, ok: r.ok };
+    </script>`;
+
 async function startup(bundles) {
   const { chromium } = await import('playwright-core');
   // The editor's first validate is of the contract it opened: a few milestones.
@@ -337,28 +350,8 @@ async function startup(bundles) {
   const smallContractText = JSON.stringify(makeContract(5));
   const ajvModule = `${new TextDecoder().decode(bundles.ajv)}`;
   const pages = {
-    '/ours.html': `<!doctype html><script type=module>
-      const contract = await (await fetch('/contract.json')).json();
-      const t0 = performance.now();
-      const { createEngine } = await import('/dist/index.mjs');
-      const t1 = performance.now();
-      const engine = await createEngine({ policy: ${JSON.stringify(POLICY)} });
-      const tc = performance.now();
-      const r = engine.validate(contract, { now: '${NOW}' });
-      const t2 = performance.now();
-      window.result = { importMs: t1 - t0, startMs: t2 - t1, createMs: tc - t1, ok: r.ok };
-    </script>`,
-    '/ours-small.html': `<!doctype html><script type=module>
-      const contract = await (await fetch('/contract-small.json')).json();
-      const t0 = performance.now();
-      const { createEngine } = await import('/dist/index.mjs');
-      const t1 = performance.now();
-      const engine = await createEngine({ policy: ${JSON.stringify(POLICY)} });
-      const tc = performance.now();
-      const r = engine.validate(contract, { now: '${NOW}' });
-      const t2 = performance.now();
-      window.result = { importMs: t1 - t0, startMs: t2 - t1, createMs: tc - t1, ok: r.ok };
-    </script>`,
+    '/ours.html': oursPage('/contract.json'),
+    '/ours-small.html': oursPage('/contract-small.json'),
     '/ajv.html': `<!doctype html><script type=module>
       const contract = await (await fetch('/contract.json')).json();
       const schema = await (await fetch('/schema.json')).json();
