@@ -1,16 +1,15 @@
 // Shared by the end-to-end tests and the screenshot script: the real server
 // (a temp database, a free loopback port, this repo's web/ and dist/) and a
 // headless Chromium that records every CSP violation and console error.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serverBinary, startServer as startServerProcess } from '../server/helpers.mjs';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const serverBinary = path.resolve(
-  repo, process.env.MILESTONE_SERVER ?? 'build/native/tools/server/milestone_server');
+export { serverBinary };
 
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -30,31 +29,17 @@ export function preconditions() {
   return missing;
 }
 
+// The real server on a fresh seeded database, with the real clock (the page
+// uses today's date too); started as the server's own tests start it.
 export async function startServer() {
   const dir = mkdtempSync(path.join(tmpdir(), 'milestone-e2e-'));
-  const child = spawn(serverBinary, [
-    '--port', '0', '--db', path.join(dir, 'milestones.db'),
-    '--web', path.join(repo, 'web'), '--dist', path.join(repo, 'dist'),
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  let errors = '';
-  child.stderr.on('data', (d) => { errors += d; });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${errors}`)), 15000);
-    child.stdout.on('data', (d) => {
-      output += d;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${errors}`)); });
-  });
+  const server = await startServerProcess(
+    { db: path.join(dir, 'milestones.db'), web: path.join(repo, 'web'), dist: path.join(repo, 'dist') },
+    [], { now: null });
   return {
-    url,
+    url: server.url,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

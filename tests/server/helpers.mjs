@@ -41,11 +41,12 @@ export function makeSandbox() {
   };
 }
 
-// Starts the server on `sandbox` and resolves once it prints its URL.
-export async function startServer(sandbox, extraArgs = []) {
+// Starts the server on `sandbox` and resolves once it prints its URL. `now`
+// fixes the engine's clock (null: the real date, as the page runs).
+export async function startServer(sandbox, extraArgs = [], { now = NOW } = {}) {
   const child = spawn(serverBinary,
     ['--port', '0', '--db', sandbox.db, '--web', sandbox.web, '--dist', sandbox.dist,
-     '--now', NOW, ...extraArgs],
+     ...(now ? ['--now', now] : []), ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let errors = '';
