@@ -2,8 +2,86 @@
 
 #include <cstdio>
 #include <cstring>
+#include <new>
 
 namespace milestone::json {
+
+Value::Value(const Value& other)
+    : type_(other.type_), bool_(other.bool_), is_int_(other.is_int_), int_(other.int_),
+      text_(other.text_) {
+  CopyContainer(other);
+}
+
+Value::Value(Value&& other) noexcept
+    : type_(other.type_), bool_(other.bool_), is_int_(other.is_int_), int_(other.int_),
+      text_(std::move(other.text_)) {
+  TakeContainer(std::move(other));
+}
+
+Value& Value::operator=(const Value& other) {
+  if (this != &other) *this = Value(other);
+  return *this;
+}
+
+Value& Value::operator=(Value&& other) noexcept {
+  if (this == &other) return *this;
+  DropContainer();
+  type_ = other.type_;
+  bool_ = other.bool_;
+  is_int_ = other.is_int_;
+  int_ = other.int_;
+  text_ = std::move(other.text_);
+  TakeContainer(std::move(other));
+  return *this;
+}
+
+void Value::DropContainer() noexcept {
+  if (type_ == Type::kArray) {
+    items_.~vector();
+  } else if (type_ == Type::kObject) {
+    members_.~vector();
+  }
+  type_ = Type::kNull;
+}
+
+// Constructs this value's container (type_ already says which) from `other`'s.
+void Value::TakeContainer(Value&& other) noexcept {
+  if (type_ == Type::kArray) {
+    new (&items_) std::vector<Value>(std::move(other.items_));
+  } else if (type_ == Type::kObject) {
+    new (&members_) std::vector<Member>(std::move(other.members_));
+  }
+}
+
+void Value::CopyContainer(const Value& other) {
+  if (type_ == Type::kArray) {
+    new (&items_) std::vector<Value>(other.items_);
+  } else if (type_ == Type::kObject) {
+    new (&members_) std::vector<Member>(other.members_);
+  }
+}
+
+void Value::MakeArray() {
+  if (type_ == Type::kArray) return;
+  Become(Type::kArray);
+  new (&items_) std::vector<Value>();
+}
+
+void Value::MakeObject() {
+  if (type_ == Type::kObject) return;
+  Become(Type::kObject);
+  new (&members_) std::vector<Member>();
+}
+
+const std::vector<Value>& Value::items() const {
+  static const std::vector<Value> kNone;
+  return type_ == Type::kArray ? items_ : kNone;
+}
+
+const std::vector<Member>& Value::members() const {
+  static const std::vector<Member> kNone;
+  return type_ == Type::kObject ? members_ : kNone;
+}
 
 Value Value::Bool(bool b) {
   Value v;
@@ -36,13 +114,13 @@ Value Value::String(std::string s) {
 
 Value Value::Array() {
   Value v;
-  v.type_ = Type::kArray;
+  v.MakeArray();
   return v;
 }
 
 Value Value::Object() {
   Value v;
-  v.type_ = Type::kObject;
+  v.MakeObject();
   return v;
 }
 
@@ -55,8 +133,9 @@ const Value* Value::Find(std::string_view key) const {
 }
 
 Value& Value::Set(std::string key, Value value) {
-  members_.emplace_back(std::move(key), std::move(value));
-  return members_.back().second;
+  auto& list = members();
+  list.emplace_back(std::move(key), std::move(value));
+  return list.back().second;
 }
 
 namespace {
