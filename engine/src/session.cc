@@ -329,53 +329,36 @@ void Session::SetFields(const Milestone& from, Milestone* to) const {
   to->amount = from.amount;
 }
 
-SessionEdit Session::Undo() {
-  if (!usable_ || undo_.empty()) return Reject({});
-  HistoryEntry entry = std::move(undo_.back());
-  undo_.pop_back();
-  SessionEdit edit;
-  if (entry.fields_only) {
-    auto found = index_of_.find(entry.before_milestone.id);
-    if (found != index_of_.end()) {
-      SetFields(entry.before_milestone,
-                &draft_.milestones[static_cast<size_t>(found->second)]);
-    }
-    issues_valid_ = false;
-    if (entry.before_milestone.due_date != entry.after_milestone.due_date) RecheckList();
-    edit = Touched({entry.before_milestone.id});
-  } else {
-    draft_ = *entry.before;
-    AfterStructuralChange();
-    edit.applied = true;
-    edit.issues = Issues();
-    edit.ok = NoErrors(edit.issues);
-  }
-  redo_.push_back(std::move(entry));
-  return edit;
-}
+SessionEdit Session::Undo() { return Step(&undo_, &redo_, /*forward=*/false); }
 
-SessionEdit Session::Redo() {
-  if (!usable_ || redo_.empty()) return Reject({});
-  HistoryEntry entry = std::move(redo_.back());
-  redo_.pop_back();
+SessionEdit Session::Redo() { return Step(&redo_, &undo_, /*forward=*/true); }
+
+// Undo and redo are one move through history: take the newest entry of
+// `from`, put the draft back to its state before (undo) or after (redo) it,
+// and keep the entry on `to` for the way back.
+SessionEdit Session::Step(std::deque<HistoryEntry>* from, std::deque<HistoryEntry>* to,
+                          bool forward) {
+  if (!usable_ || from->empty()) return Reject({});
+  HistoryEntry entry = std::move(from->back());
+  from->pop_back();
   SessionEdit edit;
   if (entry.fields_only) {
-    auto found = index_of_.find(entry.after_milestone.id);
+    const Milestone& target = forward ? entry.after_milestone : entry.before_milestone;
+    auto found = index_of_.find(target.id);
     if (found != index_of_.end()) {
-      SetFields(entry.after_milestone,
-                &draft_.milestones[static_cast<size_t>(found->second)]);
+      SetFields(target, &draft_.milestones[static_cast<size_t>(found->second)]);
     }
     issues_valid_ = false;
     if (entry.before_milestone.due_date != entry.after_milestone.due_date) RecheckList();
-    edit = Touched({entry.after_milestone.id});
+    edit = Touched({target.id});
   } else {
-    draft_ = *entry.after;
+    draft_ = forward ? *entry.after : *entry.before;
     AfterStructuralChange();
     edit.applied = true;
     edit.issues = Issues();
     edit.ok = NoErrors(edit.issues);
   }
-  undo_.push_back(std::move(entry));
+  to->push_back(std::move(entry));
   return edit;
 }
 

@@ -98,6 +98,7 @@ class Session {
   void RecheckList();
   SessionEdit Touched(std::vector<std::string> ids);
   void Remember(HistoryEntry entry);
+  SessionEdit Step(std::deque<HistoryEntry>* from, std::deque<HistoryEntry>* to, bool forward);
 
   Engine engine_;
   ActOptions options_;
