@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "test_rng.h"
 #include "milestone/action.h"
 #include "milestone/contract.h"
 #include "milestone/engine.h"
@@ -19,25 +20,7 @@
 namespace milestone {
 namespace {
 
-// splitmix64: the same sequence natively and in wasm (the standard
-// distributions are not specified bit for bit across libraries).
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  int64_t Below(int64_t n) {
-    return static_cast<int64_t>(Next() % static_cast<uint64_t>(n));
-  }
-  bool Chance(int percent) { return Below(100) < percent; }
-
- private:
-  uint64_t state_;
-};
+using testing::Rng;
 
 constexpr int kSequences = 10000;
 constexpr int kSteps = 16;

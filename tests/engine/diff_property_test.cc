@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "test_rng.h"
 #include "json.h"
 #include "milestone/contract.h"
 #include "milestone/diff.h"
@@ -17,24 +18,7 @@
 namespace milestone {
 namespace {
 
-// splitmix64: the same sequence natively and in wasm (the standard
-// distributions are not specified bit for bit across libraries).
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  // Uniform enough in [0, n) for n far below 2^64.
-  int64_t Below(int64_t n) { return static_cast<int64_t>(Next() % n); }
-  bool Chance(int percent) { return Below(100) < percent; }
-
- private:
-  uint64_t state_;
-};
+using testing::Rng;
 
 const char* const kTitles[] = {"Design", "Build", "Testing", "Launch", "QA",
                                "Wireframes", "API", "Docs", "Café “menu”", ""};
@@ -286,7 +270,7 @@ std::string Describe(const Contract& c) {
 }
 
 // Field by field rather than through JSON: this runs 20,000 times.
-testing::AssertionResult SameMilestones(const Contract& got,
+::testing::AssertionResult SameMilestones(const Contract& got,
                                         const Contract& want) {
   bool same = got.milestones.size() == want.milestones.size();
   for (size_t i = 0; same && i < got.milestones.size(); ++i) {
@@ -297,8 +281,8 @@ testing::AssertionResult SameMilestones(const Contract& got,
            a.amount == b.amount && a.state == b.state && a.funded == b.funded &&
            a.released == b.released && a.unknown.size() == b.unknown.size();
   }
-  if (same) return testing::AssertionSuccess();
-  return testing::AssertionFailure() << "got " << MilestonesJson(got)
+  if (same) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "got " << MilestonesJson(got)
                                      << "\nwant " << MilestonesJson(want);
 }
 
