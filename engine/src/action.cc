@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "codes.h"
+#include "milestone/codes.h"
 #include "json.h"
 #include "rules.h"
 

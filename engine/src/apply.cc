@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "codes.h"
+#include "milestone/codes.h"
 #include "milestone/action.h"
 #include "milestone/contract.h"
 #include "milestone/date.h"

@@ -1,6 +1,6 @@
 #include <cmath>
 
-#include "codes.h"
+#include "milestone/codes.h"
 #include "milestone/contract.h"
 #include "milestone/money.h"
 #include "rules.h"

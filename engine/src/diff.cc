@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "codes.h"
+#include "milestone/codes.h"
 #include "json.h"
 #include "milestone/date.h"
 #include "milestone/money.h"

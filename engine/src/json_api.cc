@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "codes.h"
+#include "milestone/codes.h"
 #include "milestone/date.h"
 #include "milestone/money.h"
 #include "rules.h"

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "codes.h"
+#include "milestone/codes.h"
 
 namespace milestone {
 namespace {

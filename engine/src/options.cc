@@ -1,4 +1,4 @@
-#include "codes.h"
+#include "milestone/codes.h"
 #include "milestone/date.h"
 #include "rules.h"
 

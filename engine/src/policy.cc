@@ -1,6 +1,6 @@
 #include "milestone/policy.h"
 
-#include "codes.h"
+#include "milestone/codes.h"
 #include "milestone/money.h"
 #include "rules.h"
 

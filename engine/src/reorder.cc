@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "codes.h"
+#include "milestone/codes.h"
 #include "milestone/diff.h"
 #include "milestone/engine.h"
 #include "rules.h"

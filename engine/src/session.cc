@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "codes.h"
+#include "milestone/codes.h"
 #include "json.h"
 #include "milestone/date.h"
 #include "rules.h"

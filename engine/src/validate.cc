@@ -2,7 +2,7 @@
 #include <string_view>
 #include <functional>
 
-#include "codes.h"
+#include "milestone/codes.h"
 #include "milestone/date.h"
 #include "milestone/engine.h"
 #include "milestone/money.h"
