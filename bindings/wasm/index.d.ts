@@ -1,6 +1,13 @@
 // Types of milestone-engine's JS interface (written by hand: emcc 3.1.6 has
 // no --emit-tsd, and the raw `_` functions are not public).
 
+declare global {
+  // For projects whose `lib` predates esnext.disposable (as @types/node does).
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 /** A calendar date `YYYY-MM-DD`, no time, no zone. */
 export type IsoDate = string;
 
@@ -208,6 +215,8 @@ export interface Session {
   /** Frees the engine-side memory. Any later use throws an Error with code 'SESSION_DISPOSED'. */
   dispose(): void;
   readonly disposed: boolean;
+  /** The same as dispose(), for `using s = engine.openSession(...)` (TS 5.2+). */
+  [Symbol.dispose](): void;
 }
 
 export interface MemoryUsage {
@@ -250,10 +259,38 @@ export interface Engine {
 export interface CreateEngineOptions {
   /** Overrides of the default (Upwork) policy. */
   policy?: Partial<Policy>;
+  /**
+   * The wasm, compiled already (`await WebAssembly.compileStreaming(fetch(url))`,
+   * Electron, a test). Wins over wasmBinary and wasmUrl.
+   */
+  wasmModule?: WebAssembly.Module;
+  /** The bytes of milestone_wasm.wasm (read from disk, a cache, an import). Wins over wasmUrl. */
+  wasmBinary?: ArrayBuffer | ArrayBufferView;
+  /**
+   * Where to fetch milestone_wasm.wasm from (a CDN); relative to the page. A
+   * file: URL is read from disk in Node. Default: the file next to index.mjs.
+   */
+  wasmUrl?: string | URL;
+}
+
+/** What createEngine rejects with when the wasm cannot be had. */
+export interface WasmLoadError extends Error {
+  code: 'WASM_LOAD_FAILED';
+  /** The URL fetched or read, when there was one. */
+  url?: string;
+  /** The HTTP status that came back. */
+  status?: number;
+  /** The Content-Type that came back ('' when none). */
+  contentType?: string;
+  /** The first bytes, in hex, when they were not wasm's `00 61 73 6d`. */
+  firstBytes?: string;
+  byteLength?: number;
 }
 
 /**
- * Loads the engine (one wasm instance per realm, shared). Rejects with an
- * Error whose `code` is 'POLICY' (and `issues`) for a policy it cannot use.
+ * Loads the engine (one wasm instance per realm and wasm source, shared).
+ * Rejects with an Error whose `code` is 'POLICY' (and `issues`) for a policy
+ * it cannot use, and with a {@link WasmLoadError} (code 'WASM_LOAD_FAILED')
+ * when the wasm cannot be fetched, read or compiled.
  */
 export function createEngine(options?: CreateEngineOptions): Promise<Engine>;

@@ -9,32 +9,170 @@
 // collected). Nothing else returned here needs freeing.
 
 import createMilestoneModule from './milestone_wasm.mjs';
+// Where the wasm comes from when no option says: `#milestone-wasm` is this
+// package's own import map (package.json "imports"): Node reads the file from
+// disk (load-node.mjs), every other condition fetches a static
+// `new URL('./milestone_wasm.wasm', import.meta.url)` that bundlers can see
+// and rewrite when they rename the asset (load-web.mjs).
+import { defaultWasm, readLocal } from '#milestone-wasm';
 
-const isNode =
-  typeof process === 'object' && process !== null &&
-  typeof process.versions === 'object' && process.versions !== null &&
-  typeof process.versions.node === 'string';
+// ---- loading: one error that says what came back ----
 
-let modulePromise = null;
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+const HINT = 'Serve milestone_wasm.wasm next to index.mjs as application/wasm, or pass ' +
+  'wasmUrl, wasmBinary or wasmModule to createEngine().';
 
-// One wasm instance per realm, shared by every engine created in it.
-function loadModule() {
-  if (modulePromise === null) {
-    modulePromise = (async () => {
-      const settings = {};
-      if (isNode) {
-        // The glue is built for web and worker only; Node gets the bytes.
-        const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
-        settings.wasmBinary = await readFile(new URL('./milestone_wasm.wasm', import.meta.url));
-      } else {
-        // Next to this file, wherever the page or worker script lives.
-        settings.locateFile = (name) => new URL(name, import.meta.url).href;
-      }
-      return createMilestoneModule(settings);
-    })();
-    modulePromise.catch(() => { modulePromise = null; });
+function hex(bytes, count = 8) {
+  return Array.from(bytes.subarray(0, count), (b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+// The Error createEngine rejects with when there is no wasm to run: code
+// 'WASM_LOAD_FAILED', plus the URL, the HTTP status and content type, and the
+// first bytes when they were not wasm's `00 61 73 6d`.
+function loadError(what, details = {}, cause) {
+  const error = new Error(`milestone-engine could not load its WebAssembly${what.startsWith(':') ? '' : ' '}${what}. ${HINT}`,
+    cause === undefined ? undefined : { cause });
+  error.code = 'WASM_LOAD_FAILED';
+  for (const [key, value] of Object.entries(details)) {
+    if (value !== undefined) error[key] = value;
   }
-  return modulePromise;
+  return error;
+}
+
+function asBytes(value) {
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  return null;
+}
+
+// Compiles `bytes`; anything that is not wasm is named by its first bytes.
+async function compileBytes(bytes, from, details) {
+  if (bytes.length < 4 || WASM_MAGIC.some((b, i) => bytes[i] !== b)) {
+    const firstBytes = hex(bytes);
+    const shown = bytes.length === 0 ? 'nothing (0 bytes)' : `bytes ${firstBytes}`;
+    throw loadError(`${from}: it holds ${shown}, not wasm (which starts 00 61 73 6d)` +
+      (/^3c/.test(firstBytes) ? '; that is text starting with "<", most likely an HTML page' : ''),
+    { ...details, firstBytes, byteLength: bytes.length });
+  }
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (error) {
+    throw loadError(`${from}: the bytes start as wasm but do not compile (${error.message})`,
+      { ...details, byteLength: bytes.length }, error);
+  }
+}
+
+async function compileUrl(url) {
+  const href = url.href;
+  const local = await readLocal(url);  // file: URLs in Node
+  if (local) {
+    if (local.error) {
+      throw loadError(`from ${href}: the file cannot be read (${local.error.message})`,
+        { url: href }, local.error);
+    }
+    return compileBytes(asBytes(local.bytes), `from ${href}`, { url: href });
+  }
+  if (typeof fetch !== 'function') {
+    throw loadError(`from ${href}: there is no fetch() here`, { url: href });
+  }
+  let response;
+  try {
+    response = await fetch(href, { credentials: 'same-origin' });
+  } catch (error) {
+    throw loadError(`from ${href}: the request failed (${error.message})`, { url: href }, error);
+  }
+  const status = response.status;
+  const contentType = response.headers.get('content-type') || '';
+  const details = { url: href, status, contentType };
+  const said = `the server answered HTTP ${status}${contentType ? ` (${contentType})` : ''}`;
+  if (!response.ok) throw loadError(`from ${href}: ${said}`, details);
+  let bytes;
+  try {
+    bytes = new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    throw loadError(`from ${href}: ${said} but the body could not be read (${error.message})`,
+      details, error);
+  }
+  return compileBytes(bytes, `from ${href}: ${said}`, details);
+}
+
+function toUrl(value) {
+  if (value instanceof URL) return value;
+  const base = typeof location === 'object' && location !== null && typeof location.href === 'string'
+    ? location.href : import.meta.url;
+  try {
+    return new URL(value, base);
+  } catch (error) {
+    throw loadError(`: wasmUrl ${JSON.stringify(value)} is not a URL`, { url: String(value) }, error);
+  }
+}
+
+// options -> a compiled WebAssembly.Module, from the first of wasmModule,
+// wasmBinary, wasmUrl that is given, else from the package's own file.
+async function compileWasm(source) {
+  if (source.wasmModule !== undefined) {
+    if (source.wasmModule instanceof WebAssembly.Module) return source.wasmModule;
+    throw loadError(': wasmModule must be a WebAssembly.Module (from WebAssembly.compile)');
+  }
+  if (source.wasmBinary !== undefined) {
+    const bytes = asBytes(source.wasmBinary);
+    if (!bytes) throw loadError(': wasmBinary must be an ArrayBuffer or a typed array of the file\'s bytes');
+    return compileBytes(bytes, 'from wasmBinary', {});
+  }
+  if (source.wasmUrl !== undefined) {
+    if (typeof source.wasmUrl !== 'string' && !(source.wasmUrl instanceof URL)) {
+      throw loadError(': wasmUrl must be a string or a URL');
+    }
+    return compileUrl(toUrl(source.wasmUrl));
+  }
+  return compileUrl(defaultWasm());
+}
+
+// The emcc module over a compiled WebAssembly.Module: the glue never fetches.
+async function instantiate(compiled) {
+  let failed;
+  const failure = new Promise((resolve, reject) => { failed = reject; });
+  const mod = createMilestoneModule({
+    instantiateWasm(imports, receive) {
+      WebAssembly.instantiate(compiled, imports).then(
+        (instance) => receive(instance, compiled),
+        (error) => failed(loadError(`: instantiating it failed (${error.message})`, {}, error)));
+      return {};
+    },
+  });
+  return Promise.race([mod, failure]);
+}
+
+// One wasm instance per realm and source, shared by every engine created from
+// it: the package's own file, or a given module, bytes or URL.
+let defaultModule = null;
+const byObject = new WeakMap();
+const byUrl = new Map();
+
+function loadModule(options) {
+  const source = options !== null && typeof options === 'object' ? options : {};
+  let cache = null;
+  let key;
+  if (source.wasmModule !== undefined || source.wasmBinary !== undefined) {
+    key = source.wasmModule !== undefined ? source.wasmModule : source.wasmBinary;
+    // A value that is not an object is refused by compileWasm: nothing to keep.
+    if (typeof key !== 'object' || key === null) return compileWasm(source).then(instantiate);
+    cache = byObject;
+  } else if (source.wasmUrl !== undefined) {
+    cache = byUrl;
+    key = String(source.wasmUrl);
+  }
+  const hit = cache ? cache.get(key) : defaultModule;
+  if (hit) return hit;
+  const promise = compileWasm(source).then(instantiate);
+  if (cache) cache.set(key, promise);
+  else defaultModule = promise;
+  // A failed load is not kept: the next createEngine tries again.
+  promise.catch(() => {
+    if (cache && cache.get(key) === promise) cache.delete(key);
+    if (!cache && defaultModule === promise) defaultModule = null;
+  });
+  return promise;
 }
 
 // ---- errors: data never throws, programming errors do ----
@@ -222,7 +360,7 @@ const sessionCleanup = typeof FinalizationRegistry === 'function'
  * is 'POLICY' and whose `issues` say why.
  */
 export async function createEngine(options = {}) {
-  const mod = await loadModule();
+  const mod = await loadModule(options);
   const wire = mod.milestoneWire || (mod.milestoneWire = new Wire(mod));
   const policy = options !== null && typeof options === 'object' ? options.policy : undefined;
   let policyText = '';
@@ -356,6 +494,10 @@ function makeEngine(mod, wire, handle, policy) {
 
 // ---- sessions ----
 
+// Symbol.dispose, for `using`; Node 20 names it Symbol.for('nodejs.dispose')
+// where the runtime has none of its own.
+const DISPOSE = typeof Symbol.dispose === 'symbol' ? Symbol.dispose : Symbol.for('nodejs.dispose');
+
 function openSession(mod, wire, engineHandle, contract, options) {
   let opts = options;
   if (opts === undefined || opts === null) opts = {};
@@ -462,6 +604,9 @@ function openSession(mod, wire, engineHandle, contract, options) {
     },
 
     get disposed() { return disposed; },
+
+    /** `using s = engine.openSession(...)` disposes at the end of the block. */
+    [DISPOSE]() { session.dispose(); },
   };
   const token = {};
   const guarded = guard(session, 'session');
