@@ -1,6 +1,7 @@
-// Actions as data: the names of actors and action types, and the JSON shape of
-// an action (SPEC 3) read into and written out of the Action struct. The rules
-// that decide whether an action may be done live in apply.cc.
+// Actions as data: the names of actors, and the JSON shape of an action
+// (SPEC 3) read into and written out of the Action struct, field by field as
+// each action's entry in the table (action_spec.h, apply.cc) lists them. The
+// rules that decide whether an action may be done live in apply.cc.
 
 #include "milestone/action.h"
 
@@ -13,77 +14,12 @@
 #include <vector>
 
 #include "milestone/codes.h"
+#include "action_spec.h"
 #include "json.h"
 #include "rules.h"
 
 namespace milestone {
 namespace {
-
-struct TypeName {
-  ActionType type;
-  const char* name;
-};
-
-constexpr TypeName kTypeNames[] = {
-    {ActionType::kAdd, "add"},
-    {ActionType::kEdit, "edit"},
-    {ActionType::kDelete, "delete"},
-    {ActionType::kMove, "move"},
-    {ActionType::kPropose, "propose"},
-    {ActionType::kWithdraw, "withdraw"},
-    {ActionType::kAccept, "accept"},
-    {ActionType::kDecline, "decline"},
-    {ActionType::kFund, "fund"},
-    {ActionType::kSubmit, "submit"},
-    {ActionType::kRequestChanges, "requestChanges"},
-    {ActionType::kRelease, "release"},
-    {ActionType::kEnd, "end"},
-};
-
-bool ParseActionType(std::string_view text, ActionType* out) {
-  for (const TypeName& entry : kTypeNames) {
-    if (text == entry.name) {
-      *out = entry.type;
-      return true;
-    }
-  }
-  return false;
-}
-
-// The keys each action type may carry besides "type". An unknown key is an
-// error, not a warning: an action is an instruction, and silently ignoring a
-// misspelt "ammount" would do something other than what was asked.
-std::vector<const char*> AllowedKeys(ActionType type) {
-  switch (type) {
-    case ActionType::kAdd:
-      return {"milestone", "index"};
-    case ActionType::kEdit:
-      return {"id", "set"};
-    case ActionType::kDelete:
-      return {"id"};
-    case ActionType::kMove:
-      return {"id", "toIndex"};
-    case ActionType::kPropose:
-      return {"actions", "message"};
-    case ActionType::kWithdraw:
-      return {};
-    case ActionType::kAccept:
-      return {};
-    case ActionType::kDecline:
-      return {"reason"};
-    case ActionType::kFund:
-      return {"id"};
-    case ActionType::kSubmit:
-      return {"id", "message"};
-    case ActionType::kRequestChanges:
-      return {"id", "message"};
-    case ActionType::kRelease:
-      return {"id", "amount", "then"};
-    case ActionType::kEnd:
-      return {};
-  }
-  return {};
-}
 
 class Reader {
  public:
@@ -111,107 +47,101 @@ class Reader {
              "Add \"type\", for example \"fund\" or \"edit\".");
       return;
     }
-    if (!type->is_string() || !ParseActionType(type->as_string(), &out->type)) {
+    const ActionSpec* spec = type->is_string() ? FindSpec(type->as_string()) : nullptr;
+    if (spec == nullptr) {
       Schema(path + "/type", "The action type is not one the engine knows.",
-             "Use add, edit, delete, move, propose, withdraw, accept, decline, "
-             "fund, submit, requestChanges, release or end.");
+             "Use " + ActionNameList() + ".");
       return;
     }
-    const std::vector<const char*> allowed = AllowedKeys(out->type);
+    out->type = spec->type;
     for (const json::Member& member : value.members()) {
       if (member.first == "type") continue;
       bool known = false;
-      for (const char* key : allowed) known = known || member.first == key;
+      for (const FieldSpec& field : spec->fields) {
+        known = known || (field.key != nullptr && member.first == field.key);
+      }
       if (!known) {
         Schema(path + "/" + PointerToken(member.first),
-               "A " + std::string(ActionTypeName(out->type)) +
-                   " action has no field \"" + member.first + "\".",
+               "A " + std::string(spec->name) + " action has no field \"" + member.first + "\".",
                "Remove the field or check its spelling.");
       }
     }
-    switch (out->type) {
-      case ActionType::kAdd:
-        ReadFields(value.Find("milestone"), path + "/milestone", true,
-                   &out->fields);
-        if (const json::Value* index = value.Find("index")) {
+    for (const FieldSpec& field : spec->fields) {
+      if (field.key != nullptr) ReadField(value, field, path, out);
+    }
+  }
+
+ private:
+  void ReadField(const json::Value& value, const FieldSpec& field, const std::string& path,
+                 Action* out) {
+    const json::Value* found = value.Find(field.key);
+    const std::string at = path + "/" + field.key;
+    switch (field.kind) {
+      case FieldKind::kId:
+        ReadId(value, path, true, &out->id);
+        break;
+      case FieldKind::kMilestone:
+        ReadFields(found, at, true, &out->fields);
+        break;
+      case FieldKind::kSet:
+        ReadFields(found, at, false, &out->fields);
+        break;
+      case FieldKind::kIndex:
+        if (found != nullptr) {
           int64_t n = 0;
-          if (ReadIndex(*index, path + "/index", &n)) out->index = n;
+          if (ReadIndex(*found, at, &n)) out->index = n;
         }
         break;
-      case ActionType::kEdit:
-        ReadId(value, path, true, &out->id);
-        ReadFields(value.Find("set"), path + "/set", false, &out->fields);
-        break;
-      case ActionType::kMove:
-        ReadId(value, path, true, &out->id);
-        if (const json::Value* to = value.Find("toIndex")) {
-          ReadIndex(*to, path + "/toIndex", &out->to_index);
+      case FieldKind::kToIndex:
+        if (found != nullptr) {
+          ReadIndex(*found, at, &out->to_index);
         } else {
-          Schema(path + "/toIndex", "A move needs \"toIndex\".",
-                 "Give the position to move to, counting from 0.");
+          Schema(at, "A move needs \"toIndex\".", "Give the position to move to, counting from 0.");
         }
         break;
-      case ActionType::kPropose: {
-        const json::Value* actions = value.Find("actions");
-        if (actions == nullptr || !actions->is_array()) {
-          Schema(path + "/actions", "A proposal needs an \"actions\" array.",
+      case FieldKind::kActions:
+        if (found == nullptr || !found->is_array()) {
+          Schema(at, "A proposal needs an \"actions\" array.",
                  "List the add, edit, delete and move actions you propose.");
         } else {
-          const auto& items = actions->items();
+          const auto& items = found->items();
           out->actions.resize(items.size());
           for (size_t i = 0; i < items.size(); ++i) {
-            ReadAction(items[i], path + "/actions/" + std::to_string(i),
-                       &out->actions[i]);
+            ReadAction(items[i], at + "/" + std::to_string(i), &out->actions[i]);
           }
         }
-        ReadText(value, "message", path, false, &out->message);
         break;
-      }
-      case ActionType::kDecline:
-        ReadText(value, "reason", path, false, &out->reason);
+      case FieldKind::kMessage:
+      case FieldKind::kRequiredMessage:
+        ReadText(value, field.key, path, field.kind == FieldKind::kRequiredMessage, &out->message);
         break;
-      case ActionType::kDelete:
-      case ActionType::kFund:
-        ReadId(value, path, true, &out->id);
+      case FieldKind::kReason:
+        ReadText(value, field.key, path, false, &out->reason);
         break;
-      case ActionType::kSubmit:
-        ReadId(value, path, true, &out->id);
-        ReadText(value, "message", path, false, &out->message);
-        break;
-      case ActionType::kRequestChanges:
-        ReadId(value, path, true, &out->id);
-        ReadText(value, "message", path, true, &out->message);
-        break;
-      case ActionType::kRelease: {
-        ReadId(value, path, true, &out->id);
-        if (const json::Value* amount = value.Find("amount")) {
+      case FieldKind::kAmount:
+        if (found != nullptr) {
           int64_t n = 0;
-          if (ReadAmount(*amount, path + "/amount", "", &n, issues_)) {
+          if (ReadAmount(*found, at, "", &n, issues_)) {
             out->amount = n;
           } else {
             ok_ = false;
           }
         }
-        if (const json::Value* then = value.Find("then")) {
-          if (!then->is_string() ||
-              (then->as_string() != "end" && then->as_string() != "keepOpen")) {
-            Schema(path + "/then", "\"then\" must be \"end\" or \"keepOpen\".",
-                   "Say whether to end the contract or keep it open after "
-                   "the last milestone.");
+        break;
+      case FieldKind::kThen:
+        if (found != nullptr) {
+          if (!found->is_string() ||
+              (found->as_string() != "end" && found->as_string() != "keepOpen")) {
+            Schema(at, "\"then\" must be \"end\" or \"keepOpen\".",
+                   "Say whether to end the contract or keep it open after the last milestone.");
           } else {
-            out->then = then->as_string();
+            out->then = found->as_string();
           }
         }
-        break;
-      }
-      case ActionType::kWithdraw:
-      case ActionType::kAccept:
-      case ActionType::kEnd:
         break;
     }
   }
 
- private:
   void ReadId(const json::Value& value, const std::string& path, bool required,
               std::string* out) {
     const json::Value* id = value.Find("id");
@@ -336,61 +266,47 @@ json::Value FieldsToValue(const MilestoneFields& fields) {
 }
 
 json::Value ActionToValue(const Action& action) {
+  const ActionSpec& spec = SpecOf(action.type);
   json::Value obj = json::Value::Object();
-  obj.Set("type", json::Value::String(ActionTypeName(action.type)));
-  switch (action.type) {
-    case ActionType::kAdd:
-      obj.Set("milestone", FieldsToValue(action.fields));
-      if (action.index) obj.Set("index", json::Value::Int(*action.index));
-      break;
-    case ActionType::kEdit:
-      obj.Set("id", json::Value::String(action.id));
-      obj.Set("set", FieldsToValue(action.fields));
-      break;
-    case ActionType::kMove:
-      obj.Set("id", json::Value::String(action.id));
-      obj.Set("toIndex", json::Value::Int(action.to_index));
-      break;
-    case ActionType::kPropose: {
-      json::Value list = json::Value::Array();
-      for (const Action& inner : action.actions)
-        list.Push(ActionToValue(inner));
-      obj.Set("actions", std::move(list));
-      if (!action.message.empty()) {
-        obj.Set("message", json::Value::String(action.message));
+  obj.Set("type", json::Value::String(spec.name));
+  for (const FieldSpec& field : spec.fields) {
+    if (field.key == nullptr) continue;
+    switch (field.kind) {
+      case FieldKind::kId:
+        obj.Set(field.key, json::Value::String(action.id));
+        break;
+      case FieldKind::kMilestone:
+      case FieldKind::kSet:
+        obj.Set(field.key, FieldsToValue(action.fields));
+        break;
+      case FieldKind::kIndex:
+        if (action.index) obj.Set(field.key, json::Value::Int(*action.index));
+        break;
+      case FieldKind::kToIndex:
+        obj.Set(field.key, json::Value::Int(action.to_index));
+        break;
+      case FieldKind::kActions: {
+        json::Value list = json::Value::Array();
+        for (const Action& inner : action.actions) list.Push(ActionToValue(inner));
+        obj.Set(field.key, std::move(list));
+        break;
       }
-      break;
+      case FieldKind::kMessage:
+        if (!action.message.empty()) obj.Set(field.key, json::Value::String(action.message));
+        break;
+      case FieldKind::kRequiredMessage:
+        obj.Set(field.key, json::Value::String(action.message));
+        break;
+      case FieldKind::kReason:
+        if (!action.reason.empty()) obj.Set(field.key, json::Value::String(action.reason));
+        break;
+      case FieldKind::kAmount:
+        if (action.amount) obj.Set(field.key, json::Value::Int(*action.amount));
+        break;
+      case FieldKind::kThen:
+        if (!action.then.empty()) obj.Set(field.key, json::Value::String(action.then));
+        break;
     }
-    case ActionType::kDecline:
-      if (!action.reason.empty()) {
-        obj.Set("reason", json::Value::String(action.reason));
-      }
-      break;
-    case ActionType::kDelete:
-    case ActionType::kFund:
-      obj.Set("id", json::Value::String(action.id));
-      break;
-    case ActionType::kSubmit:
-      obj.Set("id", json::Value::String(action.id));
-      if (!action.message.empty()) {
-        obj.Set("message", json::Value::String(action.message));
-      }
-      break;
-    case ActionType::kRequestChanges:
-      obj.Set("id", json::Value::String(action.id));
-      obj.Set("message", json::Value::String(action.message));
-      break;
-    case ActionType::kRelease:
-      obj.Set("id", json::Value::String(action.id));
-      if (action.amount) obj.Set("amount", json::Value::Int(*action.amount));
-      if (!action.then.empty()) {
-        obj.Set("then", json::Value::String(action.then));
-      }
-      break;
-    case ActionType::kWithdraw:
-    case ActionType::kAccept:
-    case ActionType::kEnd:
-      break;
   }
   return obj;
 }
@@ -398,27 +314,28 @@ json::Value ActionToValue(const Action& action) {
 }  // namespace
 
 const char* ActorName(Actor actor) {
-  return actor == Actor::kClient ? "client" : "freelancer";
+  switch (actor) {
+    case Actor::kClient:
+      return "client";
+    case Actor::kFreelancer:
+      return "freelancer";
+    case Actor::kMarketplace:
+      return "marketplace";
+  }
+  return "client";
 }
 
 bool ParseActor(std::string_view text, Actor* out) {
-  if (text == "client") {
-    *out = Actor::kClient;
-    return true;
-  }
-  if (text == "freelancer") {
-    *out = Actor::kFreelancer;
-    return true;
+  for (Actor actor : {Actor::kClient, Actor::kFreelancer, Actor::kMarketplace}) {
+    if (text == ActorName(actor)) {
+      *out = actor;
+      return true;
+    }
   }
   return false;
 }
 
-const char* ActionTypeName(ActionType type) {
-  for (const TypeName& entry : kTypeNames) {
-    if (entry.type == type) return entry.name;
-  }
-  return "unknown";
-}
+const char* ActionTypeName(ActionType type) { return SpecOf(type).name; }
 
 bool ParseActions(std::string_view json_text, std::vector<Action>* out,
                   IssueList* issues) {

@@ -24,6 +24,7 @@
 #include "milestone/date.h"
 #include "milestone/money.h"
 #include "rules.h"
+#include "sentences.h"
 
 namespace milestone {
 namespace {
@@ -107,73 +108,6 @@ const char* OpName(ChangeOp op) {
 // ---------------------------------------------------------------------------
 // Summary sentences.
 
-std::string Quoted(const std::string& title) {
-  Milestone m;
-  m.title = title;
-  return QuotedTitle(m);
-}
-
-// "Dec 20, 2026"; a draft's unreadable date is shown as typed.
-std::string ReadableDate(const std::string& text) {
-  if (auto date = ParseDate(text)) return FormatReadableDate(*date);
-  return text;
-}
-
-std::string AddSentence(const Milestone& m) {
-  std::string s = "Added " + QuotedTitle(m) + " (" + FormatMoney(m.amount);
-  if (m.due_date) s += ", due " + ReadableDate(*m.due_date);
-  return s + ").";
-}
-
-std::string DeleteSentence(const Milestone& m) {
-  return "Deleted " + QuotedTitle(m) + " (" + FormatMoney(m.amount) + ").";
-}
-
-std::string MoveSentence(const Milestone& m, int64_t from, int64_t to) {
-  // People count from 1.
-  return "Moved " + QuotedTitle(m) + " from position " +
-         std::to_string(from + 1) + " to " + std::to_string(to + 1) + ".";
-}
-
-// `m` is the milestone before the edit.
-std::string EditSentence(const Milestone& m, EditField field,
-                         const FieldValue& from, const FieldValue& to) {
-  const std::string who = QuotedTitle(m);
-  switch (field) {
-    case EditField::kTitle:
-      return "Renamed " + who + " to " + Quoted(std::get<std::string>(to)) +
-             ".";
-    case EditField::kDescription: {
-      const bool had = !std::get<std::string>(from).empty();
-      const bool has = !std::get<std::string>(to).empty();
-      if (!had) return "Added a description to " + who + ".";
-      if (!has) return "Removed the description of " + who + ".";
-      return "Changed the description of " + who + ".";
-    }
-    case EditField::kDueDate: {
-      const auto* had = std::get_if<std::string>(&from);
-      const auto* has = std::get_if<std::string>(&to);
-      if (!had && has) {
-        return "Set the due date of " + who + " to " + ReadableDate(*has) +
-               ".";
-      }
-      if (had && !has) {
-        return "Removed the due date of " + who + " (was " +
-               ReadableDate(*had) + ").";
-      }
-      if (had && has) {
-        return "Changed the due date of " + who + " from " +
-               ReadableDate(*had) + " to " + ReadableDate(*has) + ".";
-      }
-      return "Changed the due date of " + who + ".";
-    }
-    case EditField::kAmount:
-      return "Changed the amount of " + who + " from " +
-             FormatMoney(std::get<int64_t>(from)) + " to " +
-             FormatMoney(std::get<int64_t>(to)) + ".";
-  }
-  return "Changed " + who + ".";
-}
 
 // ---------------------------------------------------------------------------
 // RFC 6902 patch operations.
@@ -678,7 +612,7 @@ DiffResult Diff(const Contract& before, const Contract& after) {
     c.index = static_cast<int64_t>(i) - deleted;
     c.milestone = bm[i];
     patch.Push(PatchOp("remove", ElementPointer(c.index)));
-    std::string sentence = DeleteSentence(bm[i]);
+    std::string sentence = DeletedSentence(bm[i]);
     emit(std::move(c), std::move(sentence));
     ++deleted;
   }
@@ -704,7 +638,7 @@ DiffResult Diff(const Contract& before, const Contract& after) {
     json::Value op = PatchOp("move", ElementPointer(step.to));
     op.Set("from", json::Value::String(ElementPointer(step.from)));
     patch.Push(std::move(op));
-    emit(std::move(c), MoveSentence(m, step.from, step.to));
+    emit(std::move(c), MovedSentence(m, step.from, step.to));
   }
 
   // 3. Adds, in after-order: everything before an add's index in `after` is
@@ -719,7 +653,7 @@ DiffResult Diff(const Contract& before, const Contract& after) {
     json::Value op = PatchOp("add", ElementPointer(c.index));
     op.Set("value", MilestoneToValue(am[j]));
     patch.Push(std::move(op));
-    emit(std::move(c), AddSentence(am[j]));
+    emit(std::move(c), AddedSentence(am[j]));
   }
 
   // 4. Edits; the list is now `after`'s order, so the patch uses its indices.
@@ -737,7 +671,7 @@ DiffResult Diff(const Contract& before, const Contract& after) {
           ElementPointer(static_cast<int64_t>(j)) + "/" + EditFieldName(field));
       op.Set("value", FieldToValue(to));
       patch.Push(std::move(op));
-      std::string sentence = EditSentence(current, field, from, to);
+      std::string sentence = EditedSentence(current, field, from, to);
       SetField(&current, field, to);
       Change c;
       c.op = ChangeOp::kEdit;

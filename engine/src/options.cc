@@ -35,7 +35,7 @@ bool ReadActOptions(std::string_view text, ActorRule actor_rule, ActOptions* out
   if (absent && actor_rule == ActorRule::kOptional) return ok;
   if (absent || !actor->is_string() || !ParseActor(actor->as_string(), &out->actor)) {
     issues->push_back(MakeError(codes::kSchema, "/options/actor", "",
-                                "The option \"actor\" must be \"client\" or \"freelancer\".",
+                                "The option \"actor\" must be \"client\", \"freelancer\" or \"marketplace\".",
                                 "Say who acts: {\"actor\": \"client\"}."));
     ok = false;
   }

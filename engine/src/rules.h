@@ -4,7 +4,9 @@
 // writing the document model from the JSON model, and the document rules in
 // pieces so an action (or a session keystroke) re-checks only what it touched.
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "milestone/engine.h"
 #include "milestone/issue.h"
 #include "milestone/policy.h"
+#include "sentences.h"
 
 namespace milestone {
 
@@ -96,11 +99,13 @@ enum class ActorRule { kRequired, kOptional, kIgnored };
 bool ReadActOptions(std::string_view text, ActorRule actor_rule, ActOptions* out,
                     IssueList* issues);
 
+// TOO_MANY_MILESTONES when a contract of `count` milestones breaks the
+// policy's limit: for validate, and for an add before it is done.
+std::optional<Issue> MilestoneLimitIssue(size_t count, const Policy& policy, bool adding);
+
 // Whether a code is about a field's value only (a session keeps such drafts).
 bool IsFieldValueCode(std::string_view code);
 
-// Quoted title for messages: “Build” (or “Untitled” when blank).
-std::string QuotedTitle(const Milestone& milestone);
 
 }  // namespace milestone
 

@@ -6,6 +6,7 @@
 #include "milestone/codes.h"
 #include "json.h"
 #include "milestone/date.h"
+#include "action_spec.h"
 #include "rules.h"
 
 namespace milestone {
@@ -16,11 +17,6 @@ constexpr size_t kMaxHistory = 500;
 
 std::string ErrorKey(const Issue& issue) {
   return issue.code + '\x1f' + issue.milestone_id;
-}
-
-bool IsDraftEdit(ActionType type) {
-  return type == ActionType::kAdd || type == ActionType::kEdit ||
-         type == ActionType::kDelete || type == ActionType::kMove;
 }
 
 // The probe holds the edited milestone at index 0; the draft has it at
@@ -34,13 +30,6 @@ void RepathProbeIssues(int64_t index, IssueList* issues) {
       issue.path = real + issue.path.substr(probe.size());
     }
   }
-}
-
-void SetEditedFields(const MilestoneFields& fields, Milestone* milestone) {
-  if (fields.title) milestone->title = *fields.title;
-  if (fields.description) milestone->description = *fields.description;
-  if (fields.due_date) milestone->due_date = *fields.due_date;
-  if (fields.amount) milestone->amount = *fields.amount;
 }
 
 void SetChangeField(const Change& change, MilestoneFields* fields) {
@@ -133,7 +122,7 @@ SessionEdit Session::Apply(std::string_view action_json) {
 SessionEdit Session::Apply(std::vector<Action> actions) {
   if (!usable_) return Reject(open_issues_);
   for (size_t i = 0; i < actions.size(); ++i) {
-    if (IsDraftEdit(actions[i].type)) continue;
+    if (SpecOf(actions[i].type).plan_edit) continue;
     const std::string path =
         actions.size() == 1 ? "/type" : "/" + std::to_string(i) + "/type";
     return Reject({MakeError(
@@ -185,9 +174,10 @@ SessionEdit Session::ApplyFieldEdit(const Action& action, int64_t index) {
   probe.carry_over = draft_.carry_over;
   probe.change_request = draft_.change_request;
   probe.milestones.push_back(milestone);
-  ValidateResult check = engine_.Check(probe, AsActor({action}), options_);
-  IssueList blocking = BlockingErrors(check.issues);
-  if (!blocking.empty()) {
+  DraftStep step = ApplyDraft(engine_.policy(), options_, probe, {action}, &base_);
+  IssueList blocking = BlockingErrors(step.issues);
+  if (!step.stepped || !blocking.empty()) {
+    if (!step.stepped) blocking = std::move(step.issues);
     RepathProbeIssues(index, &blocking);
     return Reject(std::move(blocking));
   }
@@ -195,7 +185,7 @@ SessionEdit Session::ApplyFieldEdit(const Action& action, int64_t index) {
   HistoryEntry entry;
   entry.fields_only = true;
   entry.before_milestone = milestone;
-  SetEditedFields(action.fields, &milestone);
+  SetFields(step.contract.milestones[0], &milestone);
   entry.after_milestone = milestone;
   const bool dates_changed =
       entry.before_milestone.due_date != entry.after_milestone.due_date;
@@ -205,71 +195,24 @@ SessionEdit Session::ApplyFieldEdit(const Action& action, int64_t index) {
   return Touched({milestone.id});
 }
 
-std::string Session::NewMilestoneId(const Contract& contract) const {
-  for (size_t n = contract.milestones.size() + 1;; ++n) {
-    std::string id = "m-" + std::to_string(n);
-    if (FindMilestone(contract, id) < 0) return id;
-  }
-}
-
 SessionEdit Session::ApplyStructural(std::vector<Action> actions) {
-  // Effects are applied to a copy so a batch is all or nothing.
-  Contract next = draft_;
-  std::vector<std::string> touched;
-  for (Action& action : actions) {
-    auto& list = next.milestones;
-    const int64_t size = static_cast<int64_t>(list.size());
-    switch (action.type) {
-      case ActionType::kAdd: {
-        // Named before the check, so the id it will have is the one checked.
-        if (!action.fields.id) action.fields.id = NewMilestoneId(next);
-        Milestone added;
-        added.id = *action.fields.id;
-        SetEditedFields(action.fields, &added);
-        const int64_t at = std::clamp<int64_t>(action.index.value_or(size), 0, size);
-        list.insert(list.begin() + at, std::move(added));
-        touched.push_back(*action.fields.id);
-        break;
-      }
-      case ActionType::kEdit: {
-        const int64_t at = FindMilestone(next, action.id);
-        if (at >= 0) SetEditedFields(action.fields, &list[static_cast<size_t>(at)]);
-        touched.push_back(action.id);
-        break;
-      }
-      case ActionType::kDelete: {
-        const int64_t at = FindMilestone(next, action.id);
-        if (at >= 0) list.erase(list.begin() + at);
-        break;
-      }
-      case ActionType::kMove: {
-        const int64_t from = FindMilestone(next, action.id);
-        if (from < 0 || size == 0) break;
-        const int64_t to = std::clamp<int64_t>(action.to_index, 0, size - 1);
-        if (from < to) {
-          std::rotate(list.begin() + from, list.begin() + from + 1, list.begin() + to + 1);
-        } else if (to < from) {
-          std::rotate(list.begin() + to, list.begin() + from, list.begin() + from + 1);
-        }
-        touched.push_back(action.id);
-        break;
-      }
-      default:
-        break;
-    }
-  }
-
-  ValidateResult check = engine_.Check(draft_, AsActor(actions), options_);
-  IssueList blocking = BlockingErrors(check.issues);
+  // The engine's own steps on a copy, so a batch is all or nothing; ids a new
+  // milestone gets never reuse one of the opened contract's.
+  DraftStep step = ApplyDraft(engine_.policy(), options_, draft_, actions, &base_);
+  if (!step.stepped) return Reject(std::move(step.issues));
+  IssueList blocking = BlockingErrors(step.issues);
   if (!blocking.empty()) return Reject(std::move(blocking));
 
   HistoryEntry entry;
   entry.before = std::make_unique<Contract>(std::move(draft_));
-  entry.after = std::make_unique<Contract>(next);
-  draft_ = std::move(next);
+  entry.after = std::make_unique<Contract>(step.contract);
+  draft_ = std::move(step.contract);
   Remember(std::move(entry));
   AfterStructuralChange();
-  return Touched(std::move(touched));
+  SessionEdit edit = Touched(std::move(step.touched));
+  edit.removed = std::move(step.removed);
+  edit.order_changed = true;
+  return edit;
 }
 
 void Session::AfterStructuralChange() {
@@ -355,6 +298,7 @@ SessionEdit Session::Step(std::deque<HistoryEntry>* from, std::deque<HistoryEntr
     draft_ = forward ? *entry.after : *entry.before;
     AfterStructuralChange();
     edit.applied = true;
+    edit.order_changed = true;
     edit.issues = Issues();
     edit.ok = NoErrors(edit.issues);
   }
@@ -432,7 +376,8 @@ Changeset Session::MakeChangeset() {
     }
     actions.push_back(std::move(action));
   }
-  changeset.actions = AsActor(std::move(actions));
+  // Nothing changed: nothing to send, not an empty proposal the engine refuses.
+  changeset.actions = actions.empty() ? std::move(actions) : AsActor(std::move(actions));
   changeset.ok = NoErrors(changeset.issues);
   if (changeset.ok && !diff.changes.empty()) {
     // The promise of a changeset: the server, applying these actions to the

@@ -1,3 +1,4 @@
+#include <optional>
 #include <algorithm>
 #include <string_view>
 #include <functional>
@@ -162,21 +163,14 @@ void CheckList(const Contract& contract, const Policy& policy, const ValidateOpt
 
 }  // namespace
 
-std::string QuotedTitle(const Milestone& milestone) {
-  std::string_view title = TrimWhiteSpace(milestone.title);
-  if (title.empty()) return "“Untitled”";
-  if (CodePointCount(title) > 80) {
-    // Cut on a code point boundary.
-    size_t cut = 0;
-    int64_t seen = 0;
-    while (cut < title.size() && seen < 80) {
-      ++cut;
-      while (cut < title.size() && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) ++cut;
-      ++seen;
-    }
-    return "“" + std::string(title.substr(0, cut)) + "…”";
-  }
-  return "“" + std::string(title) + "”";
+std::optional<Issue> MilestoneLimitIssue(size_t count, const Policy& policy, bool adding) {
+  if (static_cast<int64_t>(count) <= policy.max_milestones) return std::nullopt;
+  return MakeError(codes::kTooManyMilestones, "/milestones", "",
+                   std::string(adding ? "Another milestone would make " : "The contract has ") +
+                       std::to_string(count) + " milestones; at most " +
+                       std::to_string(policy.max_milestones) + " are allowed.",
+                   adding ? "Delete or combine a future milestone first."
+                          : "Combine some milestones or start a new contract.");
 }
 
 bool IsFieldValueCode(std::string_view code) {
@@ -270,12 +264,8 @@ void CheckDocument(const Contract& contract, const Policy& policy, const Validat
                                     "\" is not supported; contracts here are in " + policy.currency + ".",
                                 "Set \"currency\" to \"" + policy.currency + "\"."));
   }
-  if (static_cast<int64_t>(contract.milestones.size()) > policy.max_milestones) {
-    issues->push_back(MakeError(codes::kTooManyMilestones, "/milestones", "",
-                                "The contract has " + std::to_string(contract.milestones.size()) +
-                                    " milestones; at most " + std::to_string(policy.max_milestones) +
-                                    " are allowed.",
-                                "Combine some milestones or start a new contract."));
+  if (std::optional<Issue> limit = MilestoneLimitIssue(contract.milestones.size(), policy, false)) {
+    issues->push_back(std::move(*limit));
   }
   CheckList(contract, policy, options, notes, /*with_fields=*/true, issues);
   if (contract.change_request) {

@@ -10,8 +10,10 @@
 
 namespace milestone {
 
-enum class Actor { kClient, kFreelancer };
-const char* ActorName(Actor actor);  // "client", "freelancer"
+// The marketplace stands for the marketplace itself: its scheduler and its
+// mediators (SPEC 3).
+enum class Actor { kClient, kFreelancer, kMarketplace };
+const char* ActorName(Actor actor);  // "client", "freelancer", "marketplace"
 bool ParseActor(std::string_view text, Actor* out);
 
 enum class ActionType {

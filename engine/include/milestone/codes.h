@@ -61,7 +61,7 @@ enum class Kind {
   kDocument,  // validate (SPEC 2.1)
   kAction,    // check and apply (SPEC 2.2)
   kDiff,      // applyChanges (SPEC 4.1)
-  kPolicy,    // creating an engine (SPEC 1.3)
+  kPolicyFile,  // creating an engine from a policy (SPEC 1.3)
   kBinding,   // the wasm and C layers, never the rules
 };
 
@@ -104,7 +104,7 @@ inline constexpr Entry kCatalogue[] = {
     {kReleaseExceedsEscrow, Kind::kAction},
     {kDecisionRequired, Kind::kAction},
     {kChangeConflict, Kind::kDiff},
-    {kPolicy, Kind::kPolicy},
+    {kPolicy, Kind::kPolicyFile},
     {kInternal, Kind::kBinding},
     {kOutOfMemory, Kind::kBinding},
     {kNoEngine, Kind::kBinding},

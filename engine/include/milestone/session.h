@@ -25,6 +25,8 @@ struct SessionEdit {
   // a keystroke gets back what it touched and not the whole document.
   IssueList issues;
   std::vector<std::string> touched;  // ids of the milestones the action touched
+  std::vector<std::string> removed;  // ids of the milestones it deleted
+  bool order_changed = false;        // the order or the set of milestones changed
 };
 
 // The draft as the fewest actions that rebuild it from the opened contract.
@@ -92,7 +94,6 @@ class Session {
   // already in the draft.
   IssueList BlockingErrors(const IssueList& issues) const;
   std::vector<Action> AsActor(std::vector<Action> actions) const;
-  std::string NewMilestoneId(const Contract& contract) const;
   void SetFields(const Milestone& from, Milestone* to) const;
   void AfterStructuralChange();
   void RecheckList();

@@ -1,0 +1,41 @@
+#pragma once
+
+// Every sentence the engine writes about a milestone is built here, once: titles
+// in quotes, dates and money as people read them, and the sentences of a change
+// (added, deleted, moved, edited) that both the events of an action and the
+// summary of a diff use. Codes and JSON shapes are elsewhere; words are here.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "milestone/contract.h"
+#include "milestone/diff.h"
+
+namespace milestone {
+
+// “Build”; “Untitled” when blank; cut to 80 code points with an ellipsis.
+std::string Quote(std::string_view title);
+std::string QuotedTitle(const Milestone& milestone);
+
+// "Dec 20, 2026"; a draft's unreadable date as typed; `none` when there is none.
+std::string DateText(const std::optional<std::string>& date, const char* none = "no due date");
+
+// "Not funded", "Active", ...: for people, where StateName is for documents.
+const char* StateLabel(MilestoneState state);
+// The same in a sentence: "not funded", "active", ...
+const char* StateWords(MilestoneState state);
+
+// People count positions from 1.
+std::string PositionText(int64_t index);
+
+// The sentences of a change, as an action's event and a diff's summary say it.
+std::string AddedSentence(const Milestone& added);
+std::string DeletedSentence(const Milestone& deleted);
+std::string MovedSentence(const Milestone& moved, int64_t from, int64_t to);
+// `before` is the milestone before the edit.
+std::string EditedSentence(const Milestone& before, EditField field, const FieldValue& from,
+                           const FieldValue& to);
+
+}  // namespace milestone
