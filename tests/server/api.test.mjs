@@ -11,6 +11,19 @@ import {
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; " +
   "base-uri 'none'; frame-ancestors 'none'";
 
+// Every error body is the one envelope: {ok: false, issues: [{code, severity, path, message}]}.
+function code(r) {
+  assert.equal(r.body?.ok, false, r.text);
+  assert.ok(Array.isArray(r.body.issues) && r.body.issues.length > 0, r.text);
+  for (const i of r.body.issues) {
+    assert.equal(typeof i.code, 'string', r.text);
+    assert.equal(typeof i.message, 'string', r.text);
+    assert.equal(typeof i.path, 'string', r.text);
+  }
+  assert.ok(r.body.issues.some((i) => i.severity === 'error'), r.text);
+  return r.body.issues[0].code;
+}
+
 function assertSecurityHeaders(res) {
   assert.equal(res.headers.get('content-security-policy'), CSP);
   assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
@@ -70,7 +83,7 @@ describe('reference server API', () => {
       for (const token of [undefined, 'nobody', '']) {
         const r = await call(base + u, { token });
         assert.equal(r.status, 401, `${u} with ${token}`);
-        assert.equal(r.body.error, 'UNAUTHORIZED');
+        assert.equal(code(r), 'UNAUTHORIZED');
         assertSecurityHeaders(r);
       }
     }
@@ -89,7 +102,7 @@ describe('reference server API', () => {
       assert.equal((await call(`${base}/api/contracts/${id}/history`, { token })).status, 403);
       const r = await post(base, id, { token, version: 1, actions: [{ type: 'end' }] });
       assert.equal(r.status, 403, `${token} POST ${id}`);
-      assert.equal(r.body.error, 'FORBIDDEN');
+      assert.equal(code(r), 'FORBIDDEN');
     }
     const after1 = await getContract(base, 'ctr-other', 'other-client');
     assert.deepEqual(after1.body, before1.body);
@@ -100,30 +113,52 @@ describe('reference server API', () => {
     const missing = await post(base, 'ctr-demo', { token: 'demo-client', version: null,
       actions: [{ type: 'edit', id: 'm-3', set: { title: 'x' } }] });
     assert.equal(missing.status, 428);
-    assert.equal(missing.body.error, 'PRECONDITION_REQUIRED');
+    assert.equal(code(missing), 'PRECONDITION_REQUIRED');
 
     const url = `${base}/api/contracts/ctr-demo/changesets`;
     const headers = { 'If-Match': `"${v}"` };
-    for (const body of ['{', '[]', '"x"', '{"actions": "end"}', '{"actions": []}',
-                        '{"actions": [{"type": "teleport"}]}', '{"actions": [42]}',
-                        '{"actor": 7, "actions": [{"type": "end"}]}',
-                        '{"contractId": "ctr-other", "actions": [{"type": "end"}]}',
-                        '[' .repeat(100000), '\u0000\u00ff']) {
+    // The engine's reader decides: its codes, at the body's paths.
+    for (const [body, expected] of [['{', 'INVALID_JSON'], ['[]', 'SCHEMA'], ['"x"', 'SCHEMA'],
+                        ['{"actions": "end"}', 'SCHEMA'], ['{"actions": []}', 'SCHEMA'],
+                        ['{"actions": [{"type": "teleport"}]}', 'SCHEMA'], ['{"actions": [42]}', 'SCHEMA'],
+                        ['{"actor": 7, "actions": [{"type": "end"}]}', 'SCHEMA'],
+                        ['{"contractId": "ctr-other", "actions": [{"type": "end"}]}', 'BAD_REQUEST'],
+                        ['{"actions": [{"type": "end"}], "actions": [{"type": "end"}]}', 'INVALID_JSON'],
+                        ['['.repeat(100000), 'INVALID_JSON'], ['\u0000\u00ff', 'INVALID_JSON']]) {
       const r = await call(url, { method: 'POST', token: 'demo-client', headers, body });
       assert.equal(r.status, 400, `body ${body.slice(0, 40)}`);
-      assert.equal(r.body.error, 'BAD_REQUEST');
+      assert.equal(code(r), expected, `body ${body.slice(0, 40)}: ${r.text}`);
     }
-    for (const ifMatch of ['*', 'W/"1"', '"1", "2"', '"abc"']) {
+    const teleport = await call(url, { method: 'POST', token: 'demo-client', headers,
+      body: '{"actions": [{"type": "end"}, {"type": "teleport"}]}' });
+    assert.equal(teleport.body.issues[0].path, '/actions/1/type', teleport.text);
+    // If-Match as RFC 9110 says: one strong tag compared exactly, or *.
+    for (const ifMatch of ['"1", "2"', '2', '1', 'W/1', '"1', '1"', '" 1"', '']) {
       const r = await call(url, { method: 'POST', token: 'demo-client',
         headers: { 'If-Match': ifMatch }, body: { actions: [{ type: 'end' }] } });
       assert.equal(r.status, 400, `If-Match ${ifMatch}`);
+      assert.equal(code(r), 'BAD_REQUEST');
     }
+    for (const ifMatch of [`W/"${v}"`, `"0${v}"`, '"abc"', `"${v}.0"`]) {
+      const r = await call(url, { method: 'POST', token: 'demo-client',
+        headers: { 'If-Match': ifMatch }, body: { actions: [{ type: 'end' }] } });
+      assert.equal(r.status, 412, `If-Match ${ifMatch}: ${r.text}`);
+      assert.equal(code(r), 'STALE_VERSION');
+      assert.equal(r.body.contract.version, v);
+      assert.equal(r.headers.get('etag'), `"${v}"`);
+    }
+    assert.equal((await getContract(base, 'ctr-demo', 'demo-client')).body.version, v);
+    const star = await call(url, { method: 'POST', token: 'demo-client',
+      headers: { 'If-Match': '*' }, body: { actions: [{ type: 'edit', id: 'm-4', set: { description: 'Any version' } }] } });
+    assert.equal(star.status, 200, star.text);
+    assert.equal(star.body.contract.version, v + 1);
 
     const big = JSON.stringify({ actions: [{ type: 'edit', id: 'm-3', set: { description: 'x'.repeat(1100000) } }] });
     const tooBig = await rawPost(base, '/api/contracts/ctr-demo/changesets', big,
-      { Authorization: 'Bearer demo-client', 'If-Match': `"${v}"` });
+      { Authorization: 'Bearer demo-client', 'If-Match': `"${v + 1}"` });
     assert.equal(tooBig.status, 413);
-    assert.equal((await getContract(base, 'ctr-demo', 'demo-client')).body.version, v);
+    assert.equal(JSON.parse(tooBig.body).issues[0].code, 'BODY_TOO_LARGE');
+    assert.equal((await getContract(base, 'ctr-demo', 'demo-client')).body.version, v + 1);
   });
 
   test('403 when the body actor disagrees with the token, or the role may not act', async () => {
@@ -131,11 +166,12 @@ describe('reference server API', () => {
     const mismatch = await post(base, 'ctr-demo', { token: 'demo-client', version: c.version,
       actor: 'freelancer', actions: [{ type: 'edit', id: 'm-3', set: { title: 'Tests' } }] });
     assert.equal(mismatch.status, 403);
-    assert.equal(mismatch.body.error, 'ACTOR_MISMATCH');
+    assert.equal(code(mismatch), 'ACTOR_MISMATCH');
+    assert.equal(mismatch.body.issues[0].path, '/actor');
     const role = await post(base, 'ctr-demo', { token: 'demo-freelancer', version: c.version,
       actor: 'freelancer', actions: [{ type: 'release', id: 'm-2' }] });
     assert.equal(role.status, 403);
-    assert.equal(role.body.error, 'NOT_ALLOWED_FOR_ROLE');
+    assert.equal(code(role), 'NOT_ALLOWED_FOR_ROLE');
     assert.ok(role.body.issues.some((i) => i.code === 'NOT_ALLOWED_FOR_ROLE'));
     assert.deepEqual((await getContract(base, 'ctr-demo', 'demo-client')).body, c);
   });
@@ -155,7 +191,7 @@ describe('reference server API', () => {
     const stale = await post(base, 'ctr-demo', { token: 'demo-client', version: c.version - 1,
       actions: [{ type: 'edit', id: 'm-3', set: { title: 'Late' } }] });
     assert.equal(stale.status, 412);
-    assert.equal(stale.body.error, 'STALE_VERSION');
+    assert.equal(code(stale), 'STALE_VERSION');
     assert.deepEqual(stale.body.contract, c);
     assert.equal(stale.headers.get('etag'), `"${c.version}"`);
     assert.deepEqual((await getContract(base, 'ctr-demo', 'demo-client')).body, c);
@@ -227,7 +263,7 @@ describe('reference server API', () => {
 
     const other = await send({ actor: 'client', actions: [{ type: 'edit', id: 'm-4', set: { title: 'Other' } }] });
     assert.equal(other.status, 422);
-    assert.equal(other.body.error, 'IDEMPOTENCY_KEY_REUSED');
+    assert.equal(code(other), 'IDEMPOTENCY_KEY_REUSED');
     // Keys are per token: the same key from the freelancer is a new changeset.
     const theirs = await call(`${base}/api/contracts/ctr-demo/changesets`, {
       method: 'POST', token: 'demo-freelancer',
@@ -310,7 +346,9 @@ describe('reference server API', () => {
     const put = await call(`${base}/api/notifications`, { method: 'PUT', token: 'demo-client', body: '{}' });
     assert.equal(put.status, 405);
     const get = await call(`${base}/api/contracts/ctr-demo/changesets`, { token: 'demo-client' });
-    assert.equal(get.status, 404);
+    assert.equal(get.status, 405);
+    assert.equal(get.headers.get('allow'), 'POST');
+    assert.equal(code(get), 'METHOD_NOT_ALLOWED');
     const nowhere = await call(`${base}/api/nowhere`, { method: 'POST', token: 'demo-client', body: '{}' });
     assert.equal(nowhere.status, 404);
     assertSecurityHeaders(nowhere);

@@ -76,7 +76,7 @@ describe('authorization matrix (role × action type)', { concurrency: 8 }, () =>
             assert.ok(entries.at(-1).summary.length >= 1, 'every accepted changeset has a summary');
           } else {
             assert.equal(r.status, 403, r.text);
-            assert.equal(r.body.error, 'NOT_ALLOWED_FOR_ROLE');
+            assert.equal(r.body.ok, false);
             assert.ok(r.body.issues.some((i) => i.code === 'NOT_ALLOWED_FOR_ROLE'));
             assert.deepEqual((await getContract(base, 'ctr-demo', token)).body, before);
             assert.deepEqual(await history(base, 'ctr-demo', token), historyBefore);

@@ -1,32 +1,65 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
+#include "http_server.h"
 #include "milestone/engine.h"
+#include "milestone/issue.h"
 #include "store.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace milestone::server {
-
-// Bodies above this are refused with 413 before anything reads them.
-inline constexpr size_t kMaxBodyBytes = 1 << 20;
 
 struct HttpOptions {
   std::string web_dir = "web";    // served at /
   std::string dist_dir = "dist";  // served at /dist/
   std::string now;                // fixed engine clock; empty: today's UTC date
+  size_t max_body_bytes = 1 << 20;
 };
 
 // The JSON API of SPEC §6 and the static files, with the security headers
-// every response carries. `store` and `engine` must outlive `server`.
-void InstallRoutes(httplib::Server* server, Store* store, const Engine* engine,
-                   const HttpOptions& options);
+// every response carries. `store` and `engine` must outlive it. Thread-safe:
+// the server's workers call it at the same time.
+class App : public HttpHandler {
+ public:
+  App(Store* store, const Engine* engine, HttpOptions options)
+      : store_(store), engine_(engine), options_(std::move(options)) {}
+
+  std::optional<HttpResponse> OnHead(HttpRequest& request) override;
+  HttpResponse OnBody(HttpRequest& request) override;
+  HttpResponse OnError(const HttpError& error) override;
+
+ private:
+  HttpResponse GetContract(const HttpRequest& request, const std::string& id);
+  HttpResponse GetHistory(const HttpRequest& request, const std::string& id);
+  HttpResponse GetNotifications(const HttpRequest& request);
+  std::optional<HttpResponse> PostHead(HttpRequest& request, const std::string& id);
+  HttpResponse PostBody(HttpRequest& request);
+  HttpResponse ServeStatic(const std::string& path);
+
+  Store* store_;
+  const Engine* engine_;
+  HttpOptions options_;
+};
+
+// The one error envelope: {"ok": false, "issues": [...]} plus `extra`
+// members ("\"contract\":{...}"), composed as text.
+std::string ErrorEnvelope(const IssueList& issues, const std::string& extra = {});
+// One error issue at `path` (empty: the request as a whole).
+IssueList OneIssue(const std::string& code, const std::string& message,
+                   const std::string& path = {}, const std::string& hint = {});
 
 // "text/javascript; charset=utf-8" for "app.mjs"; application/octet-stream
 // when the extension is not known.
 std::string MimeType(const std::string& path);
+
+// RFC 9110 §8.8.3: one entity tag, `W/"x"` or `"x"`, from the front of
+// `text`; advances past it. nullopt when it is not one.
+struct EntityTag {
+  bool weak = false;
+  std::string opaque;  // without quotes
+};
+std::optional<EntityTag> ReadEntityTag(std::string_view* text);
 
 }  // namespace milestone::server

@@ -1,14 +1,16 @@
 // milestone_server: the reference server of SPEC §6.
 //
-//   milestone_server [--port N] [--db FILE] [--web DIR] [--dist DIR] [--now YYYY-MM-DD]
+//   milestone_server [--port N] [--db FILE | --database-url URL] [--web DIR] [--dist DIR]
+//                    [--now YYYY-MM-DD]
 //   milestone_server --seed-only [--db FILE]
 //   milestone_server --integrity-check [--db FILE]
 //
-// PORT and DB in the environment are the defaults the flags override.
+// PORT, DB and DATABASE_URL in the environment are the defaults the flags
+// override; a postgres:// DATABASE_URL (or --database-url) selects PostgreSQL.
 
-#include <httplib.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include <csignal>
 #include <cstdio>
@@ -17,7 +19,6 @@
 #include <iostream>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "http.h"
 #include "milestone/date.h"
@@ -26,15 +27,10 @@
 
 namespace {
 
-// Connections are kept alive by browsers and by node's fetch; every one holds
-// a worker while it lives, so the pool is well above the handful of clients a
-// reference server sees.
-constexpr size_t kWorkerThreads = 32;
-constexpr time_t kKeepAliveSeconds = 2;
-
 struct Flags {
   int port = 8080;
   std::string db = "var/milestones.db";
+  std::string database_url;  // postgres://...: PostgreSQL instead of the file
   std::string web = "web";
   std::string dist = "dist";
   std::string now;
@@ -47,6 +43,7 @@ void Usage(std::ostream& out) {
          "                        [--now YYYY-MM-DD] [--seed-only] [--integrity-check]\n"
          "  --port N           listen on 127.0.0.1:N (default $PORT or 8080; 0 picks one)\n"
          "  --db FILE          SQLite database (default $DB or var/milestones.db)\n"
+         "  --database-url URL PostgreSQL, postgres://... (default $DATABASE_URL)\n"
          "  --web DIR          static files served at / (default web)\n"
          "  --dist DIR         the JS package served at /dist/ (default dist)\n"
          "  --now DATE         fix the engine's clock (tests); default today's UTC date\n"
@@ -72,6 +69,7 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
     }
   }
   if (const char* db = std::getenv("DB"); db && *db) flags->db = db;
+  if (const char* url = std::getenv("DATABASE_URL"); url && *url) flags->database_url = url;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&](std::string* out) {
@@ -90,6 +88,13 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
       }
     } else if (arg == "--db") {
       if (!value(&flags->db)) return 2;
+      flags->database_url.clear();  // an explicit file wins over $DATABASE_URL
+    } else if (arg == "--database-url") {
+      if (!value(&flags->database_url) ||
+          !milestone::server::Store::IsPostgresUrl(flags->database_url)) {
+        std::cerr << "milestone_server: --database-url needs a postgres:// URL\n";
+        return 2;
+      }
     } else if (arg == "--web") {
       if (!value(&flags->web)) return 2;
     } else if (arg == "--dist") {
@@ -128,9 +133,9 @@ int main(int argc, char** argv) {
   mallopt(M_MMAP_THRESHOLD, 16 << 20);
 #endif
 
-  // Signals go to one thread that stops the server, so the DB closes through
-  // the normal path instead of inside an async signal handler. Blocked before
-  // any thread starts, so every worker inherits the mask.
+  // The event loop reads SIGINT and SIGTERM from a signalfd, so the DB closes
+  // through the normal path instead of inside an async signal handler.
+  // Blocked before any thread starts, so every worker inherits the mask.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
@@ -138,15 +143,22 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  std::error_code ec;
-  std::filesystem::path db_dir = std::filesystem::path(flags.db).parent_path();
-  if (!db_dir.empty()) std::filesystem::create_directories(db_dir, ec);
+  if (!flags.database_url.empty() && !milestone::server::Store::IsPostgresUrl(flags.database_url)) {
+    std::cerr << "milestone_server: DATABASE_URL is not a postgres:// URL\n";
+    return 2;
+  }
+  const std::string location = flags.database_url.empty() ? flags.db : flags.database_url;
+  if (flags.database_url.empty()) {
+    std::error_code ec;
+    std::filesystem::path db_dir = std::filesystem::path(flags.db).parent_path();
+    if (!db_dir.empty()) std::filesystem::create_directories(db_dir, ec);
+  }
 
   std::string error;
   std::unique_ptr<milestone::server::Store> store =
-      milestone::server::Store::Open(flags.db, &error);
+      milestone::server::Store::Open(location, &error);
   if (!store) {
-    std::cerr << "milestone_server: cannot open " << flags.db << ": " << error << "\n";
+    std::cerr << "milestone_server: cannot open the database: " << error << "\n";
     return 1;
   }
   if (flags.integrity_check) {
@@ -159,50 +171,42 @@ int main(int argc, char** argv) {
   const milestone::Engine engine;
   const std::string today = flags.now.empty() ? milestone::server::UtcDate() : flags.now;
   if (!store->SeedIfEmpty(engine, today, &error)) {
-    std::cerr << "milestone_server: cannot seed " << flags.db << ": " << error << "\n";
+    std::cerr << "milestone_server: cannot seed the database: " << error << "\n";
     return 1;
   }
   if (flags.seed_only) {
-    std::cout << "Database ready: " << flags.db << std::endl;
+    std::cout << "Database ready: " << store->Describe() << std::endl;
     return 0;
   }
 
-  httplib::Server server;
-  server.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
-  // A stop waits for idle keep-alive connections to time out; keep that short.
-  server.set_keep_alive_timeout(kKeepAliveSeconds);
   milestone::server::HttpOptions options;
   options.web_dir = flags.web;
   options.dist_dir = flags.dist;
   options.now = flags.now;
-  milestone::server::InstallRoutes(&server, store.get(), &engine, options);
-
-  int port = flags.port;
-  if (port == 0) {
-    port = server.bind_to_any_port("127.0.0.1");
-    if (port <= 0) port = -1;
-  } else if (!server.bind_to_port("127.0.0.1", port)) {
-    port = -1;
+  milestone::server::HttpLimits limits;
+  options.max_body_bytes = limits.max_body_bytes;
+  // Every connection is a descriptor: make sure the connection limit, not
+  // the process's descriptor limit, is what a crowd of clients meets.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
   }
+  milestone::server::App app(store.get(), &engine, options);
+  milestone::server::HttpServer server(&app, limits);
+  int port = server.Listen(flags.port, &error);
   if (port < 0) {
-    std::cerr << "milestone_server: cannot listen on 127.0.0.1:" << flags.port << "\n";
+    std::cerr << "milestone_server: cannot listen on 127.0.0.1:" << flags.port << ": " << error
+              << "\n";
     return 1;
   }
+  std::cout << "milestone_server listening on http://127.0.0.1:" << port << "/ (db "
+            << store->Describe() << ")" << std::endl;
 
-  std::thread stopper([&server, stop_signals] {
-    int signal = 0;
-    sigwait(&stop_signals, &signal);
-    server.stop();
-  });
-  std::cout << "milestone_server listening on http://127.0.0.1:" << port << "/ (db " << flags.db
-            << ")" << std::endl;
-
-  bool ok = server.listen_after_bind();
-  // listen_after_bind also returns on its own failure; wake the stopper then.
-  if (stopper.joinable()) {
-    pthread_kill(stopper.native_handle(), SIGTERM);
-    stopper.join();
-  }
+  // Returns once SIGINT or SIGTERM has stopped it and the running requests
+  // are answered.
+  bool ok = server.Run(&error);
+  if (!ok) std::cerr << "milestone_server: " << error << "\n";
   store.reset();  // closes every pooled connection; WAL checkpoints on last close
   std::cout << "milestone_server stopped" << std::endl;
   return ok ? 0 : 1;
