@@ -1,6 +1,6 @@
 # Writes the editor's service-worker precache list, dist/web-precache.json:
 # every file of web/ the server serves (index.html as "/"), the worker itself
-# excepted, and the engine's files in dist/milestone-engine. The worker caches
+# excepted, and the engine's modules and wasm in dist/milestone-engine. The worker caches
 # exactly this set, named by a hash of all its bytes, so adding a module to
 # web/ needs no edit anywhere (docs/page.md, "The service worker").
 #
@@ -19,8 +19,12 @@ foreach(f IN LISTS web_files)
   endif()
   string(APPEND assets ",\n    \"/${f}\"")
 endforeach()
-foreach(f index.mjs milestone_wasm.mjs milestone_wasm.wasm)
-  string(APPEND assets ",\n    \"/dist/milestone-engine/${f}\"")
+# The package's modules and its wasm: whatever index.mjs may load.
+file(GLOB engine_files RELATIVE ${DIST_DIR} LIST_DIRECTORIES false
+  ${DIST_DIR}/milestone-engine/*.mjs ${DIST_DIR}/milestone-engine/*.wasm)
+list(SORT engine_files)
+foreach(f IN LISTS engine_files)
+  string(APPEND assets ",\n    \"/dist/${f}\"")
 endforeach()
 string(APPEND assets ",\n    \"/dist/web-precache.json\"")
 set(out ${DIST_DIR}/web-precache.json)
