@@ -15,6 +15,41 @@ export const serverBinary = path.resolve(
 // The engine's clock for every test server; the seed's due dates follow it.
 export const NOW = '2026-11-27';
 
+// With DATABASE_URL=postgres://... in the environment (tools/pg run sets it),
+// every sandbox gets a fresh PostgreSQL schema of its own in that database
+// (the URL's search_path; the server creates the schema), dropped by
+// remove(); sandbox.db is then that URL instead of a file. Nothing here
+// blocks the event loop: parallel tests keep their keep-alive sockets alive.
+export const databaseUrl = process.env.DATABASE_URL || null;
+let databases = 0;
+
+// Runs SQL with psql against `url`; returns its output, throws on failure.
+export function psql(url, sql) {
+  const r = spawnSync('psql', [url, '-X', '-Atq', '-v', 'ON_ERROR_STOP=1', '-c', sql],
+                      { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql failed (${r.status}): ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+// The URL of a new, still empty schema in the DATABASE_URL database.
+export function createDatabase() {
+  const name = `t_${process.pid}_${++databases}_${Math.random().toString(36).slice(2, 8)}`;
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', `-csearch_path=${name}`);
+  return { name, url: url.toString() };
+}
+
+// Drops the schema in the background (node waits for psql before it exits).
+export function dropDatabase(name) {
+  spawn('psql', [databaseUrl, '-X', '-q', '-c', `DROP SCHEMA IF EXISTS ${name} CASCADE`],
+        { stdio: 'ignore' }).on('error', () => {});
+}
+
+// The server flag naming a database location (a file or a postgres URL).
+export function dbArgs(db) {
+  return /^postgres(ql)?:\/\//.test(db) ? ['--database-url', db] : ['--db', db];
+}
+
 // A scratch directory with web/ and dist/ holding one file of each kind the
 // server must type, and a secret beside them that traversal must not reach.
 export function makeSandbox() {
@@ -32,12 +67,16 @@ export function makeSandbox() {
                 Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
   writeFileSync(path.join(dir, 'dist', 'milestone-engine', 'package.json'), '{}');
   writeFileSync(path.join(dir, 'secret.txt'), 'TOP-SECRET');
+  const database = databaseUrl ? createDatabase() : null;
   return {
     dir,
-    db: path.join(dir, 'var', 'milestones.db'),
+    db: database ? database.url : path.join(dir, 'var', 'milestones.db'),
     web: path.join(dir, 'web'),
     dist: path.join(dir, 'dist'),
-    remove() { rmSync(dir, { recursive: true, force: true }); },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+      if (database) dropDatabase(database.name);
+    },
   };
 }
 
@@ -45,7 +84,7 @@ export function makeSandbox() {
 // fixes the engine's clock (null: the real date, as the page runs).
 export async function startServer(sandbox, extraArgs = [], { now = NOW } = {}) {
   const child = spawn(serverBinary,
-    ['--port', '0', '--db', sandbox.db, '--web', sandbox.web, '--dist', sandbox.dist,
+    ['--port', '0', ...dbArgs(sandbox.db), '--web', sandbox.web, '--dist', sandbox.dist,
      ...(now ? ['--now', now] : []), ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -78,9 +117,10 @@ export async function startServer(sandbox, extraArgs = [], { now = NOW } = {}) {
   };
 }
 
-// Runs the binary's own PRAGMA integrity_check (no sqlite3 CLI needed).
+// Runs the binary's own integrity check (no sqlite3 CLI needed): SQLite's
+// PRAGMA integrity_check, and on both backends the audit log's versions.
 export function integrityCheck(db) {
-  const r = spawnSync(serverBinary, ['--integrity-check', '--db', db], { encoding: 'utf8' });
+  const r = spawnSync(serverBinary, ['--integrity-check', ...dbArgs(db)], { encoding: 'utf8' });
   return { status: r.status, output: (r.stdout ?? '').trim() };
 }
 

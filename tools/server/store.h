@@ -2,14 +2,12 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "milestone/engine.h"
-
-struct sqlite3;
 
 namespace milestone::server {
 
@@ -26,7 +24,7 @@ struct StoredContract {
 };
 
 // An HTTP answer decided below the HTTP layer (the changeset transaction must
-// decide the status while it holds the write lock).
+// decide the status while it holds the contract's write lock).
 struct Reply {
   int status = 200;
   std::string body;  // JSON text
@@ -42,56 +40,77 @@ struct ChangesetRequest {
   std::string idempotency_key;  // empty: none sent
   std::string fingerprint;      // what "the same request" means for a replay
   std::string actions_json;     // the body's `actions`, as JSON text
+  std::vector<Action> actions;  // the same, as the engine read them
+  bool if_match_any = false;    // If-Match: *, whatever the current version
   std::string now;              // YYYY-MM-DD, the engine's clock
 };
 
-// The server's SQLite database: contracts, changesets, the append-only audit
-// log, idempotency records and the demo tokens. Thread-safe. Connections are
-// pooled because SQLite connections must not be shared between threads that
-// use them at the same time.
+// Thrown by every Store method when the database cannot answer now: the
+// connection is lost or cannot be made, or a transaction kept failing on
+// serialization/deadlock after its bounded retries. Nothing was written (or,
+// for a connection lost during COMMIT, the outcome is unknown and a retry with
+// the same Idempotency-Key tells). The HTTP layer answers 503 with
+// `Retry-After: kRetryAfterSeconds`; the store reconnects by itself on the
+// next request, so no restart is needed.
+class StoreUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+inline constexpr int kRetryAfterSeconds = 1;
+
+// The server's database: contracts, changesets, the append-only audit log,
+// idempotency records and the demo tokens. Two implementations with the same
+// schema and migrations: SQLite (a file; the default) and PostgreSQL (libpq;
+// several server processes may share one database). Thread-safe.
 class Store {
  public:
-  // Opens (creating when missing) the database at `path` and its schema.
-  static std::unique_ptr<Store> Open(const std::string& path, std::string* error);
-  ~Store();
+  // `location` is a postgres:// or postgresql:// URL (PostgreSQL) or a file
+  // path (SQLite, created when missing). Applies the pending migrations.
+  // nullptr with `error` set when the database cannot be opened.
+  static std::unique_ptr<Store> Open(const std::string& location, std::string* error);
+  static bool IsPostgresUrl(const std::string& location);
+
+  virtual ~Store() = default;
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
+  // "sqlite FILE" or "postgresql URL" (password hidden), for the start-up line.
+  virtual std::string Describe() const = 0;
+
   // Writes the demo contracts and tokens when the database holds no contract.
   // The documents are checked with `engine` first: bad seed data is a bug.
-  bool SeedIfEmpty(const Engine& engine, const std::string& today, std::string* error);
+  // Safe when several processes start at once: one seeds, the others see it.
+  virtual bool SeedIfEmpty(const Engine& engine, const std::string& today, std::string* error) = 0;
 
-  // PRAGMA integrity_check; true when SQLite answers "ok".
-  bool IntegrityCheck(std::string* report);
+  // The database's own check (SQLite: PRAGMA integrity_check) plus the log's:
+  // per contract, audit versions contiguous (from = previous to) and ending at
+  // the contract's version, the append-only guards installed. "ok" when all hold.
+  virtual bool IntegrityCheck(std::string* report) = 0;
 
-  std::optional<TokenInfo> FindToken(const std::string& token);
-  bool MayTouch(const std::string& token, const std::string& contract_id);
-  std::optional<StoredContract> GetContract(const std::string& id);
+  // Reads. nullopt / false: there is no such row. Throw StoreUnavailable.
+  virtual std::optional<TokenInfo> FindToken(const std::string& token) = 0;
+  virtual bool MayTouch(const std::string& token, const std::string& contract_id) = 0;
+  virtual std::optional<StoredContract> GetContract(const std::string& id) = 0;
 
-  // The whole changeset, in one BEGIN IMMEDIATE transaction: idempotency,
-  // version check, the engine, version + 1, contract, changeset, audit row and
-  // idempotency record.
-  Reply PostChangeset(const ChangesetRequest& request, const Engine& engine);
+  // The whole changeset in one transaction holding the contract's write lock:
+  // idempotency, version check, the engine, version + 1, contract, changeset,
+  // audit row and idempotency record, committed together or not at all.
+  // Throws StoreUnavailable.
+  virtual Reply PostChangeset(const ChangesetRequest& request, const Engine& engine) = 0;
 
-  // {"contractId", "history": [...]}, oldest first.
-  std::optional<std::string> History(const std::string& contract_id);
-  // {"notifications": [...]}, newest first.
-  std::string Notifications(const TokenInfo& token);
+  // {"contractId", "history": [...]}, oldest first. nullopt: cannot be read.
+  virtual std::optional<std::string> History(const std::string& contract_id) = 0;
+  // {"notifications": [...]}, newest first. Throws StoreUnavailable.
+  virtual std::string Notifications(const TokenInfo& token) = 0;
 
- private:
-  explicit Store(std::string path) : path_(std::move(path)) {}
+  // Seam for the marketplace timers of "Escrow over time" (issue 13, not in
+  // the engine yet): a timer that must fire exactly once across processes
+  // will run as a PostChangeset-like transaction that claims its row with
+  // SELECT ... FOR UPDATE SKIP LOCKED (PostgreSQL) / BEGIN IMMEDIATE (SQLite)
+  // and records its firing in the same commit. Nothing calls it yet.
 
-  class Lease;
-  sqlite3* Acquire(std::string* error);
-  void Release(sqlite3* db);
-  sqlite3* Connect(std::string* error);
-
-  std::string path_;
-  std::mutex pool_mu_;
-  std::vector<sqlite3*> idle_;
-  // Writers of this process queue here rather than spin on SQLite's busy
-  // handler; BEGIN IMMEDIATE still guards against other processes.
-  std::mutex write_mu_;
+ protected:
+  Store() = default;
 };
 
 // "2026-11-27T11:40:00.123Z"
