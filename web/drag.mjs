@@ -15,8 +15,10 @@ const DRAG_THRESHOLD = 4;
 export function attachDrag(list, { preview, drop, status }) {
   let drag = null;
 
+  // The milestones' rows: rows Show Changes adds for deleted milestones
+  // (no data-id) are not places in the list.
   function rowsNow() {
-    return [...list.children];
+    return [...list.children].filter((row) => row.dataset.id);
   }
 
   function clearMarks() {
@@ -103,6 +105,7 @@ export function attachDrag(list, { preview, drop, status }) {
     const handle = event.target.closest('.handle');
     if (!handle || event.button !== 0 || drag) return;
     const row = handle.closest('li');
+    if (!row.dataset.id) return;
     event.preventDefault();
     handle.setPointerCapture(event.pointerId);
     drag = {

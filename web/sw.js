@@ -9,18 +9,9 @@
 // hash differs does it switch to the new set (an atomic pointer swap) and
 // tell the page a reload will use it.
 
-const ASSETS = [
-  '/',
-  '/app.mjs',
-  '/drag.mjs',
-  '/store.mjs',
-  '/styles.css',
-  '/manifest.webmanifest',
-  '/icon.svg',
-  '/dist/milestone-engine/index.mjs',
-  '/dist/milestone-engine/milestone_wasm.mjs',
-  '/dist/milestone-engine/milestone_wasm.wasm',
-];
+// The set is the build's list (dist/web-precache.json, written from web/ by
+// tools/web-precache.cmake): every file of the page and the engine's files.
+const LIST_URL = '/dist/web-precache.json';
 const PREFIX = 'milestone-editor-v-';
 const POINTER_CACHE = 'milestone-editor-pointer';
 const POINTER_URL = '/__milestone-editor-current-version';
@@ -41,9 +32,30 @@ async function writePointer(name) {
   currentName = name;
 }
 
-// Downloads every asset; throws unless all of them arrived whole.
+let assets = null;  // the current set's paths
+
+async function fetchList() {
+  const response = await fetch(LIST_URL, { cache: 'no-cache', credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`${LIST_URL}: HTTP ${response.status}`);
+  const list = await response.json();
+  if (!Array.isArray(list.assets) || !list.assets.includes('/')) throw new Error(`${LIST_URL}: no asset list`);
+  return list.assets;
+}
+
+// The paths of the set in use, read back from it after a restart.
+async function currentAssets() {
+  if (assets) return assets;
+  const name = await readPointer();
+  if (!name) return [];
+  const response = await (await caches.open(name)).match(LIST_URL);
+  assets = response ? (await response.json()).assets ?? [] : [];
+  return assets;
+}
+
+// Downloads every asset of the build's list; throws unless all arrived whole.
 async function downloadAll() {
-  return Promise.all(ASSETS.map(async (path) => {
+  const paths = await fetchList();
+  return Promise.all(paths.map(async (path) => {
     const response = await fetch(path, { cache: 'no-cache', credentials: 'same-origin' });
     if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
     const body = await response.arrayBuffer();
@@ -77,6 +89,7 @@ async function installSet() {
     headers: file.headers,
   }))));
   await writePointer(name);
+  assets = files.map((file) => file.path);
   const names = await caches.keys();
   await Promise.all(names.filter((n) => n.startsWith(PREFIX) && n !== name).map((n) => caches.delete(n)));
   return true;
@@ -107,18 +120,21 @@ self.addEventListener('message', (event) => {
   }).catch(() => {}));
 });
 
-function assetPath(request) {
+function assetPath(request, paths) {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || request.method !== 'GET') return null;
   // Any navigation to the page (?as=freelancer and all) is the one page.
   if (request.mode === 'navigate' && (url.pathname === '/' || url.pathname === '/index.html')) return '/';
-  return ASSETS.includes(url.pathname) ? url.pathname : null;
+  return paths.includes(url.pathname) ? url.pathname : null;
 }
 
 self.addEventListener('fetch', (event) => {
-  const path = assetPath(event.request);
-  if (!path) return;  // the API and anything else: straight to the network
+  const url = new URL(event.request.url);
+  // The API and anything not of this origin: straight to the network.
+  if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
   event.respondWith((async () => {
+    const path = assetPath(event.request, await currentAssets());
+    if (!path) return fetch(event.request);
     const name = await readPointer();
     if (name) {
       const cached = await (await caches.open(name)).match(path);

@@ -1,7 +1,7 @@
 // Shared by the end-to-end tests and the screenshot script: the real server
 // (a temp database, a free loopback port, this repo's web/ and dist/) and a
 // headless Chromium that records every CSP violation and console error.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ export function preconditions() {
   const missing = [];
   if (!existsSync(serverBinary)) missing.push(serverBinary);
   if (!existsSync(path.join(repo, 'dist/milestone-engine/index.mjs'))) missing.push('dist/milestone-engine');
+  if (!existsSync(path.join(repo, 'dist/web-precache.json'))) missing.push('dist/web-precache.json');
   if (!existsSync('/usr/bin/chromium')) missing.push('/usr/bin/chromium');
   // ./tools/test builds all of these first: there, a missing one is a failure,
   // not a reason to skip (a skipped suite would pass CI while testing nothing).
@@ -34,7 +35,7 @@ export function preconditions() {
 export async function startServer() {
   const dir = mkdtempSync(path.join(tmpdir(), 'milestone-e2e-'));
   const server = await startServerProcess(
-    { db: path.join(dir, 'milestones.db'), web: path.join(repo, 'web'), dist: path.join(repo, 'dist') },
+    { db: path.join(dir, 'milestones.db'), web: path.join(repo, 'web'), dist: process.env.MILESTONE_DIST ?? path.join(repo, 'dist') },
     [], { now: null });
   return {
     url: server.url,
@@ -91,8 +92,47 @@ export function row(page, id) {
   return page.locator(`#list > li[data-id="${id}"]`);
 }
 
+// The milestones' order on screen (rows Show Changes adds for deleted
+// milestones carry no data-id).
 export async function listOrder(page) {
-  return page.locator('#list > li').evaluateAll((rows) => rows.map((r) => r.dataset.id));
+  return page.locator('#list > li[data-id]').evaluateAll((rows) => rows.map((r) => r.dataset.id));
+}
+
+// Grows ctr-demo (4 milestones, version 1) to `count` milestones through the
+// API, as the client would; returns the new contract.
+export async function growDemo(url, count) {
+  const adds = [];
+  for (let i = 5; i <= count; i++) {
+    adds.push({ type: 'add', milestone: { title: `Step ${i}`, amount: 10000 + i } });
+  }
+  if (adds.length === 0) return getJson(url, 'demo-client', '/api/contracts/ctr-demo');
+  const answer = await post(url, 'demo-client', 1, adds);
+  if (answer.status !== 200) throw new Error(`growing ctr-demo: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body.contract;
+}
+
+// The engine itself, in Node: what the page shows must be its answers.
+export async function nodeEngine() {
+  const { createEngine } = await import(path.join(repo, 'dist/milestone-engine/index.mjs'));
+  return createEngine();
+}
+
+// axe-core run inside the page (the page's CSP forbids adding a script tag;
+// evaluating the source through the DevTools protocol is not a page script).
+// Answers the serious and critical violations, as "id: target" strings.
+let axeSource = null;
+export async function axeViolations(page) {
+  if (axeSource === null) {
+    axeSource = readFileSync(path.join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  }
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.targets.join(', ')}`);
 }
 
 // Posts a changeset straight to the API, as the other side would.

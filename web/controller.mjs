@@ -1,0 +1,492 @@
+// The controller: turns what the person does (the view's bindX) into edit and
+// sync calls, and their answers into view calls. It touches no DOM and holds
+// no rule: "may I", "why not", labels and figures are the view model's
+// (engine.describe for the saved contract, the session's for the draft).
+
+import { reasonOf } from './view.mjs';
+
+// The contract totals a dialog shows before → after (the view model's keys).
+const FIGURES = { escrow: 'In escrow', released: 'Released', refunded: 'Refunded', carryOver: 'Carry-over' };
+
+export class Controller {
+  constructor({ engine, editor, sync, view, actor, roleCode }) {
+    this.engine = engine;
+    this.editor = editor;
+    this.sync = sync;
+    this.view = view;
+    this.actor = actor;
+    this.roleCode = roleCode;   // the code of "your role may not": such controls are not shown
+    this.savedView = null;      // describe() of the newest saved contract
+    this.contractView = null;   // the draft's ContractView
+    this.conflict = null;       // { theirs, mine, collisions, rebaseIssues }
+    this.serverAnswer = null;
+    this.showChanges = false;
+    this.side = { history: null, notifications: null };
+    this.readonlyReason = null;
+    this.notesOf = (id) => this.editor.notesOf(id);
+  }
+
+  bind() {
+    const v = this.view;
+    v.bindEdit((id, field, text) => this.edit(id, field, text));
+    v.bindLeaveAmount((id) => this.view.refreshRows([id], this.notesOf));
+    v.bindMoveBy((id, delta) => this.moveBy(id, delta));
+    v.bindDelete((id) => this.remove(id));
+    v.bindAdd(() => this.add());
+    v.bindUndo(() => this.after(this.editor.undo()));
+    v.bindRedo(() => this.after(this.editor.redo()));
+    v.bindToggleChanges(() => { this.showChanges = !this.showChanges; this.renderChanges(); });
+    v.bindSave((note) => this.save(note));
+    v.bindDiscard(() => this.discard());
+    v.bindEnd(() => this.openContractAction('end'));
+    v.bindRowAction((id, key) => this.openRowAction(id, key));
+    v.bindAnswer((key, reason) => this.answer(key, reason));
+    v.bindRebase(() => this.rebase());
+    v.bindDiscardForServer(() => this.discardForServer());
+    v.bindCancelQueued(async () => { await this.sync.cancel(); this.renderLock(); });
+    v.bindDismissServer(() => { this.serverAnswer = null; this.view.renderServerIssues(null); });
+    v.bindReload(() => location.reload());
+    v.bindShortcuts();
+    v.bindDrag({
+      preview: (id, toIndex) => this.dragPreview(id, toIndex),
+      drop: (id, toIndex) => this.moveTo(id, toIndex),
+    });
+    window.addEventListener('online', () => this.onOnline());
+    window.addEventListener('offline', () => this.sync.setOnline(false));
+  }
+
+  // ---- start ----
+
+  async start() {
+    this.view.renderNet(this.netState());
+    const loaded = await this.sync.load();
+    if (!loaded.contract) {
+      this.view.fatal(loaded.offline
+        ? 'You are offline and this contract has not been opened on this device before. Connect once to use it offline.'
+        : `The contract could not be loaded: ${loaded.error}`);
+      return false;
+    }
+    if (loaded.side) this.side = loaded.side;
+    this.describeSaved();
+    let opened = null;
+    if (loaded.draft) opened = this.editor.open(loaded.draft.base, loaded.draft.actions);
+    if (opened?.ok) {
+      this.sync.keptBase = loaded.draft.base;
+      if (loaded.draft.base.version !== this.sync.saved.version && !this.sync.outbox) this.openConflict();
+    } else {
+      opened = this.editor.open(this.sync.saved);
+    }
+    this.view.setLocked(this.isLocked());
+    this.renderFull(opened.patch);
+    this.view.renderSide({ ...this.side, online: this.sync.online });
+    this.view.ready();
+    performance.mark('milestone-ready');
+    if (this.sync.online) {
+      this.refreshSide();
+      if (this.sync.outbox) this.sync.send();
+    }
+    return true;
+  }
+
+  describeSaved() {
+    this.savedView = this.engine.describe(this.sync.saved, { actor: this.actor });
+    this.view.setSavedRows(this.savedView.milestones);
+  }
+
+  // ---- the sync layer's news ----
+
+  syncEvents() {
+    return {
+      net: () => { this.view.renderNet(this.netState()); this.view.renderQueued(this.sync.outbox); },
+      saved: (contract) => {
+        this.adopt(contract);
+        this.view.clearProposalMessage();
+        this.view.saveStatus(this.proposing
+          ? 'Proposal sent.' : `Saved. The contract is now at version ${contract.version}.`);
+        this.refreshSide();
+      },
+      conflict: () => { this.openConflict(); this.renderLock(); },
+      refused: (answer) => { this.serverAnswer = answer; this.view.renderServerIssues(answer); this.renderLock(); },
+    };
+  }
+
+  netState() {
+    return { online: this.sync.online, sending: this.sync.sending, queued: Boolean(this.sync.outbox) };
+  }
+
+  isLocked() {
+    return Boolean(this.sync.outbox) || Boolean(this.conflict);
+  }
+
+  // The server's contract is the saved one now; the draft starts over on it.
+  adopt(contract) {
+    this.describeSaved();
+    this.sync.dropDraft().catch(() => {});
+    this.serverAnswer = null;
+    this.view.renderServerIssues(null);
+    const opened = this.editor.open(contract);
+    this.view.setLocked(this.isLocked());
+    this.renderFull(opened.patch, true);
+  }
+
+  renderLock() {
+    const locked = this.isLocked();
+    this.view.setLocked(locked);
+    this.renderFull(this.editor.fullPatch(), true);
+  }
+
+  // ---- rendering a patch ----
+
+  renderFull(patch, force = false) {
+    if (force) this.view.rows.forEach((record) => { record.data = null; });
+    this.view.renderAll(patch.full, this.notesOf);
+    this.contractView = patch.contract;
+    const editable = patch.full.milestones.some((row) => row.can.edit.ok);
+    this.readonlyReason = this.readonly(editable, patch.contract);
+    this.renderPage();
+  }
+
+  readonly(editable, contract) {
+    if (this.sync.outbox) return 'Your changes are waiting to be sent; editing resumes once they are.';
+    if (this.conflict) return 'Resolve the change above before editing further.';
+    if (!editable && !contract.can.add.ok) return reasonOf([contract.can.add.issue]);
+    return null;
+  }
+
+  renderPage() {
+    const status = this.editor.status();
+    this.status = status;
+    const saved = this.savedView;
+    // The person's saves are proposals unless proposing is never their part.
+    const propose = saved.contract.can.propose;
+    const proposing = this.shown(propose);
+    this.proposing = proposing;
+    const label = proposing ? propose.label : 'Save';
+    this.view.renderFigures(this.contractView, this.sync.saved.version);
+    this.view.renderStatus({
+      status, contract: this.contractView,
+      generalIssues: [...this.editor.generalIssues, ...this.editor.pageRejections()],
+      readonlyReason: this.readonlyReason, queued: Boolean(this.sync.outbox), label, proposing,
+    });
+    this.view.renderContractActions(saved);
+    this.view.renderRequest(saved, (can) => this.shown(can));
+    this.view.renderConflict(this.conflict, this.sync.saved.version);
+    this.view.renderQueued(this.sync.outbox);
+    this.view.renderNet(this.netState());
+    if (this.showChanges) this.renderChanges();
+  }
+
+  // A control is shown when the engine allows it, or refuses it for a reason
+  // other than the person's role (then disabled, with the reason).
+  shown(can) {
+    return can.ok || can.issue?.code !== this.roleCode;
+  }
+
+  // After an edit, undo or redo: only what the session says changed.
+  after(patch) {
+    if (patch.full) {
+      this.renderFull(patch);
+    } else {
+      if (patch.rows.length) this.view.renderRows(patch.rows, this.notesOf);
+      if (patch.parseId) this.view.refreshRows([patch.parseId], this.notesOf);
+      if (patch.rejectedId) this.view.refreshRows([patch.rejectedId], this.notesOf);
+      if (patch.contract) this.contractView = patch.contract;
+      this.renderPage();
+    }
+    if (patch.applied) this.keepDraft();
+    return patch;
+  }
+
+  keepDraft() {
+    const actions = this.status.dirty ? this.editor.draftActions() : [];
+    this.sync.keepDraft(this.editor.base, actions)
+      .catch((error) => console.warn('The draft could not be kept:', error));
+  }
+
+  renderChanges() {
+    const marks = this.showChanges ? this.marks() : null;
+    const changed = this.view.renderChanges(this.showChanges, marks);
+    this.view.refreshRows(changed, this.notesOf);
+  }
+
+  // Show Changes in the rows: old values from the base's rows (the engine's
+  // text), deleted milestones where they were, moves from where.
+  marks() {
+    const diff = this.editor.changes();
+    const byId = new Map();
+    const deleted = [];
+    const of = (id) => {
+      if (!byId.has(id)) byId.set(id, { fields: {}, added: false, movedFrom: null });
+      return byId.get(id);
+    };
+    for (const change of diff.changes) {
+      const before = this.editor.baseRows.get(change.id);
+      if (change.op === 'edit' && before) {
+        const text = change.field === 'amount' ? before.text.amount
+          : change.field === 'dueDate' ? (before.text.dueDate || 'No due date') : (before[change.field] ?? '');
+        of(change.id).fields[change.field] = text;
+      } else if (change.op === 'add') {
+        of(change.id).added = true;
+      } else if (change.op === 'move' && before) {
+        of(change.id).movedFrom = before.index + 1;
+      } else if (change.op === 'delete' && before) {
+        deleted.push({ id: change.id, index: change.index, title: before.title, amountText: before.text.amount });
+      }
+    }
+    return { byId, deleted, summary: diff.summary };
+  }
+
+  // ---- edits ----
+
+  edit(id, field, text) {
+    return this.after(this.editor.edit(id, field, text));
+  }
+
+  add() {
+    const patch = this.after(this.editor.add());
+    if (patch.applied && patch.touched?.length) this.view.focusRow(patch.touched[0], 'title');
+  }
+
+  remove(id) {
+    const index = this.view.indexOf(id);
+    const patch = this.after(this.editor.delete(id));
+    if (patch.applied) this.view.focusAfterDelete(index);
+  }
+
+  dragPreview(id, toIndex) {
+    const preview = this.editor.previewMove(id, toIndex);
+    const row = this.view.rows.get(id)?.data;
+    const name = row?.title?.trim() ? `“${row.title.trim()}”` : 'this milestone';
+    if (!preview.ok) return { ...preview, text: `Can’t drop here: ${reasonOf(preview.issues)}` };
+    const warnings = preview.issues.filter((i) => i.severity === 'warning').map((i) => i.message);
+    return { ...preview, text: [`Drop to move ${name} to position ${toIndex + 1}.`, ...warnings].join(' ') };
+  }
+
+  moveTo(id, toIndex, { focus = false } = {}) {
+    if (toIndex === this.view.indexOf(id)) return;
+    const preview = this.editor.previewMove(id, toIndex);
+    if (!preview.ok) {
+      this.view.dragStatus(`Not moved: ${reasonOf(preview.issues)}`, 'forbidden');
+      if (focus) this.view.focusRow(id);
+      return;
+    }
+    const patch = this.after(this.editor.move(id, toIndex));
+    const row = this.view.rows.get(id)?.data;
+    const name = row?.title?.trim() ? `“${row.title.trim()}”` : 'this milestone';
+    if (patch.applied) {
+      const warnings = preview.issues.filter((i) => i.severity === 'warning').map((i) => i.message);
+      this.view.dragStatus([`Moved ${name} to position ${toIndex + 1}.`, ...warnings].join(' '),
+        warnings.length ? 'warning' : 'ok');
+    } else {
+      this.view.dragStatus(`Not moved: ${reasonOf(patch.issues)}`, 'forbidden');
+    }
+    if (focus) this.view.focusRow(id);
+  }
+
+  moveBy(id, delta) {
+    const from = this.view.indexOf(id);
+    const to = from + delta;
+    if (from < 0 || to < 0 || to >= this.view.count) return;
+    this.moveTo(id, to, { focus: true });
+  }
+
+  async discard() {
+    const opened = this.editor.open(this.editor.base);
+    await this.sync.dropDraft();
+    this.view.dragStatus('', 'ok');
+    this.renderFull(opened.patch, true);
+  }
+
+  // ---- saving ----
+
+  async save(note) {
+    if (this.sync.outbox || !this.editor.status().canSave) return;
+    const changeset = this.editor.changeset();
+    const actions = changeset.actions;
+    if (note && actions.length === 1 && actions[0].type === 'propose') actions[0].message = note;
+    await this.sync.keepDraft(this.editor.base, this.editor.draftActions());
+    this.serverAnswer = null;
+    this.view.renderServerIssues(null);
+    await this.sync.queue({ ...changeset, actions });
+    this.renderLock();
+    await this.sync.send();
+  }
+
+  openConflict() {
+    const mine = this.editor.changes();
+    const replay = this.engine.applyChanges(this.sync.saved, mine.changes);
+    this.conflict = {
+      theirs: this.engine.diff(this.editor.base, this.sync.saved).summary,
+      mine: mine.summary,
+      collisions: replay.ok ? [] : replay.issues,
+      rebaseIssues: [],
+    };
+    this.describeSaved();
+  }
+
+  async rebase() {
+    const actions = this.editor.draftActions();
+    const opened = this.editor.open(this.sync.saved, actions);
+    if (!opened.ok) {
+      this.conflict.rebaseIssues = opened.issues;
+      this.view.renderConflict(this.conflict, this.sync.saved.version);
+      return;
+    }
+    this.conflict = null;
+    await this.sync.keepDraft(this.editor.base, this.editor.draftActions());
+    this.view.setLocked(this.isLocked());
+    this.renderFull(opened.patch, true);
+  }
+
+  async discardForServer() {
+    this.conflict = null;
+    this.adopt(this.sync.saved);
+  }
+
+  // ---- actions that happen at once, on the saved contract ----
+
+  // Why such an action cannot start now (a page state, not a contract rule).
+  blocker() {
+    if (!this.sync.online) return 'This needs the network. You are offline.';
+    if (this.status?.dirty || this.sync.outbox) return 'Save or discard your milestone changes first.';
+    return null;
+  }
+
+  // What the engine says `action` would do to the saved contract.
+  previewAction(action, extra = {}) {
+    const blocker = this.blocker();
+    const saved = this.sync.saved;
+    const result = this.engine.apply(saved, action, { actor: this.actor });
+    const errors = result.issues.filter((i) => i.severity === 'error');
+    const figures = [...(extra.figures ?? [])];
+    if (result.ok) {
+      const after = this.engine.describe(result.contract, { actor: this.actor });
+      const before = this.savedView.contract.totals;
+      for (const [key, label] of Object.entries(FIGURES)) {
+        if (before[key] !== after.contract.totals[key]) {
+          figures.push([label, `${before.text[key]} → ${after.contract.totals.text[key]}`]);
+        }
+      }
+    }
+    const issues = blocker ? [{ severity: 'error', code: '', path: '', message: blocker }] : errors;
+    return {
+      events: result.ok ? result.events.map((e) => e.message) : [],
+      figures, issues, ready: !blocker && result.ok,
+    };
+  }
+
+  async send(action) {
+    const answer = await this.sync.postNow([action]);
+    if (answer.ok) {
+      this.adopt(answer.contract);
+      this.refreshSide();
+      this.view.saveStatus(answer.events.map((e) => e.message).join(' '));
+      return { ok: true, events: answer.events };
+    }
+    if (answer.offline) return { ok: false, message: 'You are offline. This needs the network; try again when you are back online.' };
+    if (answer.stale) {
+      if (!this.status?.dirty) {
+        await this.sync.adopt(answer.stale);
+        this.adopt(answer.stale);
+      }
+      return { ok: false, message: 'The contract changed meanwhile. It is now up to date; check it and try again.' };
+    }
+    return answer;
+  }
+
+  openRowAction(id, key) {
+    const saved = this.savedView.milestones.find((row) => row.id === id);
+    if (!saved || !saved.can[key]?.ok) return;
+    const can = saved.can[key];
+    const title = `${can.label} “${saved.title}”`;
+    const simple = (fields, build, extra) => this.view.openDialog({
+      title, fields, confirmLabel: can.label,
+      preview: (values) => this.previewAction(build(values), extra),
+      confirm: (values) => this.send(build(values)),
+    });
+    if (key === 'fund') {
+      const t = can.charge.text;
+      simple([], () => ({ type: 'fund', id }), { figures: [
+        ['Milestone amount', t.amount], ['From carry-over', t.fromCarryOver], ['Fee', t.fee], ['Charged now', t.total]] });
+    } else if (key === 'submit') {
+      simple([{ name: 'message', kind: 'text', label: 'Message (optional)' }],
+        (v) => (v.message.trim() ? { type: 'submit', id, message: v.message.trim() } : { type: 'submit', id }));
+    } else if (key === 'requestChanges') {
+      simple([{ name: 'message', kind: 'text', label: 'What needs to change' }],
+        (v) => ({ type: 'requestChanges', id, message: v.message.trim() }));
+    } else if (key === 'release') {
+      this.openRelease(saved, can, title);
+    }
+  }
+
+  openRelease(saved, can, title) {
+    const fields = [{ name: 'amount', kind: 'money', label: 'Amount to release', value: can.text.maximum }];
+    if (can.needsDecision) {
+      fields.push({ name: 'then', kind: 'choice', label: 'Then', value: 'keepOpen', options: [
+        { value: 'keepOpen', label: 'Keep the contract open' }, { value: 'end', label: 'End the contract' }] });
+    }
+    const build = (values) => {
+      const parsed = this.engine.parseMoney(values.amount);
+      if (!parsed.ok) return { issues: parsed.issues };
+      const action = { type: 'release', id: saved.id, amount: parsed.amount };
+      if (can.needsDecision) action.then = values.then;
+      return { action };
+    };
+    this.view.openDialog({
+      title, fields, confirmLabel: can.label,
+      preview: (values) => {
+        const built = build(values);
+        if (!built.action) return { fieldIssues: { amount: built.issues }, ready: false };
+        return this.previewAction(built.action, { figures: [['Available', can.text.maximum]] });
+      },
+      confirm: (values) => this.send(build(values).action),
+    });
+  }
+
+  openContractAction(key) {
+    const can = this.savedView.contract.can[key];
+    if (!can?.ok) return;
+    this.view.openDialog({
+      title: can.label, fields: [], confirmLabel: can.label,
+      preview: () => this.previewAction({ type: key }),
+      confirm: () => this.send({ type: key }),
+    });
+  }
+
+  async answer(key, reason) {
+    this.view.requestStatus('Sending…');
+    const action = key === 'decline' && reason ? { type: 'decline', reason } : { type: key };
+    const result = await this.send(action);
+    this.view.requestStatus(result.ok
+      ? result.events.map((e) => e.message).join(' ')
+      : `${result.message ?? ''} ${(result.issues ?? []).map((i) => i.message).join(' ')}`.trim());
+  }
+
+  // ---- side panel and reconnecting ----
+
+  async refreshSide() {
+    const side = await this.sync.side();
+    if (side) this.side = side;
+    this.view.renderSide({ ...this.side, online: this.sync.online });
+  }
+
+  // Back online: send what waits, then catch up with the server.
+  async onOnline() {
+    this.sync.setOnline(true);
+    await this.sync.send();
+    if (this.sync.outbox || !this.editor.opened) return;
+    const loaded = await this.sync.fetchContract();
+    if (!loaded.contract || loaded.contract.version === this.sync.saved.version) {
+      this.refreshSide();
+      return;
+    }
+    await this.sync.adopt(loaded.contract);
+    if (this.editor.hasChanges()) {
+      this.openConflict();
+      this.renderLock();
+    } else {
+      this.adopt(loaded.contract);
+    }
+    this.refreshSide();
+  }
+}

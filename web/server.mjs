@@ -1,0 +1,54 @@
+// The one module that talks to the server (SPEC §6). It knows URLs, headers
+// and status codes, nothing about the page or the rules.
+
+export class OfflineError extends Error {}
+
+const TIMEOUT_MS = 15000;
+
+export function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function createServer({ contractId, token, actor }) {
+  const contractPath = `/api/contracts/${encodeURIComponent(contractId)}`;
+
+  // One request; resolves with { status, ok, data }, rejects when the network
+  // failed. No request at all while the browser knows it is offline: the
+  // 'online' event brings the page back to the server.
+  async function call(path, { method = 'GET', headers = {}, body } = {}) {
+    if (!navigator.onLine) throw new OfflineError('offline');
+    const response = await fetch(path, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...headers },
+      body,
+      cache: 'no-store',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    let data = null;
+    try { data = await response.json(); } catch { data = null; }
+    return { status: response.status, ok: response.ok, data };
+  }
+
+  return {
+    contract: () => call(contractPath),
+    history: () => call(`${contractPath}/history`),
+    notifications: () => call('/api/notifications'),
+    // One changeset made against `baseVersion`; a retry must reuse `key`.
+    postChangeset: (actions, baseVersion, key) => call(`${contractPath}/changesets`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'If-Match': `"${baseVersion}"`,
+        'Idempotency-Key': key,
+      },
+      body: JSON.stringify({ actor, actions }),
+    }),
+  };
+}
+
+// A transient answer: the same request may be sent again with the same key.
+export function isTransient(status) {
+  return status >= 500 || status === 429 || status === 408;
+}

@@ -1,0 +1,760 @@
+// The view layer: the only module that touches the DOM. It draws what it is
+// given (the engine's view model, the page's own state) and reports what the
+// person does through bindX(handler). It never calls the server, never
+// applies an action, and decides nothing: every enabled or disabled control,
+// reason, label and formatted figure it shows is a field of the view model.
+// User text reaches the DOM through textContent and input values only.
+
+import { attachDrag } from './drag.mjs';
+import { fieldOf } from './edit.mjs';
+
+const FIELDS = ['title', 'amount', 'dueDate', 'description'];
+const FIELD_LABELS = { title: 'Title', amount: 'Amount', dueDate: 'Due date', description: 'Description' };
+// The per-milestone actions the page offers, in button order, with the view
+// model's `can` key. A new action (the escrow ones of issue 13) is one entry
+// here plus its dialog in the controller.
+export const ROW_ACTIONS = ['submit', 'requestChanges', 'fund', 'release'];
+
+const $ = (id) => document.getElementById(id);
+
+function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') el.className = value;
+    else if (key === 'text') el.textContent = value;
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child);
+  }
+  return el;
+}
+
+function fillList(list, lines, make = (line) => h('li', { text: line })) {
+  list.replaceChildren(...lines.map(make));
+}
+
+function issueItem(issue) {
+  return h('li', { class: `issue ${issue.severity}` },
+    h('span', { class: 'msg', text: issue.message }),
+    issue.hint ? h('span', { class: 'hint', text: ` ${issue.hint}` }) : null);
+}
+
+function issueSpan(issue) {
+  return h('span', { class: `issue ${issue.severity}` },
+    h('span', { class: 'msg', text: issue.message }),
+    issue.hint ? h('span', { class: 'hint', text: ` ${issue.hint}` }) : null);
+}
+
+export function reasonOf(issues) {
+  const error = issues.find((i) => i.severity === 'error') ?? issues[0];
+  return error ? `${error.message}${error.hint ? ` ${error.hint}` : ''}` : '';
+}
+
+function quoted(title) {
+  return title && title.trim() ? `“${title.trim()}”` : 'this milestone';
+}
+
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+export class View {
+  constructor({ actor, contractId }) {
+    this.actor = actor;
+    this.list = $('list');
+    this.rows = new Map();      // id -> row record
+    this.ghosts = new Map();    // id -> deleted row shown by Show Changes
+    this.nextUid = 0;
+    this.handlers = {};
+    this.locked = false;
+    this.marks = null;          // Show Changes marks, or null when off
+    this.savedRows = new Map(); // id -> the saved contract's Row (money and work actions)
+    $(`as-${actor}`).setAttribute('aria-current', 'page');
+    setText($('contract-name'), contractId);
+
+    // One listener for every field of every row: a keystroke finds its row by
+    // the element, so rows carry no closures and can be many.
+    this.list.addEventListener('input', (event) => {
+      const input = event.target;
+      const field = input.dataset?.field;
+      const id = input.closest('li')?.dataset.id;
+      if (field && id) this.handlers.edit?.(id, field, input.value);
+    });
+    this.list.addEventListener('focusout', (event) => {
+      const input = event.target;
+      const id = input.closest?.('li')?.dataset.id;
+      if (input.dataset?.field === 'amount' && id) this.handlers.leave?.(id);
+    });
+    this.list.addEventListener('click', (event) => {
+      const button = event.target.closest('button[data-act]');
+      const id = button?.closest('li')?.dataset.id;
+      if (!button || !id || button.disabled || button.getAttribute('aria-disabled') === 'true') return;
+      const act = button.dataset.act;
+      if (act === 'up') this.handlers.moveBy?.(id, -1);
+      else if (act === 'down') this.handlers.moveBy?.(id, 1);
+      else if (act === 'delete') this.handlers.remove?.(id);
+      else this.handlers.rowAction?.(id, act);
+    });
+    this.list.addEventListener('keydown', (event) => {
+      if (!event.target.classList?.contains('handle')) return;
+      if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
+      event.preventDefault();
+      const id = event.target.closest('li').dataset.id;
+      this.handlers.moveBy?.(id, event.key === 'ArrowUp' ? -1 : 1);
+    });
+  }
+
+  // ---- bindX: what the person does ----
+
+  bindEdit(handler) { this.handlers.edit = handler; }            // (id, field, text)
+  bindLeaveAmount(handler) { this.handlers.leave = handler; }    // (id)
+  bindMoveBy(handler) { this.handlers.moveBy = handler; }        // (id, delta)
+  bindDelete(handler) { this.handlers.remove = handler; }        // (id)
+  bindRowAction(handler) { this.handlers.rowAction = handler; }  // (id, canKey)
+  bindAdd(handler) { $('add').addEventListener('click', handler); }
+  bindUndo(handler) { $('undo').addEventListener('click', handler); this.handlers.undo = handler; }
+  bindRedo(handler) { $('redo').addEventListener('click', handler); this.handlers.redo = handler; }
+  bindToggleChanges(handler) { $('toggle-changes').addEventListener('click', handler); }
+  bindSave(handler) { $('save').addEventListener('click', () => handler($('proposal-message').value.trim())); }
+  bindDiscard(handler) { $('discard').addEventListener('click', handler); }
+  bindEnd(handler) { $('end-contract').addEventListener('click', handler); }
+  bindRebase(handler) { $('rebase').addEventListener('click', handler); }
+  bindDiscardForServer(handler) { $('discard-draft').addEventListener('click', handler); }
+  bindCancelQueued(handler) { $('cancel-queued').addEventListener('click', handler); }
+  bindDismissServer(handler) { $('dismiss-server').addEventListener('click', handler); }
+  bindReload(handler) { $('reload').addEventListener('click', handler); }
+  // (key, text): key is 'accept', 'decline' or 'withdraw'; text the reason.
+  bindAnswer(handler) {
+    $('accept').addEventListener('click', () => handler('accept'));
+    $('decline').addEventListener('click', () => handler('decline', $('decline-reason').value.trim()));
+    $('withdraw').addEventListener('click', () => handler('withdraw'));
+  }
+  bindShortcuts() {
+    document.addEventListener('keydown', (e) => {
+      const inField = e.target.closest?.('input, textarea');
+      if (inField || !(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z') return;
+      e.preventDefault();
+      if (e.shiftKey) { if (!$('redo').disabled) this.handlers.redo?.(); } else if (!$('undo').disabled) this.handlers.undo?.();
+    });
+  }
+  // preview(id, toIndex) -> { ok, issues, allowedRange, text }; drop(id, toIndex)
+  bindDrag({ preview, drop }) {
+    attachDrag(this.list, {
+      preview,
+      drop,
+      status: (text, kind) => this.dragStatus(text, kind),
+    });
+  }
+
+  // ---- the list ----
+
+  // Whether the page lets the person edit at all (not while a changeset
+  // waits or a conflict is open); the engine's `can` decides the rest.
+  setLocked(locked) {
+    this.locked = locked;
+  }
+
+  setSavedRows(rows) {
+    this.savedRows = new Map(rows.map((row) => [row.id, row]));
+  }
+
+  // Draws a whole View (a first render, a new session, a structural change):
+  // rows are reused where they exist and redrawn only when their row changed.
+  renderAll(view, notesOf) {
+    const order = view.milestones.map((row) => row.id);
+    const count = order.length;
+    const seen = new Set(order);
+    for (const [id, record] of this.rows) {
+      if (!seen.has(id)) { record.el.remove(); this.rows.delete(id); }
+    }
+    view.milestones.forEach((row) => this.renderRow(row, count, notesOf(row.id)));
+    this.applyOrder(order);
+    this.count = count;
+  }
+
+  // Redraws only the given rows (what the session said it touched).
+  renderRows(rows, notesOf) {
+    for (const row of rows) this.renderRow(row, this.count, notesOf(row.id));
+  }
+
+  // Re-renders rows with their last row data (notes or saved actions changed).
+  refreshRows(ids, notesOf) {
+    for (const id of ids) {
+      const record = this.rows.get(id);
+      if (record) this.renderRow(record.data, this.count, notesOf(id), true);
+    }
+  }
+
+  refreshAll(notesOf) {
+    this.refreshRows([...this.rows.keys()], notesOf);
+  }
+
+  applyOrder(order) {
+    for (const ghost of this.ghosts.values()) ghost.remove();
+    let previous = null;
+    for (const id of order) {
+      const el = this.rows.get(id).el;
+      const expected = previous ? previous.nextSibling : this.list.firstChild;
+      if (expected !== el) this.list.insertBefore(el, expected);
+      previous = el;
+    }
+    this.placeGhosts();
+  }
+
+  rowKind(row) {
+    return !this.locked && row.can.edit.ok ? 'edit' : 'view';
+  }
+
+  renderRow(row, count, notes, force = false) {
+    let record = this.rows.get(row.id);
+    const kind = this.rowKind(row);
+    const saved = this.savedRows.get(row.id) ?? null;
+    const key = `${kind}|${this.locked}`;
+    if (record && !force && record.data === row && record.key === key && record.notes === notes &&
+        record.saved === saved && record.marks === this.marksOf(row.id)) return;
+    if (!record || record.kind !== kind) {
+      const fresh = kind === 'edit' ? this.makeEditableRow() : this.makeLockedRow();
+      if (record) record.el.replaceWith(fresh.el);
+      record = fresh;
+      this.rows.set(row.id, record);
+    }
+    record.data = row;
+    record.key = key;
+    record.notes = notes;
+    record.saved = saved;
+    record.marks = this.marksOf(row.id);
+    this.fillRow(record, row, count, notes, saved);
+  }
+
+  makeField(uid, field) {
+    const id = `${uid}-${field}`;
+    const issueId = `${id}-issue`;
+    const wasId = `${id}-was`;
+    const describedBy = `${issueId} ${wasId}`;
+    let input;
+    if (field === 'description') {
+      input = h('textarea', { id, rows: 2, maxlength: 20000, 'aria-describedby': describedBy });
+    } else if (field === 'dueDate') {
+      input = h('input', { id, type: 'date', 'aria-describedby': describedBy });
+    } else if (field === 'amount') {
+      input = h('input', { id, type: 'text', inputmode: 'decimal', autocomplete: 'off', 'aria-describedby': describedBy });
+    } else {
+      input = h('input', { id, type: 'text', autocomplete: 'off', 'aria-describedby': describedBy });
+    }
+    input.dataset.field = field;
+    const issue = h('p', { id: issueId, class: 'field-issue', 'aria-live': 'polite' });
+    const was = h('p', { id: wasId, class: 'was' });
+    return {
+      input, issue, was,
+      el: h('div', { class: `field field-${field}` }, h('label', { for: id, text: FIELD_LABELS[field] }), input, was, issue),
+    };
+  }
+
+  commonParts(record) {
+    record.handle = h('button', { type: 'button', class: 'handle', 'aria-roledescription': 'drag handle' });
+    record.handle.append(h('span', { 'aria-hidden': 'true', text: '⠿' }));
+    record.position = h('span', { class: 'position' });
+    record.badge = h('span', { class: 'badge' });
+    record.money = h('div', { class: 'row-money' });
+    record.actions = h('div', { class: 'row-actions' });
+    record.rowIssues = h('ul', { class: 'issues row-issues' });
+    record.note = h('p', { class: 'change-note' });
+  }
+
+  makeEditableRow() {
+    const uid = `r${this.nextUid++}`;
+    const record = { kind: 'edit', uid, fields: {} };
+    this.commonParts(record);
+    for (const field of FIELDS) record.fields[field] = this.makeField(uid, field);
+    record.up = h('button', { type: 'button', class: 'icon', 'data-act': 'up' }, '↑');
+    record.down = h('button', { type: 'button', class: 'icon', 'data-act': 'down' }, '↓');
+    record.del = h('button', { type: 'button', class: 'icon danger', 'data-act': 'delete' }, '✕');
+    record.el = h('li', { class: 'row editable' },
+      h('div', { class: 'grip' }, record.handle, record.position),
+      h('div', { class: 'fields' }, FIELDS.map((f) => record.fields[f].el)),
+      h('div', { class: 'side-col' }, record.badge, record.money, record.actions,
+        h('div', { class: 'row-buttons' }, record.up, record.down, record.del)),
+      record.note, record.rowIssues);
+    return record;
+  }
+
+  makeLockedRow() {
+    const record = { kind: 'view', fields: {} };
+    this.commonParts(record);
+    record.handle.setAttribute('aria-disabled', 'true');
+    record.title = h('h3', { class: 'title' });
+    record.amount = h('p', { class: 'amount' });
+    record.due = h('p', { class: 'due' });
+    record.description = h('p', { class: 'description' });
+    record.el = h('li', { class: 'row locked' },
+      h('div', { class: 'grip' }, record.handle, record.position),
+      h('div', { class: 'fields' }, record.title, h('div', { class: 'facts' }, record.amount, record.due), record.description),
+      h('div', { class: 'side-col' }, record.badge, record.money, record.actions),
+      record.note, record.rowIssues);
+    return record;
+  }
+
+  fillRow(record, row, count, notes, saved) {
+    const el = record.el;
+    if (el.dataset.id !== row.id) el.dataset.id = row.id;
+    const position = String(row.index + 1);
+    setText(record.position, position);
+    setText(record.badge, row.stateLabel);
+    record.badge.className = `badge state-${row.state}`;
+    const name = quoted(row.title);
+    const marks = this.marksOf(row.id);
+
+    // Issues by field: the engine's row issues, then the page's notes.
+    const byField = new Map();
+    const add = (field, issue) => {
+      if (!byField.has(field)) byField.set(field, []);
+      byField.get(field).push(issue);
+    };
+    for (const issue of row.issues) add(fieldOf(issue), issue);
+    if (notes.parse) {
+      byField.delete('amount');
+      for (const issue of notes.parse) add('amount', issue);
+    }
+    for (const issue of notes.rejected ?? []) add('', issue);
+
+    let hasError = false;
+    if (record.kind === 'edit') {
+      for (const field of FIELDS) {
+        const { input, issue, was } = record.fields[field];
+        const typed = field === 'amount' && notes.parse;
+        if (document.activeElement !== input && !typed) {
+          const value = field === 'amount' ? row.text.amount : field === 'dueDate' ? (row.dueDate ?? '') : (row[field] ?? '');
+          if (input.value !== value) input.value = value;
+        }
+        const issues = byField.get(field) ?? [];
+        const error = issues.some((i) => i.severity === 'error');
+        hasError ||= error;
+        const invalid = String(error);
+        if (input.getAttribute('aria-invalid') !== invalid) input.setAttribute('aria-invalid', invalid);
+        if (issues.length || issue.firstChild) issue.replaceChildren(...issues.map(issueSpan));
+        this.fillWas(was, marks?.fields?.[field]);
+      }
+      const move = row.can.move;
+      record.handle.setAttribute('aria-label', `Reorder ${name}, position ${position} of ${count}`);
+      record.up.setAttribute('aria-label', `Move ${name} up`);
+      record.down.setAttribute('aria-label', `Move ${name} down`);
+      record.del.setAttribute('aria-label', `${row.can.delete.label} ${name}`);
+      record.up.disabled = !move.ok || row.index - 1 < move.range.from;
+      record.down.disabled = !move.ok || row.index + 1 > move.range.to;
+      record.del.disabled = !row.can.delete.ok;
+      record.del.title = row.can.delete.ok ? '' : row.can.delete.issue.message;
+    } else {
+      setText(record.title, row.title);
+      setText(record.amount, row.text.amount);
+      setText(record.due, row.text.dueDate || 'No due date');
+      setText(record.description, row.description ?? '');
+      const why = row.can.move.ok ? '' : ` ${row.can.move.issue.message}`;
+      record.handle.setAttribute('aria-label', `${row.title || 'Milestone'}: ${row.stateLabel}.${why}`);
+      if (!record.wasBox) {
+        record.wasBox = h('p', { class: 'was' });
+        record.title.after(record.wasBox);
+      }
+      const fields = marks?.fields ?? {};
+      const first = FIELDS.find((f) => fields[f]);
+      this.fillWas(record.wasBox, first ? fields[first] : null);
+    }
+    this.fillMoney(record, row);
+    this.fillActions(record, row, saved);
+    const rowIssues = byField.get('') ?? [];
+    hasError ||= rowIssues.some((i) => i.severity === 'error');
+    if (rowIssues.length || record.rowIssues.firstChild) record.rowIssues.replaceChildren(...rowIssues.map(issueItem));
+    el.classList.toggle('has-error', hasError);
+    this.fillNote(record, marks);
+  }
+
+  fillWas(el, text) {
+    if (text === undefined || text === null) {
+      if (!el.hidden) { el.hidden = true; el.textContent = ''; }
+      return;
+    }
+    el.hidden = false;
+    el.replaceChildren(h('span', { class: 'sr-only', text: 'Changed. Was: ' }),
+      h('span', { 'aria-hidden': 'true', text: 'was ' }), h('del', { text: text || '(empty)' }));
+  }
+
+  fillNote(record, marks) {
+    const el = record.note;
+    const text = marks?.added ? 'New milestone' : marks?.movedFrom ? `Moved from position ${marks.movedFrom}` : '';
+    setText(el, text);
+    el.hidden = !text;
+    record.el.classList.toggle('changed', Boolean(marks && (marks.added || marks.movedFrom || Object.keys(marks.fields ?? {}).length)));
+  }
+
+  fillMoney(record, row) {
+    const parts = [];
+    if (row.funded) parts.push(`Funded ${row.text.funded}`);
+    if (row.released) parts.push(`Released ${row.text.released}`);
+    if (row.refunded) parts.push(`Refunded ${row.text.refunded}`);
+    if (row.escrow) parts.push(`In escrow ${row.text.escrow}`);
+    if (row.timer?.text) parts.push(row.timer.text);
+    const text = parts.join('|');
+    if (record.moneyText === text) return;
+    record.moneyText = text;
+    record.money.replaceChildren(...parts.map((p) => h('span', { text: p })));
+  }
+
+  // The saved contract's actions for this milestone (fund, release, work):
+  // offered when the engine allows them; they act on the saved contract.
+  fillActions(record, row, saved) {
+    const offered = saved && !this.locked ? ROW_ACTIONS.filter((key) => saved.can[key]?.ok) : [];
+    const text = offered.map((key) => saved.can[key].label).join('|');
+    if (record.actionsText === text) return;
+    record.actionsText = text;
+    const name = quoted(row.title);
+    record.actions.replaceChildren(...offered.map((key) => h('button', {
+      type: 'button', class: key === 'release' ? 'primary small' : 'small', 'data-act': key,
+      'aria-label': `${saved.can[key].label} ${name}`,
+    }, `${saved.can[key].label}…`)));
+  }
+
+  focusRow(id, part = 'handle') {
+    const record = this.rows.get(id);
+    if (!record) return false;
+    const target = part === 'title' ? record.fields.title?.input : record.handle;
+    target?.focus();
+    return Boolean(target);
+  }
+
+  focusAfterDelete(index) {
+    const rows = [...this.list.children].filter((el) => el.dataset.id);
+    const next = rows[Math.min(index, rows.length - 1)];
+    if (next) this.rows.get(next.dataset.id)?.handle.focus();
+    else $('add').focus();
+  }
+
+  indexOf(id) {
+    return this.rows.get(id)?.data.index ?? -1;
+  }
+
+  dragStatus(text, kind) {
+    const status = $('drag-status');
+    setText(status, text);
+    status.dataset.kind = kind;
+  }
+
+  // ---- Show Changes ----
+
+  // marks: null (off) or { byId: Map(id -> { fields: {field: old text}, added, movedFrom }),
+  // deleted: [{ id, index, title, amountText }], summary: [sentence] }
+  renderChanges(on, marks) {
+    $('toggle-changes').setAttribute('aria-pressed', String(on));
+    $('changes').hidden = !on;
+    const previous = this.marks;
+    this.marks = on ? marks : null;
+    if (on) fillList($('changes-list'), marks.summary.length ? marks.summary : ['No changes yet.']);
+    // Rows whose marks changed are redrawn; the others keep theirs (the same
+    // object, so a redraw of the row knows nothing changed).
+    const changed = [];
+    const ids = new Set([...(previous?.byId.keys() ?? []), ...(this.marks?.byId.keys() ?? [])]);
+    for (const id of ids) {
+      const before = previous?.byId.get(id);
+      const now = this.marks?.byId.get(id);
+      if (before && now && JSON.stringify(before) === JSON.stringify(now)) this.marks.byId.set(id, before);
+      else changed.push(id);
+    }
+    this.renderGhosts();
+    return changed;
+  }
+
+  marksOf(id) {
+    return this.marks?.byId.get(id) ?? null;
+  }
+
+  renderGhosts() {
+    const wanted = new Map((this.marks?.deleted ?? []).map((d) => [d.id, d]));
+    for (const [id, el] of this.ghosts) {
+      if (!wanted.has(id)) { el.remove(); this.ghosts.delete(id); }
+    }
+    for (const [id, d] of wanted) {
+      let el = this.ghosts.get(id);
+      if (!el) {
+        el = h('li', { class: 'row ghost', 'data-deleted-id': id },
+          h('div', { class: 'grip' }, h('span', { class: 'position', text: String(d.index + 1) })),
+          h('div', { class: 'fields' },
+            h('p', { class: 'title' }, h('span', { class: 'sr-only', text: 'Deleted: ' }), h('del', { text: d.title || '(untitled)' })),
+            h('p', { class: 'amount' }, h('del', { text: d.amountText }))),
+          h('div', { class: 'side-col' }, h('span', { class: 'badge deleted-badge', text: 'Deleted' })));
+        this.ghosts.set(id, el);
+      }
+      el.ghostIndex = d.index;
+    }
+    this.placeGhosts();
+  }
+
+  // A deleted milestone is shown where it was: before the row now at its index.
+  placeGhosts() {
+    if (this.ghosts.size === 0) return;
+    const rows = [...this.list.children].filter((el) => el.dataset.id);
+    const sorted = [...this.ghosts.values()].sort((a, b) => a.ghostIndex - b.ghostIndex);
+    for (const ghost of sorted) {
+      const before = rows[ghost.ghostIndex] ?? null;
+      this.list.insertBefore(ghost, before);
+    }
+  }
+
+  // ---- figures, status, panels ----
+
+  renderFigures(contract, version) {
+    const t = contract.totals.text;
+    const pairs = [
+      ['Contract total', t.amount],
+      ['Released', t.released],
+      ['In escrow', t.escrow],
+      ['Carry-over', t.carryOver],
+      ['Status', version === null ? contract.statusLabel : `${contract.statusLabel} · version ${version}`],
+    ];
+    const text = pairs.map((p) => p.join(':')).join('|');
+    if (this.figuresText === text) return;
+    this.figuresText = text;
+    renderFigures($('figures'), pairs);
+  }
+
+  // The page-level state: undo, redo, save, add, general issues.
+  renderStatus({ status, contract, generalIssues, readonlyReason, queued, label, proposing }) {
+    const locked = this.locked;
+    $('undo').disabled = locked || !status.canUndo;
+    $('redo').disabled = locked || !status.canRedo;
+    const add = contract.can.add;
+    const addButton = $('add');
+    setText(addButton, `+ ${add.label}`);
+    addButton.hidden = locked || (!add.ok && readonlyReason !== null);
+    addButton.disabled = !add.ok;
+    setText($('add-reason'), add.ok || addButton.hidden ? '' : reasonOf([add.issue]));
+    $('discard').disabled = !status.dirty || queued;
+    const save = $('save');
+    setText(save, label);
+    save.disabled = locked || !status.canSave;
+    $('proposal-label').hidden = !proposing || locked;
+    $('readonly').hidden = readonlyReason === null;
+    setText($('readonly'), readonlyReason ?? '');
+    const key = generalIssues.map((i) => i.code + i.message).join('|');
+    if (this.generalKey !== key) {
+      this.generalKey = key;
+      fillList($('page-issues'), generalIssues, issueItem);
+    }
+    document.body.dataset.dirty = String(status.dirty);
+  }
+
+  renderContractActions(saved) {
+    const end = saved.contract.can.end;
+    $('end-contract').hidden = !end.ok;
+    setText($('end-contract'), `${end.label}…`);
+  }
+
+  // The pending change request, as the engine's diff; the buttons are the
+  // saved contract's `can` (hidden when the role may never do it).
+  renderRequest(saved, shown) {
+    const panel = $('request');
+    const request = saved.request;
+    panel.hidden = !request;
+    if (!request) return;
+    const mine = request.by === this.actor;
+    setText($('request-title'), mine ? 'Your change request is waiting for an answer'
+      : 'Changes to the milestones were proposed');
+    setText($('request-message'), request.message ? `“${request.message}”` : '');
+    $('request-message').hidden = !request.message;
+    fillList($('request-changes'), request.summary);
+    fillList($('request-issues'), request.issues, issueItem);
+    for (const key of ['accept', 'decline', 'withdraw']) {
+      const can = saved.contract.can[key];
+      const button = $(key);
+      button.hidden = !shown(can);
+      button.disabled = !can.ok;
+      setText(button, can.label);
+      if (!can.ok) button.title = can.issue.message; else button.removeAttribute('title');
+    }
+    $('decline-label').hidden = $('decline').hidden;
+  }
+
+  requestStatus(text) {
+    setText($('request-status'), text);
+  }
+
+  saveStatus(text) {
+    setText($('save-status'), text);
+  }
+
+  clearProposalMessage() {
+    $('proposal-message').value = '';
+  }
+
+  renderConflict(conflict, version) {
+    const panel = $('conflict');
+    panel.hidden = !conflict;
+    if (!conflict) return;
+    setText($('conflict-intro'),
+      `Version ${version} was saved after you started. Your draft is kept; choose what to do with it.`);
+    fillList($('conflict-theirs'), conflict.theirs.length ? conflict.theirs : ['No milestone changes (money or state only).']);
+    fillList($('conflict-mine'), conflict.mine);
+    const issues = [...conflict.collisions.map((i) => ({ ...i, severity: 'warning',
+      message: `Both of you changed this: ${i.message}` })), ...conflict.rebaseIssues];
+    fillList($('conflict-issues'), issues, issueItem);
+  }
+
+  renderQueued(outbox) {
+    $('queued').hidden = !outbox;
+    if (outbox) fillList($('queued-summary'), outbox.summary ?? []);
+  }
+
+  renderServerIssues(answer) {
+    $('server-issues').hidden = !answer;
+    if (!answer) return;
+    setText($('server-message'), answer.message);
+    fillList($('server-issue-list'), answer.issues, issueItem);
+  }
+
+  renderNet({ online, sending, queued }) {
+    const net = $('net');
+    let text = online ? 'Online' : 'Offline · changes stay on this device';
+    if (sending) text = 'Sending changes…';
+    else if (queued) text = `${online ? 'Online' : 'Offline'} · 1 change set queued`;
+    net.dataset.net = online ? 'online' : 'offline';
+    net.dataset.queued = queued ? '1' : '0';
+    net.dataset.sending = String(sending);
+    setText($('net-text'), text);
+  }
+
+  renderSide({ history, notifications, online }) {
+    if (history && history.length === 0) {
+      fillList($('history'), ['No changes saved yet.']);
+    } else if (history) {
+      fillList($('history'), [...history].reverse(), (entry) => h('li', {},
+        h('p', { class: 'meta' }, `Version ${entry.version} · ${entry.actor} · `, timeElement(entry.time)),
+        h('ul', {}, (entry.summary ?? []).map((line) => h('li', { text: line })))));
+    } else {
+      fillList($('history'), [online ? 'Loading…' : 'The history loads when you are online.']);
+    }
+    if (notifications) {
+      fillList($('notifications'), notifications.length ? notifications : [{ message: 'Nothing new yet.' }],
+        (n) => h('li', {}, n.time ? h('p', { class: 'meta' }, timeElement(n.time)) : null,
+          h('p', { text: n.message })));
+    } else {
+      fillList($('notifications'), [online ? 'Loading…' : 'Notifications load when you are online.']);
+    }
+  }
+
+  ready() {
+    $('loading').hidden = true;
+    document.documentElement.dataset.ready = 'true';
+  }
+
+  fatal(text) {
+    $('loading').hidden = true;
+    $('fatal').hidden = false;
+    setText($('fatal'), text);
+  }
+
+  updateReady() {
+    $('update').hidden = false;
+  }
+
+  offlineReady() {
+    document.documentElement.dataset.offlineReady = 'true';
+  }
+
+  // ---- the action dialog: what the engine says an action would do, first ----
+
+  // spec: { title, fields: [{ name, kind: 'money'|'text'|'choice', label, value, required, options }],
+  //   confirmLabel, preview(values) -> { events, figures, issues, fieldIssues, ready },
+  //   confirm(values) -> Promise<{ ok, message, issues }> }
+  openDialog(spec) {
+    const dialog = $('money');
+    setText($('money-title'), spec.title);
+    setText($('money-intro'), spec.intro ?? '');
+    $('money-intro').hidden = !spec.intro;
+    const controls = new Map();
+    const fieldIssues = new Map();
+    const parts = spec.fields.map((field) => {
+      const id = `dialog-${field.name}`;
+      if (field.kind === 'choice') {
+        const box = h('fieldset', { class: 'choice' }, h('legend', { text: field.label }));
+        const radios = field.options.map((option, i) => {
+          const radio = h('input', { type: 'radio', name: id, value: option.value, id: `${id}-${i}` });
+          radio.checked = option.value === field.value;
+          box.append(h('label', { for: `${id}-${i}` }, radio, ` ${option.label}`));
+          return radio;
+        });
+        controls.set(field.name, { value: () => radios.find((r) => r.checked)?.value ?? null, els: radios });
+        return box;
+      }
+      const issueId = `${id}-issue`;
+      const input = field.kind === 'text'
+        ? h('textarea', { id, rows: 3, maxlength: 2000, 'aria-describedby': issueId })
+        : h('input', { id, type: 'text', inputmode: 'decimal', 'aria-describedby': issueId });
+      input.value = field.value ?? '';
+      const issue = h('p', { id: issueId, class: 'field-issue' });
+      fieldIssues.set(field.name, { input, issue });
+      controls.set(field.name, { value: () => input.value, els: [input] });
+      return h('div', { class: 'dialog-field' }, h('label', { class: 'inline-field', for: id, text: field.label }), input, issue);
+    });
+    $('money-inputs').replaceChildren(...parts);
+    setText($('money-status'), '');
+    const confirm = $('money-confirm');
+    setText(confirm, spec.confirmLabel);
+    const values = () => Object.fromEntries([...controls].map(([name, c]) => [name, c.value()]));
+
+    const update = () => {
+      const shown = spec.preview(values());
+      fillList($('money-events'), shown.events ?? []);
+      renderFigures($('money-figures'), shown.figures ?? []);
+      fillList($('money-issues'), shown.issues ?? [], issueItem);
+      for (const [name, { input, issue }] of fieldIssues) {
+        const issues = shown.fieldIssues?.[name] ?? [];
+        setText(issue, reasonOf(issues));
+        input.setAttribute('aria-invalid', String(issues.length > 0));
+      }
+      confirm.disabled = !shown.ready;
+    };
+    for (const c of controls.values()) {
+      for (const el of c.els) el.addEventListener(el.type === 'radio' ? 'change' : 'input', update);
+    }
+    update();
+
+    const close = () => {
+      confirm.removeEventListener('click', onConfirm);
+      $('money-cancel').removeEventListener('click', onCancel);
+      dialog.removeEventListener('close', close);
+      if (dialog.open) dialog.close();
+    };
+    const onCancel = () => close();
+    const onConfirm = async () => {
+      confirm.disabled = true;
+      setText($('money-status'), 'Sending…');
+      const result = await spec.confirm(values());
+      if (result.ok) {
+        close();
+      } else {
+        setText($('money-status'), result.message ?? '');
+        fillList($('money-issues'), result.issues ?? [], issueItem);
+        confirm.disabled = false;
+      }
+    };
+    confirm.addEventListener('click', onConfirm);
+    $('money-cancel').addEventListener('click', onCancel);
+    dialog.addEventListener('close', close);
+    dialog.showModal();
+  }
+}
+
+function renderFigures(dl, pairs) {
+  dl.replaceChildren(...pairs.map(([term, value]) =>
+    h('div', { class: 'figure' }, h('dt', { text: term }), h('dd', { text: value }))));
+}
+
+const timeFormat = new Intl.DateTimeFormat('en-US',
+  { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+// A server timestamp (when a change was saved), in the reader's zone.
+function timeElement(iso) {
+  const d = new Date(iso);
+  const text = Number.isNaN(d.getTime()) ? String(iso) : timeFormat.format(d);
+  return h('time', { datetime: String(iso), text });
+}
