@@ -688,6 +688,17 @@ class HttpServer::Impl {
     }
     size_t from = c->scanned > 3 ? c->scanned - 3 : 0;
     size_t end = c->in.find("\r\n\r\n", from);
+    // A bare LF or CR is refused as soon as it arrives: waiting for a CRLF
+    // CRLF that such a client never sends would hold it until the deadline.
+    const size_t check_to = end == std::string::npos ? c->in.size() : end + 4;
+    for (size_t i = c->scanned; i < check_to; ++i) {
+      const char ch = c->in[i];
+      if ((ch == '\n' && (i == 0 || c->in[i - 1] != '\r')) ||
+          (ch == '\r' && i + 1 < c->in.size() && c->in[i + 1] != '\n')) {
+        Error(c, Bad("Request lines must end with CRLF: a bare CR or LF was sent."));
+        return;
+      }
+    }
     size_t line_end = c->in.find('\n');
     // The request line alone: method, target, version and their spaces.
     const size_t max_line = limits_.max_target_bytes + 64;
