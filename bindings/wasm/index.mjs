@@ -9,12 +9,10 @@
 // collected). Nothing else returned here needs freeing.
 
 import createMilestoneModule from './milestone_wasm.mjs';
-// Where the wasm comes from when no option says: `#milestone-wasm` is this
-// package's own import map (package.json "imports"): Node reads the file from
-// disk (load-node.mjs), every other condition fetches a static
-// `new URL('./milestone_wasm.wasm', import.meta.url)` that bundlers can see
-// and rewrite when they rename the asset (load-web.mjs).
-import { defaultWasm, readLocal } from '#milestone-wasm';
+// Where the wasm comes from when no option says: a static
+// `new URL('./milestone_wasm.wasm', import.meta.url)` bundlers can see and
+// rewrite, read from disk in Node (load.mjs; node.mjs is Node's export).
+import { defaultWasm, readLocal } from './load.mjs';
 
 // ---- loading: one error that says what came back ----
 

@@ -28,7 +28,7 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '
   '.wasm': 'application/wasm', '.json': 'application/json' };
 const BUNDLERS = ['vite', 'webpack', 'esbuild', 'rollup'];
 // What the tarball may hold: nothing else.
-const PACKAGE_FILES = ['LICENSE', 'README.md', 'index.d.ts', 'index.mjs', 'load-node.mjs', 'load-web.mjs',
+const PACKAGE_FILES = ['LICENSE', 'README.md', 'index.d.ts', 'index.mjs', 'load.mjs', 'node.mjs',
   'milestone_wasm.mjs', 'milestone_wasm.wasm', 'package.json'];
 
 const run = (cmd, args, options = {}) => execFileSync(cmd, args,
@@ -86,7 +86,6 @@ const builders = {
       mode: 'production', context: appDir, entry: entries(), target: 'web',
       output: { path: dir, filename: '[name].js', module: true, chunkFormat: 'module', clean: true },
       experiments: { outputModule: true },
-      resolve: { conditionNames: ['browser', 'import', 'module', 'default'] },
       performance: { hints: false },
     });
     const stats = await new Promise((resolve, reject) => compiler.run((e, s) => (e ? reject(e) : resolve(s))));
@@ -225,6 +224,8 @@ test('plain Node ESM imports the tarball, and importing reads no window or docum
   assertChecks(result, 'node');
   assert.deepEqual(result.touchedByImport, []);
   assert.ok(result.exports.includes('createEngine'), result.exports.join(','));
+  // The "node" export condition: the file that reads the wasm from disk.
+  assert.match(result.resolved, /\/node_modules\/milestone-engine\/node\.mjs$/);
 });
 
 for (const name of BUNDLERS) {

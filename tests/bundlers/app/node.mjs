@@ -15,4 +15,5 @@ const { runChecks } = await import('./checks.js');
 const result = await runChecks('node');
 result.touchedByImport = touchedByImport;
 result.exports = Object.keys(pkg).sort();
+result.resolved = import.meta.resolve('milestone-engine');
 process.stdout.write(JSON.stringify(result));
