@@ -97,6 +97,14 @@ function codeOf(r) {
   return r.json?.issues?.[0]?.code;
 }
 
+// The figures of every test, printed together at the end as one TAP
+// diagnostic line: "# hostile: slow=200 held=200 save_ms=... rss_base_mb=...".
+const figures = {};
+function report(values) {
+  Object.assign(figures, values);
+  console.log(`hostile-detail: ${Object.entries(values).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+}
+
 describe('hostile clients', () => {
   let sandbox;
   let server;
@@ -111,6 +119,7 @@ describe('hostile clients', () => {
   });
 
   after(async () => {
+    console.log(`hostile: ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ')}`);
     const { code, errors } = await server.stop();
     sandbox.remove();
     assert.equal(code, 0, `SIGTERM stops the server cleanly: ${errors}`);
@@ -152,7 +161,7 @@ describe('hostile clients', () => {
       const deadline = Date.now() + HEAD_TIMEOUT_MS + 3000;
       while (closed.size < SLOW && Date.now() < deadline) await sleep(100);
       const timedOut = [...answers.values()].filter((a) => a.startsWith('HTTP/1.1 408')).length;
-      console.log(`# hostile: slow=${SLOW} held=${held} save_ms=${saveMs} closed_after_deadline=${closed.size} answered_408=${timedOut}`);
+      report({ slow: SLOW, held, save_ms: saveMs, closed_at_deadline: closed.size, answered_408: timedOut });
       assert.equal(closed.size, SLOW, 'the head deadline closes every slow connection');
       assert.equal(timedOut, SLOW);
       assert.match(answers.get(0), /"code":"REQUEST_TIMEOUT"/);
@@ -194,7 +203,8 @@ describe('hostile clients', () => {
     clearInterval(sampler);
     peak = Math.max(peak, rssMb(pid));
     const afterMb = rssMb(pid);
-    console.log(`# hostile: chunked_total_mb=300 sent_before_answer_mb=${(result.sent / MiB).toFixed(1)} status=${result.answer?.status} rss_base_mb=${baseline.toFixed(1)} rss_peak_mb=${peak.toFixed(1)} rss_after_mb=${afterMb.toFixed(1)}`);
+    report({ rss_base_mb: baseline.toFixed(1), rss_peak_mb: peak.toFixed(1), rss_after_mb: afterMb.toFixed(1),
+             chunked_mb: 300, sent_before_413_mb: (result.sent / MiB).toFixed(1), chunked_status: result.answer?.status });
     assert.equal(result.answer?.status, 413);
     assert.equal(codeOf(result.answer), 'BODY_TOO_LARGE');
     assert.ok(result.sent < 64 * MiB, `refused after ${result.sent} bytes`);
@@ -254,7 +264,7 @@ describe('hostile clients', () => {
       assert.ok(r.ms < 1000, `${name} took ${r.ms} ms`);
       assert.ok(r.closed, `${name}: the connection is closed after the 400`);
     }
-    console.log(`# hostile: smuggling_shapes=${Object.keys(shapes).length} all=400`);
+    report({ smuggling_shapes_400: Object.keys(shapes).length });
     assert.equal((await getContract(base, 'ctr-demo', 'demo-client')).body.version, v, 'nothing was applied');
   });
 
@@ -306,6 +316,10 @@ describe('hostile clients', () => {
       assert.equal(r.headers.get('etag'), `"${v}"`);
       if (status === 304) assert.equal(r.text, '');
     }
+    const head = await call(`${base}/api/contracts/ctr-demo`, { method: 'HEAD', token: 'demo-client' });
+    assert.equal(head.status, 200);
+    assert.equal(head.text, '');
+    assert.ok(Number(head.headers.get('content-length')) > 100, 'HEAD tells the length of the GET');
   });
 
   test('the engine reads the body: duplicate keys, lone surrogates, invalid UTF-8', async () => {
@@ -382,12 +396,46 @@ describe('hostile clients', () => {
       assert.ok(extra.headers['retry-after']);
       // Idle connections are closed by the server, which then serves again.
       while (closed.size < MAX_CONNECTIONS && Date.now() - opened < IDLE_TIMEOUT_MS + 3000) await sleep(100);
-      console.log(`# hostile: connections=${MAX_CONNECTIONS} over_limit_status=${extra.status} busy=${busy} idle_closed=${closed.size}`);
+      report({ connections: MAX_CONNECTIONS, over_limit_status: extra.status, busy_among_ours: busy, idle_closed: closed.size });
       assert.equal(closed.size, MAX_CONNECTIONS,
         `still open: ${[...sockets.keys()].filter((i) => !closed.has(i)).join(' ')}`);
       assert.equal((await getContract(base, 'ctr-demo', 'demo-client')).status, 200);
     } finally {
       for (const s of sockets) s.destroy();
+    }
+  });
+});
+
+describe('stopping under attack', () => {
+  test('SIGTERM with 100 slow heads open and a body half sent stops at once, exit 0', async () => {
+    const sandbox = makeSandbox();
+    const server = await startServer(sandbox);
+    const port = portOf(server.url);
+    const sockets = [];
+    try {
+      for (let i = 0; i < 100; ++i) {
+        const s = await connect(port);
+        s.on('error', () => {});
+        s.on('data', () => {});
+        s.write('GET / HTTP/1.1\r\nHost: slow\r\n');
+        sockets.push(s);
+      }
+      const half = await connect(port);
+      half.on('error', () => {});
+      half.on('data', () => {});
+      half.write(`${postHead(1)}Content-Length: 1000\r\n\r\n{"actions":`);
+      sockets.push(half);
+      await sleep(200);
+      const started = Date.now();
+      const { code } = await server.stop();
+      const stopMs = Date.now() - started;
+      console.log(`hostile-detail: stop_ms=${stopMs} open_at_stop=${sockets.length}`);
+      assert.equal(code, 0);
+      assert.ok(stopMs < 2000, `stopped in ${stopMs} ms`);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await server.stop();
+      sandbox.remove();
     }
   });
 });
