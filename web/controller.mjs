@@ -413,7 +413,8 @@ export class Controller {
         (v) => (v.message.trim() ? { type: 'submit', id, message: v.message.trim() } : { type: 'submit', id }));
     } else if (key === 'requestChanges') {
       simple([{ name: 'message', kind: 'text', label: 'What needs to change' }],
-        (v) => ({ type: 'requestChanges', id, message: v.message.trim() }));
+        // Blank text is no message; whether one is needed is the engine's answer.
+        (v) => (v.message.trim() ? { type: 'requestChanges', id, message: v.message.trim() } : { type: 'requestChanges', id }));
     } else if (key === 'release') {
       this.openRelease(saved, can, title);
     }

@@ -113,7 +113,8 @@ export async function growDemo(url, count) {
 
 // The engine itself, in Node: what the page shows must be its answers.
 export async function nodeEngine() {
-  const { createEngine } = await import(path.join(repo, 'dist/milestone-engine/index.mjs'));
+  const dist = process.env.MILESTONE_DIST ?? path.join(repo, 'dist');
+  const { createEngine } = await import(path.join(dist, 'milestone-engine/index.mjs'));
   return createEngine();
 }
 
