@@ -1,0 +1,128 @@
+// The editor page's own cost, in headless Chromium against the real server
+// (issue 12, item 3). For N = 20, 200 and 1,000 milestones of ctr-demo (grown
+// through the API on a fresh server with a temporary database) it types into
+// one future milestone's title and prints the medians of:
+//
+//   handler + layout   the page's input handlers plus the style and layout
+//                      they cause (from the first input listener to a forced
+//                      layout after the last one)
+//   input → frame      from the key event's timestamp to the frame after it
+//                      (a task queued from the next requestAnimationFrame)
+//   interactive        navigation start to the page's 'milestone-ready' mark
+//                      (contract, engine, view model and rows all in place)
+//
+// beside the targets at N = 1,000 (4 ms, 16 ms, 1 s). A benchmark, not a test:
+// slow figures are reported, never failed.
+//
+//   node tools/bench/page/bench.mjs [--sizes 20,200,1000] [--keys 60] [--loads 3]
+//   (MILESTONE_SERVER picks the server binary, as the e2e tests do)
+import { growDemo, launchBrowser, newContext, preconditions, startServer } from '../../../tests/e2e/helpers.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const sizes = option('sizes', '20,200,1000').split(',').map(Number).filter((n) => n >= 4 && n <= 1000);
+const keys = Math.max(5, Math.min(500, Number(option('keys', 60)) || 60));
+const loads = Math.max(1, Math.min(10, Number(option('loads', 3)) || 3));
+const TARGETS = { handler: 4, frame: 16, interactive: 1000 };
+
+const missing = preconditions();
+if (missing.length) {
+  console.error(`bench-page: missing ${missing.join(', ')}`);
+  process.exit(2);
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+
+async function measure(browser, n) {
+  const server = await startServer();
+  try {
+    const contract = await growDemo(server.url, n);
+    const { context, problems } = await newContext(browser);
+    // Time to interactive: `loads` fresh navigations (the first one installs
+    // the service worker; the later ones are served from its cache).
+    const ready = [];
+    let page = null;
+    for (let i = 0; i < loads; i++) {
+      await page?.close();
+      page = await context.newPage();
+      await page.goto(`${server.url}/?as=client`);
+      await page.waitForSelector('html[data-ready="true"]', { timeout: 60000 });
+      ready.push(await page.evaluate(() => performance.getEntriesByName('milestone-ready')[0]?.startTime ?? NaN));
+    }
+    // A future milestone in the middle of the list.
+    const future = contract.milestones.filter((m) => m.funded === 0);
+    const target = future[Math.floor(future.length / 2)].id;
+    const input = page.locator(`#list > li[data-id="${target}"] input[data-field="title"]`);
+    await input.scrollIntoViewIfNeeded();
+    await input.click();
+    await page.keyboard.press('End');
+    await page.evaluate(() => {
+      const samples = { handler: [], frame: [] };
+      window.benchSamples = samples;
+      let start = 0;
+      // Capture at window: before any of the page's listeners.
+      window.addEventListener('input', () => { start = performance.now(); }, true);
+      // Bubble at window: after all of them.
+      window.addEventListener('input', (event) => {
+        void document.body.offsetHeight;  // the style and layout the handlers caused
+        samples.handler.push(performance.now() - start);
+        const stamp = event.timeStamp;
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => samples.frame.push(performance.now() - stamp);
+          channel.port2.postMessage(0);
+        });
+      });
+    });
+    for (let i = 0; i < keys; i++) {
+      await page.keyboard.press(i % 4 === 3 ? 'Backspace' : 'x');
+      await page.waitForFunction((count) => window.benchSamples.frame.length >= count, i + 1, { timeout: 10000 });
+    }
+    const samples = await page.evaluate(() => window.benchSamples);
+    // Warm-up: the first few keystrokes compile the page's paths.
+    const skip = Math.min(5, Math.floor(keys / 5));
+    const result = {
+      n,
+      handler: median(samples.handler.slice(skip)),
+      frame: median(samples.frame.slice(skip)),
+      interactive: median(ready),
+      problems: problems.length,
+    };
+    await context.close();
+    return result;
+  } finally {
+    await server.stop();
+  }
+}
+
+const browser = await launchBrowser();
+const rows = [];
+try {
+  for (const n of sizes) {
+    const r = await measure(browser, n);
+    rows.push(r);
+    console.error(`bench-page: N=${n} done`);
+  }
+} finally {
+  await browser.close();
+}
+
+const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 0)} ms` : 'n/a');
+const mark = (value, target) => (value <= target ? 'ok' : 'OVER');
+console.log(`Page benchmark (headless Chromium, real server; ${keys} keystrokes, ${loads} loads, medians)`);
+console.log('');
+console.log('| milestones | handler + layout | input → next frame | interactive |');
+console.log('|---:|---:|---:|---:|');
+for (const r of rows) console.log(`| ${r.n} | ${ms(r.handler)} | ${ms(r.frame)} | ${ms(r.interactive)} |`);
+const big = rows.find((r) => r.n === 1000);
+if (big) {
+  console.log(`| target at 1,000 | ≤ ${TARGETS.handler} ms (${mark(big.handler, TARGETS.handler)}) | ≤ ${TARGETS.frame} ms (${mark(big.frame, TARGETS.frame)}) | ≤ ${TARGETS.interactive} ms (${mark(big.interactive, TARGETS.interactive)}) |`);
+}
+const troubled = rows.filter((r) => r.problems > 0);
+if (troubled.length) console.log(`console errors or CSP violations at N = ${troubled.map((r) => r.n).join(', ')}`);
