@@ -1,5 +1,6 @@
 // The `milestone` command as scripts and CI use it: the JSON it prints and its
-// exit status (0 ok, 1 not ok, 2 unusable input or usage).
+// exit status (0 ok, 1 not ok, 2 unusable input or usage), decided by the
+// engine's typed results.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,8 +24,8 @@ function fixtureInput(name) {
 function run(args, input) {
   const r = spawnSync(cli, args, { input, encoding: 'utf8' });
   let json = null;
-  try { json = JSON.parse(r.stdout); } catch { /* usage errors print no JSON */ }
-  return { status: r.status, json, stderr: r.stderr };
+  try { json = JSON.parse(r.stdout); } catch { /* --help and --version print text */ }
+  return { status: r.status, json, stdout: r.stdout, stderr: r.stderr };
 }
 
 const valid = fixtureInput('valid-spec-example');
@@ -59,15 +60,151 @@ test('validate: text that is not JSON exits 2 with INVALID_JSON', () => {
   assert.equal(r.json.issues[0].code, 'INVALID_JSON');
 });
 
-test('usage errors exit 2 and print the usage', () => {
-  for (const args of [[], ['frobnicate'], ['validate'], ['validate', valid, '--now', '2026-13-01'],
+// The one error envelope of the CLI's own refusals.
+function assertEnvelope(r, code, where) {
+  assert.equal(r.status, 2, where);
+  assert.equal(r.json?.ok, false, where);
+  assert.equal(r.json.issues.length, 1, where);
+  const [issue] = r.json.issues;
+  assert.deepEqual(Object.keys(issue), ['code', 'severity', 'path', 'message', 'hint'], where);
+  assert.equal(issue.code, code, where);
+  assert.equal(issue.severity, 'error', where);
+  assert.match(issue.message, /\.$/, where);
+  assert.match(r.stderr, /^milestone: /, where);
+}
+
+test('usage errors exit 2 with the USAGE envelope, and the usage on standard error', () => {
+  for (const args of [[], ['frobnicate'], ['validate'], ['validate', valid, 'extra'],
+    ['validate', valid, '--now', '2026-13-01'], ['validate', valid, '--now'], ['validate', valid, '--frob'],
     ['apply', valid, '{"type":"end"}'], ['apply', valid, '{"type":"end"}', '--as', 'nobody'],
-    ['validate', path.join(dir, 'missing.json')]]) {
-    const r = run(args);
-    assert.equal(r.status, 2, args.join(' '));
-    assert.equal(r.json, null, args.join(' '));
-    assert.match(r.stderr, /milestone/);
+    ['check', valid, '--as', 'client'], ['describe', valid], ['describe', valid, '--as', 'admin'],
+    ['diff', valid], ['diff', '-', '-']]) {
+    const r = run(args, '');
+    assertEnvelope(r, 'USAGE', args.join(' '));
+    assert.match(r.stderr, /usage:/, args.join(' '));
   }
+});
+
+test('a file that cannot be opened exits 2 with the FILE_UNREADABLE envelope', () => {
+  const missing = path.join(dir, 'missing.json');
+  for (const args of [['validate', missing], ['apply', valid, missing, '--as', 'client'],
+    ['diff', valid, missing], ['describe', missing, '--as', 'client'],
+    ['validate', valid, '--policy', missing]]) {
+    const r = run(args);
+    assertEnvelope(r, 'FILE_UNREADABLE', args.join(' '));
+    assert.match(r.json.issues[0].message, /missing\.json/);
+  }
+});
+
+test('--help exits 0 and says which day today is; --version prints the project version', () => {
+  const help = run(['--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout ?? '', /./);
+  const text = spawnSync(cli, ['--help'], { encoding: 'utf8' }).stdout;
+  assert.match(text, /milestone describe FILE --as ACTOR/);
+  assert.match(text, /UTC/);
+  const version = spawnSync(cli, ['--version'], { encoding: 'utf8' });
+  assert.equal(version.status, 0);
+  const cmake = readFileSync(path.join(repo, 'CMakeLists.txt'), 'utf8');
+  const project = cmake.match(/project\(milestone_engine VERSION ([0-9.]+)/)[1];
+  assert.equal(version.stdout, `milestone ${project}\n`);
+});
+
+test('a bad policy file exits 2 with its POLICY issues', () => {
+  const policy = path.join(dir, 'policy.json');
+  writeFileSync(policy, '{"minimumAmount": "five"}');
+  const r = run(['validate', valid, '--policy', policy]);
+  assert.equal(r.status, 2);
+  assert.equal(r.json.ok, false);
+  assert.equal(r.json.issues[0].code, 'POLICY');
+  writeFileSync(policy, '{"minimumAmount": 60000}');
+  const strict = run(['validate', valid, '--now', '2026-11-27', '--policy', policy]);
+  assert.equal(strict.status, 1);
+  assert.ok(strict.json.issues.some((i) => i.code === 'AMOUNT_BELOW_MINIMUM'));
+});
+
+test('validate: a document that is JSON but not a contract exits 2', () => {
+  const r = run(['validate', '-'], '{"id": 1}');
+  assert.equal(r.status, 2);
+  assert.equal(r.json.ok, false);
+  assert.equal(r.json.issues[0].code, 'SCHEMA');
+});
+
+test('check: 0 when allowed, 1 when refused, 2 for an unreadable action or contract', () => {
+  const ok = run(['check', valid, '{"type":"submit","id":"m-2"}', '--as', 'freelancer']);
+  assert.equal(ok.status, 0);
+  assert.deepEqual(ok.json, { ok: true, issues: [] });
+  const refused = run(['check', valid, '{"type":"fund","id":"m-3"}', '--as', 'client']);
+  assert.equal(refused.status, 1);
+  assert.equal(refused.json.issues[0].code, 'FUND_WHILE_IN_FLIGHT');
+  const badAction = run(['check', valid, '{"type":"explode"}', '--as', 'client']);
+  assert.equal(badAction.status, 2);
+  assert.equal(badAction.json.ok, false);
+  assert.equal(badAction.json.issues[0].code, 'SCHEMA');
+  const badContract = run(['check', '-', '{"type":"end"}', '--as', 'client'], 'nope');
+  assert.equal(badContract.status, 2);
+  assert.equal(badContract.json.issues[0].code, 'INVALID_JSON');
+});
+
+test('apply: an action that cannot be read exits 2 with the contract unchanged', () => {
+  const r = run(['apply', valid, '[{"type":"fund"}', '--as', 'client']);
+  assert.equal(r.status, 2);
+  assert.equal(r.json.ok, false);
+  assert.deepEqual(r.json.contract, JSON.parse(readFileSync(valid, 'utf8')));
+  assert.equal(r.json.issues[0].code, 'INVALID_JSON');
+});
+
+test('describe: the view model for each actor, exit 0', () => {
+  const contract = JSON.parse(readFileSync(valid, 'utf8'));
+  for (const actor of ['client', 'freelancer', 'marketplace']) {
+    const r = run(['describe', valid, '--as', actor, '--now', '2026-11-27']);
+    assert.equal(r.status, 0, actor);
+    assert.equal(r.json.ok, true, actor);
+    assert.equal(r.json.actor, actor);
+    assert.equal(r.json.now, '2026-11-27');
+    assert.deepEqual(r.json.milestones.map((m) => m.id), contract.milestones.map((m) => m.id));
+    assert.equal(typeof r.json.milestones[2].can.fund.ok, 'boolean');
+  }
+  // The client may fund nothing while Build is in flight; the view says why, as check would.
+  const client = run(['describe', valid, '--as', 'client', '--now', '2026-11-27']).json;
+  assert.equal(client.milestones[2].can.fund.ok, false);
+  const check = run(['check', valid, '{"type":"fund","id":"m-3"}', '--as', 'client', '--now', '2026-11-27']);
+  assert.equal(client.milestones[2].can.fund.issue.code, check.json.issues[0].code);
+  assert.equal(client.milestones[1].can.release.ok, true);
+  const freelancer = run(['describe', valid, '--as', 'freelancer', '--now', '2026-11-27']).json;
+  assert.equal(freelancer.milestones[1].can.submit.ok, true);
+  assert.equal(freelancer.milestones[1].can.release.ok, false);
+});
+
+test('describe: --now defaults to today in UTC', () => {
+  const before = new Date().toISOString().slice(0, 10);
+  const r = run(['describe', valid, '--as', 'client']);
+  const after = new Date().toISOString().slice(0, 10);
+  assert.equal(r.status, 0);
+  assert.ok([before, after].includes(r.json.now), r.json.now);
+});
+
+test('describe: a contract that cannot be read exits 2 with only its errors', () => {
+  for (const text of ['{"id": ', '{"id": 1}', '[]']) {
+    const r = run(['describe', '-', '--as', 'client'], text);
+    assert.equal(r.status, 2, text);
+    assert.equal(r.json.ok, false, text);
+    assert.ok(r.json.issues.length > 0, text);
+    for (const i of r.json.issues) assert.equal(i.severity, 'error', text);
+  }
+  // Findings of the rules are not unreadable: a contract with errors is still described.
+  const r = run(['describe', invalid, '--as', 'client', '--now', '2026-11-27']);
+  assert.equal(r.status, 0);
+  assert.equal(r.json.ok, true);
+  assert.ok(r.json.issues.some((i) => i.code === 'UNSUPPORTED_CURRENCY'));
+});
+
+test('diff: an unreadable side exits 2 with its issues under /before or /after', () => {
+  const r = run(['diff', valid, '-'], '{"id": ');
+  assert.equal(r.status, 2);
+  assert.equal(r.json.ok, false);
+  assert.deepEqual(r.json.changes, []);
+  assert.match(r.json.issues[0].path, /^\/after/);
 });
 
 test('apply: a partial release keeps the rest as carry-over and says so', () => {
