@@ -142,17 +142,21 @@ class Applier {
     const int64_t size = static_cast<int64_t>(c().milestones.size());
     const int64_t first = facts_.first_open;
     const int64_t index = action.index.value_or(size);
-    const std::string range = "Use a position from " + std::to_string(first) + " to " +
-                              std::to_string(size) + ".";
+    auto range = [&] {
+      return "Use a position from " + std::to_string(first) + " to " + std::to_string(size) + ".";
+    };
     if (index < 0 || index > size) {
       return Fail(codes::kSchema, path + "/index", "",
                   "Position " + std::to_string(index) + " is outside the list of " +
                       std::to_string(size) + " milestones.",
-                  range);
+                  range());
     }
     if (index < first) {
+      const Milestone& locked = At(first - 1);
       return Fail(codes::kMoveIntoLockedRange, path + "/index", "",
-                  "A new milestone cannot go above a funded or closed one.", range);
+                  "A new milestone cannot go above " + QuotedTitle(locked) + ", which is " +
+                      StateWords(locked.state) + ".",
+                  range());
     }
     if (!action.fields.amount) {
       return Fail(codes::kSchema, path + "/milestone/amount", "",
@@ -188,15 +192,19 @@ class Applier {
     const int64_t last = static_cast<int64_t>(c().milestones.size()) - 1;
     const int64_t first = facts_.first_open;
     const int64_t to = action.to_index;
-    const std::string range = "Use a position from " + std::to_string(first) + " to " +
-                              std::to_string(last) + ".";
+    auto range = [&] {
+      return "Use a position from " + std::to_string(first) + " to " + std::to_string(last) + ".";
+    };
     if (to < 0 || to > last) {
       return Fail(codes::kSchema, path + "/toIndex", m.id,
-                  "Position " + std::to_string(to) + " is outside the list of milestones.", range);
+                  "Position " + std::to_string(to) + " is outside the list of milestones.", range());
     }
     if (to < first) {
+      const Milestone& locked = At(first - 1);
       return Fail(codes::kMoveIntoLockedRange, path + "/toIndex", m.id,
-                  QuotedTitle(m) + " cannot move above a funded or closed milestone.", range);
+                  QuotedTitle(m) + " cannot move above " + QuotedTitle(locked) + ", which is " +
+                      StateWords(locked.state) + ".",
+                  range());
     }
     return true;
   }

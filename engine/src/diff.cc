@@ -504,6 +504,8 @@ bool ReadChange(const json::Value& v, size_t n, Change* out,
   return ok;
 }
 
+}  // namespace
+
 json::Value ChangeToValue(const Change& c) {
   json::Value v = json::Value::Object();
   v.Set("op", json::Value::String(OpName(c.op)));
@@ -532,6 +534,8 @@ json::Value ChangesToValue(const std::vector<Change>& changes) {
   for (const Change& c : changes) list.Push(ChangeToValue(c));
   return list;
 }
+
+namespace {
 
 bool SameEditableFields(const Milestone& a, const Milestone& b) {
   return a.title == b.title && a.description == b.description &&

@@ -5,6 +5,7 @@
 #include "milestone/codes.h"
 #include "milestone/date.h"
 #include "milestone/money.h"
+#include "milestone/view.h"
 #include "rules.h"
 
 namespace milestone {
@@ -134,24 +135,48 @@ std::string PreviewReorder(const Engine& engine, std::string_view contract, std:
   IssueList issues;
   ActOptions act;
   Contract doc;
-  bool ok = ReadActOptions(options, ActorRule::kIgnored, &act, &issues);
-  ok &= ParseContract(contract, &doc, &issues);
-  if (!std::isfinite(to_index) || std::floor(to_index) != to_index || to_index < 0 ||
-      to_index > 1e9) {
+  bool ok = ReadActOptions(options, ActorRule::kOptional, &act, &issues);
+  const bool readable = ParseContract(contract, &doc, &issues);
+  const bool whole = std::isfinite(to_index) && std::floor(to_index) == to_index &&
+                     to_index >= 0 && to_index <= 1e9;
+  if (!whole) {
     issues.push_back(MakeError(codes::kSchema, "/toIndex", "",
                                "The target position must be a whole number of zero or more.",
                                "Pass the index to drop the milestone at, counting from 0."));
-    ok = false;
   }
-  if (!ok) {
+  if (!ok || !readable) {
     ReorderPreview failed;
     failed.issues = issues;
     return ReorderPreviewToJson(failed);
   }
-  ValidateOptions validate_options;
-  validate_options.now = act.now;
-  return ReorderPreviewToJson(
-      engine.PreviewReorder(doc, id, static_cast<int64_t>(to_index), validate_options));
+  if (!whole) {
+    // docs/diff.md: a refused preview still gives the current order and where
+    // a drop would be allowed.
+    ReorderPreview preview = engine.PreviewReorderAs(doc, id, -1, act);
+    for (Issue& issue : preview.issues) {
+      if (issue.path != "/toIndex") issues.push_back(std::move(issue));
+    }
+    preview.issues = std::move(issues);
+    preview.ok = false;
+    return ReorderPreviewToJson(preview);
+  }
+  return ReorderPreviewToJson(engine.PreviewReorderAs(doc, id, static_cast<int64_t>(to_index), act));
+}
+
+std::string Describe(const Engine& engine, std::string_view contract, std::string_view options) {
+  IssueList issues;
+  ActOptions act;
+  Contract doc;
+  bool ok = ReadActOptions(options, ActorRule::kOptional, &act, &issues);
+  ok &= ParseContract(contract, &doc, &issues);
+  if (!ok || !NoErrors(issues)) {
+    View failed;
+    for (Issue& issue : issues) {
+      if (issue.severity == Severity::kError) failed.issues.push_back(std::move(issue));
+    }
+    return ViewToJson(failed);
+  }
+  return ViewToJson(milestone::Describe(engine, doc, act));
 }
 
 std::string ParseMoney(std::string_view text) {

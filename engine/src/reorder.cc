@@ -10,6 +10,7 @@
 #include "milestone/codes.h"
 #include "milestone/diff.h"
 #include "milestone/engine.h"
+#include "action_spec.h"
 #include "rules.h"
 
 namespace milestone {
@@ -21,73 +22,45 @@ void OrderOf(const Contract& contract, ReorderPreview* preview) {
   for (const Milestone& m : contract.milestones) preview->order.push_back(m.id);
 }
 
-std::string Position(int64_t index) { return std::to_string(index + 1); }
 
 }  // namespace
 
-ReorderPreview Engine::PreviewReorder(const Contract& contract,
-                                      std::string_view id, int64_t to_index,
-                                      const ValidateOptions& options) const {
+ReorderPreview Engine::PreviewReorder(const Contract& contract, std::string_view id,
+                                      int64_t to_index, const ValidateOptions& options) const {
+  ActOptions act;
+  act.now = options.now;
+  return PreviewReorderAs(contract, id, to_index, act);
+}
+
+ReorderPreview Engine::PreviewReorderAs(const Contract& contract, std::string_view id,
+                                        int64_t to_index, const ActOptions& options) const {
   ReorderPreview preview;  // allowed range starts empty: from 0 to -1
   OrderOf(contract, &preview);
   const int64_t n = static_cast<int64_t>(contract.milestones.size());
+  const ContractFacts facts = FactsOf(contract);
+  // The move's own guard decides, as Check would for the drop.
+  Action move;
+  move.type = ActionType::kMove;
+  move.id = std::string(id);
+  move.to_index = to_index;
+  IssueList refused;
   const int64_t from = FindMilestone(contract, id);
-  if (from < 0) {
-    preview.issues.push_back(MakeError(
-        codes::kUnknownMilestone, "/id", std::string(id),
-        "There is no milestone \"" + std::string(id) + "\" in this contract.",
-        "Reload the contract; the milestone may have been deleted."));
-    return preview;
-  }
-  const Milestone& moving = contract.milestones[from];
-  if (contract.status == ContractStatus::kEnded) {
-    preview.issues.push_back(MakeError(
-        codes::kContractEnded, "/id", moving.id,
-        "The contract has ended, so its milestones cannot be reordered.", ""));
-    return preview;
-  }
-  if (moving.state != MilestoneState::kNotFunded) {
-    // A locked milestone may be dropped nowhere: the range stays empty.
-    preview.issues.push_back(MakeError(
-        codes::kMilestoneLocked, "/id", moving.id,
-        QuotedTitle(moving) + " is " + StateName(moving.state) +
-            ", so it cannot be moved.",
-        "Only milestones that are not funded yet can be reordered."));
-    return preview;
-  }
-
-  // Nothing moves above a closed or in-flight milestone. Indices count the
-  // list without the one being dragged, as a move's toIndex does.
-  int64_t last_locked = -1;
-  for (int64_t i = 0; i < n; ++i) {
-    if (i == from) continue;
-    if (contract.milestones[i].state != MilestoneState::kNotFunded) {
-      last_locked = i < from ? i : i - 1;
+  if (from >= 0) {
+    Action stay = move;
+    stay.to_index = from;
+    // Where a drop is allowed: anywhere from the first open position, if the
+    // milestone may move at all.
+    if (Admit(policy_, options, contract, facts, stay, options.actor, &refused)) {
+      preview.allowed_from = facts.first_open;
+      preview.allowed_to = n - 1;
     }
   }
-  preview.allowed_from = last_locked + 1;
-  preview.allowed_to = n - 1;
-
-  if (to_index < 0 || to_index >= n) {
-    preview.issues.push_back(MakeError(
-        codes::kSchema, "/toIndex", moving.id,
-        "Position " + Position(to_index) + " is outside the list of " +
-            std::to_string(n) + " milestones.",
-        "Move it to a position from " + Position(preview.allowed_from) +
-            " to " + Position(preview.allowed_to) + "."));
+  refused.clear();
+  if (!Admit(policy_, options, contract, facts, move, options.actor, &refused)) {
+    preview.issues = std::move(refused);
     return preview;
   }
-  if (to_index < preview.allowed_from) {
-    const Milestone& locked =
-        contract.milestones[last_locked < from ? last_locked : last_locked + 1];
-    preview.issues.push_back(MakeError(
-        codes::kMoveIntoLockedRange, "/toIndex", moving.id,
-        QuotedTitle(moving) + " cannot move above " + QuotedTitle(locked) +
-            ", which is " + StateName(locked.state) + ".",
-        "Move it to a position from " + Position(preview.allowed_from) +
-            " to " + Position(preview.allowed_to) + "."));
-    return preview;
-  }
+  const Milestone& moving = contract.milestones[static_cast<size_t>(from)];
 
   Contract moved = contract;
   std::vector<Milestone>& list = moved.milestones;
@@ -109,7 +82,9 @@ ReorderPreview Engine::PreviewReorder(const Contract& contract,
   OrderOf(moved, &preview);
   // The order's consequences (due dates out of order, sequence) as the
   // document rules see them; the same list rules Validate runs.
-  CheckMilestoneList(moved, policy_, options, nullptr, &preview.issues);
+  ValidateOptions validate;
+  validate.now = options.now;
+  CheckMilestoneList(moved, policy_, validate, nullptr, &preview.issues);
   preview.ok = NoErrors(preview.issues);
   return preview;
 }

@@ -13,6 +13,7 @@
 
 #include "json.h"
 #include "milestone/contract.h"
+#include "milestone/diff.h"
 #include "milestone/engine.h"
 #include "milestone/issue.h"
 #include "milestone/policy.h"
@@ -113,4 +114,7 @@ namespace milestone {
 // Issues as the JSON model ({code, severity, path, milestoneId?, message, hint?}).
 json::Value IssueToValue(const Issue& issue);
 json::Value IssuesToValue(const IssueList& issues);
+// Diff changes as the JSON model (diff.cc).
+json::Value ChangeToValue(const Change& change);
+json::Value ChangesToValue(const std::vector<Change>& changes);
 }  // namespace milestone

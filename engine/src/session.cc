@@ -8,6 +8,7 @@
 #include "milestone/date.h"
 #include "action_spec.h"
 #include "rules.h"
+#include "view_build.h"
 
 namespace milestone {
 namespace {
@@ -212,10 +213,12 @@ SessionEdit Session::ApplyStructural(std::vector<Action> actions) {
   SessionEdit edit = Touched(std::move(step.touched));
   edit.removed = std::move(step.removed);
   edit.order_changed = true;
+  for (const Milestone& m : draft_.milestones) edit.order.push_back(m.id);
   return edit;
 }
 
 void Session::AfterStructuralChange() {
+  facts_ = std::make_shared<const ContractFacts>(FactsOf(draft_));
   index_of_.clear();
   index_of_.reserve(draft_.milestones.size());
   for (size_t i = 0; i < draft_.milestones.size(); ++i) {
@@ -247,16 +250,31 @@ SessionEdit Session::Touched(std::vector<std::string> ids) {
     if (found == index_of_.end()) continue;
     if (std::find(present.begin(), present.end(), id) != present.end()) continue;
     const size_t index = static_cast<size_t>(found->second);
-    CheckMilestoneFields(draft_.milestones[index], index, engine_.policy(), 0,
-                         &edit.issues);
+    IssueList row_issues;
+    CheckMilestoneFields(draft_.milestones[index], index, engine_.policy(), 0, &row_issues);
     for (const Issue& issue : list_issues_) {
-      if (issue.milestone_id == id) edit.issues.push_back(issue);
+      if (issue.milestone_id == id) row_issues.push_back(issue);
     }
+    Append(&edit.issues, row_issues);
+    edit.rows.push_back(
+        DescribeRow(engine_.policy(), options_, draft_, *facts_, index, std::move(row_issues)));
     present.push_back(std::move(id));
   }
   edit.touched = std::move(present);
+  edit.contract = DescribeContract(engine_, options_, draft_, *facts_);
   edit.ok = NoErrors(edit.issues);
   return edit;
+}
+
+View Session::Describe() {
+  if (!usable_) {
+    View view;
+    view.issues = open_issues_;
+    return view;
+  }
+  View view = milestone::Describe(engine_, draft_, options_);
+  view.issues = Issues();
+  return view;
 }
 
 void Session::Remember(HistoryEntry entry) {
@@ -299,7 +317,9 @@ SessionEdit Session::Step(std::deque<HistoryEntry>* from, std::deque<HistoryEntr
     AfterStructuralChange();
     edit.applied = true;
     edit.order_changed = true;
+    for (const Milestone& m : draft_.milestones) edit.order.push_back(m.id);
     edit.issues = Issues();
+    edit.contract = DescribeContract(engine_, options_, draft_, *facts_);
     edit.ok = NoErrors(edit.issues);
   }
   to->push_back(std::move(entry));
@@ -400,6 +420,21 @@ std::string SessionEditToJson(const SessionEdit& edit) {
   out += IssuesToJson(edit.issues);
   out += ",\"touched\":";
   AppendStringArray(edit.touched, &out);
+  out += ",\"rows\":[";
+  for (size_t i = 0; i < edit.rows.size(); ++i) {
+    if (i > 0) out += ',';
+    out += RowViewToJson(edit.rows[i], "");
+  }
+  out += "],\"removed\":";
+  AppendStringArray(edit.removed, &out);
+  if (edit.order_changed) {
+    out += ",\"order\":";
+    AppendStringArray(edit.order, &out);
+  }
+  if (edit.contract) {
+    out += ",\"contract\":";
+    out += ContractViewToJson(*edit.contract);
+  }
   out += '}';
   return out;
 }

@@ -60,6 +60,10 @@ class Engine {
   ReorderPreview PreviewReorder(const Contract& contract, std::string_view id,
                                 int64_t to_index,
                                 const ValidateOptions& options) const;
+  // The same for an actor: a freelancer's drag is checked as the proposal
+  // it becomes.
+  ReorderPreview PreviewReorderAs(const Contract& contract, std::string_view id,
+                                  int64_t to_index, const ActOptions& options) const;
 
  private:
   Policy policy_;

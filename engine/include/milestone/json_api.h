@@ -33,6 +33,10 @@ std::string InvertChanges(std::string_view changes);
 std::string PreviewReorder(const Engine& engine, std::string_view contract,
                            std::string_view id, double to_index,
                            std::string_view options);
+// options: {"actor", "now"} -> the view model of docs/view-model.md, or
+// {ok: false, issues} when the contract cannot be read exactly
+std::string Describe(const Engine& engine, std::string_view contract,
+                     std::string_view options);
 // -> {ok, amount} | {ok: false, issues}
 std::string ParseMoney(std::string_view text);
 

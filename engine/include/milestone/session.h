@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -14,8 +15,11 @@
 #include "milestone/diff.h"
 #include "milestone/engine.h"
 #include "milestone/issue.h"
+#include "milestone/view.h"
 
 namespace milestone {
+
+struct ContractFacts;
 
 // What one Session::Apply (or Undo, Redo) did.
 struct SessionEdit {
@@ -27,6 +31,12 @@ struct SessionEdit {
   std::vector<std::string> touched;  // ids of the milestones the action touched
   std::vector<std::string> removed;  // ids of the milestones it deleted
   bool order_changed = false;        // the order or the set of milestones changed
+  // Applied: what a page redraws (docs/view-model.md): the rows of the
+  // touched milestones, the draft's order when it changed, and the contract's
+  // part of the view.
+  std::vector<RowView> rows;
+  std::vector<std::string> order;  // filled when order_changed
+  std::optional<ContractView> contract;
 };
 
 // The draft as the fewest actions that rebuild it from the opened contract.
@@ -73,6 +83,8 @@ class Session {
   // Every current issue of the draft, warnings included.
   const IssueList& Issues();
   DiffResult Changes() const;
+  // The view model of the draft (docs/view-model.md), for the session's actor.
+  View Describe();
   Changeset MakeChangeset();
 
  private:
@@ -112,6 +124,9 @@ class Session {
   // change only with structural actions.
   std::unordered_set<std::string> standing_errors_;
   IssueList list_issues_;  // CheckMilestoneList of the draft
+  // Facts of the draft the guards read; they change only with structural
+  // actions. Private to the engine, hence only declared here.
+  std::shared_ptr<const ContractFacts> facts_;
   IssueList issues_;       // every issue; valid when issues_valid_
   bool issues_valid_ = false;
   std::deque<HistoryEntry> undo_;
