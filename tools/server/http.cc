@@ -61,8 +61,8 @@ HttpResponse Refuse(int status, const std::string& code, const std::string& mess
 }
 
 HttpResponse Unavailable() {
-  HttpResponse r = Refuse(503, http_codes::kUnavailable,
-                          "The database cannot answer now; try again shortly.");
+  HttpResponse r =
+      Refuse(503, http_codes::kUnavailable, "The database cannot answer now; try again shortly.");
   r.Set("Retry-After", std::to_string(kRetryAfterSeconds));
   return r;
 }
@@ -127,9 +127,9 @@ std::optional<HttpResponse> Authenticate(Store* store, const HttpRequest& req, T
     *out = *info;
     return std::nullopt;
   }
-  HttpResponse r = Refuse(401, http_codes::kUnauthorized,
-                          token ? "The bearer token is not known."
-                                : "Send Authorization: Bearer {token}.");
+  HttpResponse r =
+      Refuse(401, http_codes::kUnauthorized,
+             token ? "The bearer token is not known." : "Send Authorization: Bearer {token}.");
   r.Set("WWW-Authenticate", "Bearer");
   return r;
 }
@@ -276,8 +276,8 @@ size_t SkipValue(std::string_view t, size_t i) {
     }
     return i;
   }
-  while (i < t.size() && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != ' ' &&
-         t[i] != '\t' && t[i] != '\n' && t[i] != '\r') {
+  while (i < t.size() && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != ' ' && t[i] != '\t' &&
+         t[i] != '\n' && t[i] != '\r') {
     ++i;
   }
   return i;
@@ -315,11 +315,21 @@ std::string StringValue(std::string_view literal) {
     }
     char e = literal[++i];
     switch (e) {
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
       case 'u': {
         uint32_t cp = hex4(i + 1);
         i += 4;
@@ -334,7 +344,9 @@ std::string StringValue(std::string_view literal) {
         AppendUtf8(cp, &out);
         break;
       }
-      default: out.push_back(e); break;  // \" \\ \/
+      default:
+        out.push_back(e);
+        break;  // \" \\ \/
     }
   }
   return out;
@@ -417,16 +429,14 @@ std::optional<HttpResponse> ReadBody(const std::string& text, const std::string&
     }
   }
   if (!has_actions || actions.empty() || actions.front() != '[') {
-    return Refuse(400, codes::kSchema, "The body's actions must be a non-empty array.",
-                  "/actions");
+    return Refuse(400, codes::kSchema, "The body's actions must be a non-empty array.", "/actions");
   }
   IssueList issues;
   if (!ParseActions(actions, &out->actions, &issues)) {
     return Json(400, ErrorEnvelope(Reroot(issues, "", "/actions")));
   }
   if (out->actions.empty()) {
-    return Refuse(400, codes::kSchema, "The body's actions must be a non-empty array.",
-                  "/actions");
+    return Refuse(400, codes::kSchema, "The body's actions must be a non-empty array.", "/actions");
   }
   if (has_contract &&
       (contract.empty() || contract.front() != '"' || StringValue(contract) != contract_id)) {
@@ -642,9 +652,9 @@ std::optional<HttpResponse> App::PostHead(HttpRequest& request, const std::strin
     return refused;
   }
   if (request.content_length && *request.content_length > options_.max_body_bytes) {
-    return Refuse(413, http_codes::kBodyTooLarge,
-                  "The body is larger than " + std::to_string(options_.max_body_bytes) +
-                      " bytes (1 MiB).");
+    return Refuse(
+        413, http_codes::kBodyTooLarge,
+        "The body is larger than " + std::to_string(options_.max_body_bytes) + " bytes (1 MiB).");
   }
   if (!IsJsonMediaType(request.Header("content-type"))) {
     return Refuse(415, http_codes::kUnsupportedMediaType,
@@ -686,23 +696,25 @@ HttpResponse App::PostBody(HttpRequest& request) {
   const std::string role = context->token.role;
   if (read.actor && ActorName(*read.actor) != role) {
     return Refuse(403, http_codes::kActorMismatch,
-                  "This token acts as the " + role + ", not as the " + ActorName(*read.actor) +
-                      ".",
+                  "This token acts as the " + role + ", not as the " + ActorName(*read.actor) + ".",
                   "/actor");
   }
   if (context->if_match.never) {
     // No version has this tag: stale whatever happens meanwhile.
     std::optional<StoredContract> current = store_->GetContract(context->contract_id);
     if (!current) {
-      return Refuse(404, http_codes::kNotFound, "There is no contract " + context->contract_id + ".");
+      return Refuse(404, http_codes::kNotFound,
+                    "There is no contract " + context->contract_id + ".");
     }
     HttpResponse r = Json(
-        412, ErrorEnvelope(OneIssue(http_codes::kStaleVersion,
-                                    "If-Match names no version of this contract; it is at version " +
-                                        std::to_string(current->version) + ".",
-                                    "", "Send If-Match: \"" + std::to_string(current->version) +
-                                            "\" after reviewing the current contract."),
-                           "\"contract\":" + current->document));
+        412,
+        ErrorEnvelope(OneIssue(http_codes::kStaleVersion,
+                               "If-Match names no version of this contract; it is at version " +
+                                   std::to_string(current->version) + ".",
+                               "",
+                               "Send If-Match: \"" + std::to_string(current->version) +
+                                   "\" after reviewing the current contract."),
+                      "\"contract\":" + current->document));
     r.Set("ETag", "\"" + std::to_string(current->version) + "\"");
     return r;
   }

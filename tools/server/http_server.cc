@@ -105,31 +105,56 @@ constexpr const char* kSingletons[] = {
 
 const char* Reason(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 411: return "Length Required";
-    case 412: return "Precondition Failed";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 417: return "Expectation Failed";
-    case 422: return "Unprocessable Content";
-    case 428: return "Precondition Required";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Status";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 204:
+      return "No Content";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 411:
+      return "Length Required";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 417:
+      return "Expectation Failed";
+    case 422:
+      return "Unprocessable Content";
+    case 428:
+      return "Precondition Required";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Status";
   }
 }
 
@@ -150,8 +175,8 @@ class ChunkedDecoder {
 
   // Consumes from `data` (stops right after the last chunk's trailer, so what
   // follows is the next request), appending chunk data to `body`.
-  Result Feed(std::string_view data, size_t* consumed, std::string* body,
-              const HttpLimits& limits, std::optional<HttpError>* error) {
+  Result Feed(std::string_view data, size_t* consumed, std::string* body, const HttpLimits& limits,
+              std::optional<HttpError>* error) {
     size_t i = 0;
     while (i < data.size()) {
       if (state_ == State::kData) {
@@ -167,21 +192,24 @@ class ChunkedDecoder {
       line_.push_back(c);
       if (state_ == State::kDataEnd) {
         if (line_.size() == 2) {
-          if (line_ != "\r\n") return Fail(error, Bad("Chunk data is not followed by CRLF."), i, consumed);
+          if (line_ != "\r\n")
+            return Fail(error, Bad("Chunk data is not followed by CRLF."), i, consumed);
           line_.clear();
           state_ = State::kSize;
         }
         continue;
       }
-      const size_t cap = state_ == State::kSize ? limits.max_chunk_line_bytes : limits.max_trailer_bytes;
+      const size_t cap =
+          state_ == State::kSize ? limits.max_chunk_line_bytes : limits.max_trailer_bytes;
       if (c != '\n') {
         if (line_.size() > cap) {
-          return Fail(error,
-                      state_ == State::kSize
-                          ? Bad("A chunk-size line is longer than " +
-                                std::to_string(limits.max_chunk_line_bytes) + " bytes.")
-                          : HttpError{431, "HEADERS_TOO_LARGE", "The chunked trailer is too large."},
-                      i, consumed);
+          return Fail(
+              error,
+              state_ == State::kSize
+                  ? Bad("A chunk-size line is longer than " +
+                        std::to_string(limits.max_chunk_line_bytes) + " bytes.")
+                  : HttpError{431, "HEADERS_TOO_LARGE", "The chunked trailer is too large."},
+              i, consumed);
         }
         continue;
       }
@@ -205,7 +233,8 @@ class ChunkedDecoder {
           return Result::kDone;
         }
         std::string name, value;
-        if (auto bad = ParseField(line, &name, &value)) return Fail(error, std::move(*bad), i, consumed);
+        if (auto bad = ParseField(line, &name, &value))
+          return Fail(error, std::move(*bad), i, consumed);
       }
       line_.clear();
     }
@@ -235,7 +264,8 @@ class ChunkedDecoder {
     std::string_view rest = line.substr(digits);
     while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
     if (!rest.empty()) {
-      if (rest.front() != ';') return Bad("A chunk size is followed by something other than an extension.");
+      if (rest.front() != ';')
+        return Bad("A chunk size is followed by something other than an extension.");
       for (unsigned char c : rest) {
         if (!IsFieldByte(c)) return Bad("A chunk extension holds a control character.");
       }
@@ -245,9 +275,9 @@ class ChunkedDecoder {
       return std::nullopt;
     }
     if (size > limits.max_body_bytes || have + size > limits.max_body_bytes) {
-      return HttpError{413, "BODY_TOO_LARGE",
-                       "The body is larger than " + std::to_string(limits.max_body_bytes) +
-                           " bytes (1 MiB)."};
+      return HttpError{
+          413, "BODY_TOO_LARGE",
+          "The body is larger than " + std::to_string(limits.max_body_bytes) + " bytes (1 MiB)."};
     }
     remaining_ = size;
     state_ = State::kData;
@@ -355,9 +385,9 @@ std::optional<HttpError> ParseRequestHead(std::string_view head, const HttpLimit
     if (!IsTchar(c)) return Bad("The method holds a character a method may not.");
   }
   if (target.size() > limits.max_target_bytes) {
-    return HttpError{414, "URI_TOO_LONG",
-                     "The request target is longer than " +
-                         std::to_string(limits.max_target_bytes) + " bytes."};
+    return HttpError{
+        414, "URI_TOO_LONG",
+        "The request target is longer than " + std::to_string(limits.max_target_bytes) + " bytes."};
   }
   if (target.empty() || target[0] != '/') {
     return Bad("The request target must be a path starting with /.");
@@ -385,9 +415,9 @@ std::optional<HttpError> ParseRequestHead(std::string_view head, const HttpLimit
   out->query = q == std::string_view::npos ? "" : std::string(target.substr(q + 1));
 
   if (lines.size() - 1 > limits.max_header_count) {
-    return HttpError{431, "HEADERS_TOO_LARGE",
-                     "The request has more than " + std::to_string(limits.max_header_count) +
-                         " header fields."};
+    return HttpError{
+        431, "HEADERS_TOO_LARGE",
+        "The request has more than " + std::to_string(limits.max_header_count) + " header fields."};
   }
   out->headers.clear();
   for (size_t i = 1; i < lines.size(); ++i) {
@@ -396,7 +426,8 @@ std::optional<HttpError> ParseRequestHead(std::string_view head, const HttpLimit
     out->headers.emplace_back(std::move(name), std::move(value));
   }
   for (const char* name : kSingletons) {
-    if (out->HeaderCount(name) > 1) return Bad(std::string("The header ") + name + " is sent twice.");
+    if (out->HeaderCount(name) > 1)
+      return Bad(std::string("The header ") + name + " is sent twice.");
   }
   if (out->minor_version == 1 && out->HeaderCount("host") != 1) {
     return Bad("An HTTP/1.1 request needs one Host header.");
@@ -413,8 +444,7 @@ std::optional<HttpError> ParseRequestHead(std::string_view head, const HttpLimit
     // 1*DIGIT and nothing else: no sign, no list, no white space inside. More
     // than 15 digits is far beyond any limit and would risk overflow.
     if (length->empty() || length->size() > 15 ||
-        !std::all_of(length->begin(), length->end(),
-                     [](char c) { return c >= '0' && c <= '9'; })) {
+        !std::all_of(length->begin(), length->end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return Bad("Content-Length must be a decimal number of bytes (at most 15 digits).");
     }
     out->content_length = std::stoull(*length);
@@ -589,9 +619,10 @@ class HttpServer::Impl {
       if (over) {
         c->refusing = true;
         ++refusing_;
-        Respond(c, handler_->OnError({503, "BUSY",
-                                      "The server has " + std::to_string(limits_.max_connections) +
-                                          " connections open; try again shortly."}),
+        Respond(c,
+                handler_->OnError({503, "BUSY",
+                                   "The server has " + std::to_string(limits_.max_connections) +
+                                       " connections open; try again shortly."}),
                 true);
         continue;
       }
@@ -759,7 +790,8 @@ class HttpServer::Impl {
           response = handler_->OnBody(*request);
         }
       } catch (const std::exception&) {
-        response = handler_->OnError({500, "INTERNAL", "The server failed to answer this request."});
+        response =
+            handler_->OnError({500, "INTERNAL", "The server failed to answer this request."});
       }
       {
         std::lock_guard<std::mutex> lock(done_mu_);
@@ -837,7 +869,8 @@ class HttpServer::Impl {
     c->body_counted += grown;
     buffered_body_ += grown;
     if (buffered_body_ > kMaxBufferedBody) {
-      Error(c, {503, "BUSY", "The server holds too many request bodies at once; try again shortly."});
+      Error(c,
+            {503, "BUSY", "The server holds too many request bodies at once; try again shortly."});
       return;
     }
     if (done) Dispatch(c, /*head=*/false);
@@ -859,15 +892,14 @@ class HttpServer::Impl {
 
   void Respond(Conn* c, HttpResponse response, bool unread_body) {
     const HttpRequest& r = *c->request;
-    bool close = response.close || unread_body || stopping_ || c->refusing ||
-                 r.minor_version == 0;
+    bool close = response.close || unread_body || stopping_ || c->refusing || r.minor_version == 0;
     if (const std::string* connection = r.Header("connection")) {
       if (Lower(*connection).find("close") != std::string::npos) close = true;
     }
     const bool no_body = response.status == 304 || response.status == 204 ||
                          response.status < 200 || r.method == "HEAD";
-    std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " +
-                       Reason(response.status) + "\r\n";
+    std::string head =
+        "HTTP/1.1 " + std::to_string(response.status) + " " + Reason(response.status) + "\r\n";
     head += "Date: " + HttpDate() + "\r\n";
     for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
     if (response.status != 304 && response.status != 204) {
@@ -887,8 +919,8 @@ class HttpServer::Impl {
   // Writes what it can; false when the connection was closed.
   bool Flush(Conn* c) {
     while (c->out_pos < c->out.size()) {
-      ssize_t n = ::send(c->fd, c->out.data() + c->out_pos, c->out.size() - c->out_pos,
-                         MSG_NOSIGNAL);
+      ssize_t n =
+          ::send(c->fd, c->out.data() + c->out_pos, c->out.size() - c->out_pos, MSG_NOSIGNAL);
       if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
           Update(c);
