@@ -211,8 +211,10 @@ class PostgresStore final : public Store {
 
   bool Init(std::string* error);
   std::string Describe() const override {
-    // postgres://user:secret@host/db -> postgres://user:***@host/db
-    return "postgresql " + std::regex_replace(url_, std::regex("(://[^:/@]*):[^@/]*@"), "$1:***@");
+    // postgres://user:secret@host/db -> postgres://user:***@host/db; ?password=x too.
+    std::string shown = std::regex_replace(url_, std::regex("(://[^:/@]*):[^@/]*@"), "$1:***@");
+    shown = std::regex_replace(shown, std::regex("([?&]password=)[^&]*"), "$1***");
+    return "postgresql " + shown;
   }
   bool SeedIfEmpty(const Engine& engine, const std::string& today, std::string* error) override;
   bool IntegrityCheck(std::string* report) override;
@@ -243,13 +245,21 @@ class PostgresStore final : public Store {
 };
 
 PGconn* PostgresStore::Connect(std::string* error) {
-  // Defaults first: what the URL says wins (expand_dbname puts it last).
-  const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
-  const char* values[] = {"5", "milestone_server", url_.c_str(), nullptr};
+  // Defaults first: what the URL says wins (expand_dbname puts it last). Over
+  // TCP, a database host that vanishes without closing the connection is
+  // noticed within about 15 s (keepalives, tcp_user_timeout) instead of never.
+  const char* keys[] = {"connect_timeout", "application_name", "keepalives", "keepalives_idle",
+                        "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+                        "dbname", nullptr};
+  const char* values[] = {"5", "milestone_server", "1", "10", "2", "3", "15000", url_.c_str(),
+                          nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, 1);
   if (!conn || PQstatus(conn) != CONNECTION_OK) {
     *error = conn ? PQerrorMessage(conn) : "out of memory";
     while (!error->empty() && error->back() == '\n') error->pop_back();
+    // libpq's message spans lines ("...failed: Connection refused\n\tIs the server running"):
+    // one line for the log and the 503's reason.
+    *error = std::regex_replace(*error, std::regex("\\s*\\n\\s*"), " ");
     PQfinish(conn);
     return nullptr;
   }
