@@ -74,7 +74,7 @@ export class Controller {
       this.sync.keptBase = loaded.draft.base;
       if (loaded.draft.base.version !== this.sync.saved.version && !this.sync.outbox) this.openConflict();
     } else {
-      opened = this.editor.open(this.sync.saved);
+      opened = this.editor.open(this.sync.saved, [], this.savedView);
     }
     this.view.setLocked(this.isLocked());
     this.renderFull(opened.patch);
@@ -124,7 +124,7 @@ export class Controller {
     this.sync.dropDraft().catch(() => {});
     this.serverAnswer = null;
     this.view.renderServerIssues(null);
-    const opened = this.editor.open(contract);
+    const opened = this.editor.open(contract, [], this.savedView);
     this.view.setLocked(this.isLocked());
     this.renderFull(opened.patch, true);
   }
@@ -302,7 +302,7 @@ export class Controller {
   async save(note) {
     if (this.sync.outbox || !this.editor.status().canSave) return;
     const changeset = this.editor.changeset();
-    const actions = changeset.actions;
+    const actions = changeset.actions.map((action) => ({ ...action }));
     if (note && actions.length === 1 && actions[0].type === 'propose') actions[0].message = note;
     await this.sync.keepDraft(this.editor.base, this.editor.draftActions());
     this.serverAnswer = null;

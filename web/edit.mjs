@@ -36,7 +36,8 @@ export class Editor {
   // Opens a draft of `contract` and replays `actions` on it (a kept draft).
   // Answers { ok, issues, patch }: when the actions are refused the editor
   // keeps its current session.
-  open(contract, actions = []) {
+  // `baseView` is describe(contract) when the caller has it already.
+  open(contract, actions = [], baseView = null) {
     const session = this.engine.openSession(contract, { actor: this.actor });
     if (actions.length > 0) {
       const result = session.apply(actions);
@@ -52,16 +53,18 @@ export class Editor {
     this.redoDepth = 0;
     this.parseErrors.clear();
     this.rejections.clear();
-    const baseView = this.engine.describe(contract, { actor: this.actor });
-    this.baseRows = new Map((baseView.milestones ?? []).map((row) => [row.id, row]));
-    return { ok: true, issues: [], patch: this.fullPatch() };
+    this.cached = null;
+    const base = baseView ?? this.engine.describe(contract, { actor: this.actor });
+    this.baseRows = new Map((base.milestones ?? []).map((row) => [row.id, row]));
+    // A draft with no action yet is its base: its View is the one just read.
+    return { ok: true, issues: [], patch: this.fullPatch(actions.length === 0 ? base : null) };
   }
 
   get opened() { return this.session !== null; }
 
   // The whole View of the draft, for a first render or a structural change.
-  fullPatch(extra = {}) {
-    const view = this.session.view;
+  fullPatch(known = null, extra = {}) {
+    const view = known ?? this.session.view;
     this.generalIssues = (view.issues ?? []).filter((i) => !i.milestoneId);
     return {
       applied: true, ok: view.ok, full: view, rows: view.milestones, removed: [],
@@ -73,6 +76,7 @@ export class Editor {
   // order, a removal) re-reads the whole View once: every row's position and
   // move range may have changed. A field edit gives only the touched rows.
   patchOf(result, id) {
+    this.cached = null;
     if (!result.applied) {
       this.rejections.set(id ?? '', result.issues);
       return { applied: false, ok: false, rows: [], removed: [], contract: null, issues: result.issues, rejectedId: id ?? '' };
@@ -83,7 +87,7 @@ export class Editor {
       this.rejections.delete(gone);
     }
     if (result.order || (result.removed ?? []).length > 0 || !result.rows) {
-      return this.fullPatch({ touched: result.touched, removed: result.removed ?? [] });
+      return this.fullPatch(null, { touched: result.touched, removed: result.removed ?? [] });
     }
     this.generalIssues = this.session.issues.filter((i) => !i.milestoneId);
     return {
@@ -167,7 +171,7 @@ export class Editor {
 
   // The session's edit actions, unwrapped from a freelancer's `propose`.
   draftActions() {
-    const actions = this.session.changeset().actions;
+    const actions = this.changeset().actions;
     if (actions.length === 1 && actions[0].type === 'propose') return actions[0].actions;
     return actions;
   }
@@ -175,7 +179,7 @@ export class Editor {
   // What the toolbar and save bar show; every "may I" here is the session's.
   status() {
     const dirty = this.hasChanges();
-    const changeset = dirty ? this.session.changeset() : null;
+    const changeset = dirty ? this.changeset() : null;
     return {
       dirty,
       canSave: dirty && this.parseErrors.size === 0 && changeset.ok,
@@ -184,8 +188,10 @@ export class Editor {
     };
   }
 
+  // Read once per change of the draft (the status and the kept draft share it).
   changeset() {
-    return this.session.changeset();
+    if (!this.cached) this.cached = { changeset: this.session.changeset() };
+    return this.cached.changeset;
   }
 
   // The notes the page adds to a row beyond the engine's row issues: an

@@ -12,7 +12,7 @@ if (missing.length) {
 
 const out = path.join(repo, 'docs/screenshots');
 mkdirSync(out, { recursive: true });
-const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`) });
+const shot = (page, name, options = {}) => page.screenshot({ path: path.join(out, `${name}.png`), ...options });
 
 const server = await startServer();
 const browser = await launchBrowser();
@@ -39,7 +39,12 @@ try {
   await page.keyboard.press('ArrowUp');
   await row(page, 'm-4').locator('input[data-field="title"]').fill('Launch & handover');
   await page.locator('#toggle-changes').click();
-  await shot(page, 'show-changes');
+  await shot(page, 'show-changes', { fullPage: true });
+
+  await row(page, 'm-2').getByRole('button', { name: /^Release/ }).click();
+  await page.locator('#money[open]').waitFor();
+  await shot(page, 'release-dialog');
+  await page.keyboard.press('Escape');
 
   await context.setOffline(true);
   await page.locator('#save').click();
@@ -47,6 +52,14 @@ try {
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, 'offline');
   await context.close();
+
+  // Phone size (360 px), client and freelancer.
+  const phone = await newContext(browser, { viewport: { width: 360, height: 780 }, hasTouch: true, isMobile: true });
+  const client = await openEditor(phone.context, server.url);
+  await shot(client, 'phone-client', { fullPage: true });
+  const freelancer = await openEditor(phone.context, server.url, 'freelancer');
+  await shot(freelancer, 'phone-freelancer', { fullPage: true });
+  await phone.context.close();
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();
