@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 export const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, '../..');
 export const schemasDir = path.join(root, 'bindings/schemas');
-export const SCHEMA_BASE = 'https://milestone-engine.dev/schemas/';
+// The schemas' $id is their file name, relative, so a $ref between them
+// ("action.schema.json#/$defs/action") resolves both next to the file on disk
+// and among schemas added to one Ajv by $id.
+export const SCHEMA_BASE = '';
 
 export function install() {
   const stamp = path.join(here, 'node_modules/.package-lock.json');
