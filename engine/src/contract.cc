@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include "action_spec.h"
 #include "milestone/codes.h"
 #include "milestone/contract.h"
 #include "milestone/money.h"
@@ -272,6 +273,23 @@ bool ReadChangeRequest(const json::Value& v, ChangeRequest* out, IssueList* issu
     for (Issue& issue : action_issues) {
       issue.path = base + "/actions" + issue.path;
       issues->push_back(std::move(issue));
+    }
+    // A request holds plan edits only, and at least one: what accept applies
+    // is what validate accepted (SPEC 1.1).
+    if (ok && out->actions.empty()) {
+      issues->push_back(MakeError(codes::kSchema, base + "/actions", "",
+                                  "The change request holds no changes.",
+                                  "List at least one add, edit, delete or move action."));
+      ok = false;
+    }
+    for (size_t i = 0; ok && i < out->actions.size(); ++i) {
+      if (SpecOf(out->actions[i].type).plan_edit) continue;
+      issues->push_back(MakeError(
+          codes::kSchema, base + "/actions/" + std::to_string(i) + "/type", "",
+          std::string("A change request may hold only add, edit, delete and move actions, not \"") +
+              ActionTypeName(out->actions[i].type) + "\".",
+          "Remove the action from the request."));
+      ok = false;
     }
   }
   r.KeepUnknown(&out->unknown);
