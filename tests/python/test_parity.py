@@ -77,6 +77,29 @@ class FixtureParity(unittest.TestCase):
                 self.assertEqual(python, browser)
 
 
+class DescribeParity(unittest.TestCase):
+    """The view model from Python is the browser's, once both builds have it."""
+
+    def test_describe_answers_alike(self):
+        [[has_describe]] = wasm_answers([{"policy": None, "method": "has", "args": ["describe"]}])
+        python = engine_for(None).describe({}, {"now": None})
+        if python.get("issues") and python["issues"][0]["code"] == "NOT_AVAILABLE":
+            self.skipTest("this libmilestone has no describe")
+        if not has_describe:
+            self.skipTest("this build of the JS package has no describe() yet")
+        requests = []
+        for file, data in cases("validate"):
+            doc = document_of(data, raw_ok=False)
+            if doc is None:
+                continue
+            for actor in ("client", "freelancer"):
+                requests.append((file, data.get("policy"), [doc, {"actor": actor, "now": None}]))
+        browser = wasm_answers([{"policy": p, "method": "describe", "args": a} for _, p, a in requests])
+        for (file, policy, args), expected in zip(requests, browser):
+            with self.subTest(file, actor=args[1]["actor"]):
+                self.assertEqual(engine_for(policy).describe(*copy.deepcopy(args)), expected)
+
+
 class ChangesetRecheck(unittest.TestCase):
     """The page's session builds a changeset; the Python server re-checks it."""
 

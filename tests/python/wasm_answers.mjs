@@ -2,7 +2,8 @@
 // reads [{policy, method, args}] as JSON on stdin, prints the answers as JSON,
 // one per request, in order. `method` is an engine method, or "changeset":
 // args [contract, sessionOptions, edits] -> the session's changeset() after
-// applying the edits, as the page would post it.
+// applying the edits, as the page would post it; "has": args [names] -> which
+// methods this build of the package has.
 
 import path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -25,7 +26,10 @@ async function engineFor(policy) {
 const answers = [];
 for (const { policy, method, args } of requests) {
   const engine = await engineFor(policy);
-  if (method === 'changeset') {
+  if (method === 'has') {
+    // The engine is a Proxy that answers unknown names with a thrower: ask `in`.
+    answers.push(args.map((name) => name in engine));
+  } else if (method === 'changeset') {
     const [contract, options, edits] = args;
     const session = engine.openSession(contract, options);
     const applied = edits.map((edit) => session.apply(edit).applied);
