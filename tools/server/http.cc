@@ -403,7 +403,8 @@ std::optional<HttpResponse> ReadBody(const std::string& text, const std::string&
   {
     std::vector<Action> probe;
     IssueList issues;
-    if (!ParseActions(text, &probe, &issues) && probe.empty()) {
+    if (!ParseActions(text, &probe, &issues) &&
+        (probe.empty() || HasCode(issues, codes::kInvalidJson))) {
       if (!HasCode(issues, codes::kInvalidJson)) {
         issues.insert(issues.begin(), OneIssue(codes::kInvalidJson, "The body is not JSON.")[0]);
       }

@@ -722,7 +722,8 @@ class HttpServer::Impl {
     // A bare LF or CR is refused as soon as it arrives: waiting for a CRLF
     // CRLF that such a client never sends would hold it until the deadline.
     const size_t check_to = end == std::string::npos ? c->in.size() : end + 4;
-    for (size_t i = c->scanned; i < check_to; ++i) {
+    // From one byte back: a CR that ended the last read is judged by what follows it.
+    for (size_t i = c->scanned > 0 ? c->scanned - 1 : 0; i < check_to; ++i) {
       const char ch = c->in[i];
       if ((ch == '\n' && (i == 0 || c->in[i - 1] != '\r')) ||
           (ch == '\r' && i + 1 < c->in.size() && c->in[i + 1] != '\n')) {
