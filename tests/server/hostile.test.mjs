@@ -11,6 +11,7 @@ import { call, getContract, makeSandbox, post, startServer } from './helpers.mjs
 
 // The numbers of docs/server.md ("Limits").
 const HEAD_TIMEOUT_MS = 10_000;
+const BODY_TIMEOUT_MS = 30_000;
 const IDLE_TIMEOUT_MS = 5_000;
 const MAX_CONNECTIONS = 1024;
 const MiB = 1024 * 1024;
@@ -111,11 +112,21 @@ describe('hostile clients', () => {
   let base;
   let port;
 
+  // A body that stops arriving, started first and judged last, so the 30 s
+  // body deadline costs the suite no extra time.
+  let stalled;
+
   before(async () => {
     sandbox = makeSandbox();
     server = await startServer(sandbox);
     base = server.url;
     port = portOf(base);
+    const socket = await connect(port);
+    stalled = { socket, data: '', closedAt: 0, sentAt: Date.now() };
+    socket.on('data', (d) => { stalled.data += d.toString('latin1'); });
+    socket.on('close', () => { stalled.closedAt = Date.now(); });
+    socket.on('error', () => {});
+    socket.write(`${postHead(1)}Content-Length: 100\r\n\r\n{"actions":`);
   });
 
   after(async () => {
@@ -403,6 +414,16 @@ describe('hostile clients', () => {
     } finally {
       for (const s of sockets) s.destroy();
     }
+  });
+
+  test('a body that stops arriving gets 408 at the body deadline', async () => {
+    const limit = stalled.sentAt + BODY_TIMEOUT_MS + 3000;
+    while (!stalled.closedAt && Date.now() < limit) await sleep(100);
+    const waited = (stalled.closedAt || Date.now()) - stalled.sentAt;
+    report({ stalled_body_408_after_ms: waited });
+    assert.match(stalled.data, /^HTTP\/1\.1 408 /, stalled.data.slice(0, 100));
+    assert.match(stalled.data, /"code":"REQUEST_TIMEOUT"/);
+    assert.ok(waited >= BODY_TIMEOUT_MS - 200 && waited < BODY_TIMEOUT_MS + 2500, `408 after ${waited} ms`);
   });
 });
 
