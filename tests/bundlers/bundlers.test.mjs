@@ -308,6 +308,24 @@ test('Node: wasmUrl, wasmBinary and wasmModule, and what each failure says', asy
   assert.equal((await createEngine()).formatMoney(5), '$0.05');
 });
 
+test('types: the tarball\'s index.d.ts under TypeScript, lib ESNext (`using`) and lib ES2022', () => {
+  const tsc = require.resolve('typescript/bin/tsc');
+  for (const [file, lib] of [['using.ts', ['ESNext', 'DOM']], ['old-lib.ts', ['ES2022', 'DOM']]]) {
+    cpSync(path.join(here, 'types', file), path.join(appDir, file));
+    const config = path.join(appDir, `tsconfig.${file}.json`);
+    writeFileSync(config, JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', strict: true,
+        noEmit: true, skipLibCheck: false, lib, types: [] },
+      files: [file],
+    }));
+    try {
+      run(process.execPath, [tsc, '-p', config], { cwd: appDir });
+    } catch (error) {
+      assert.fail(`tsc ${file} (lib ${lib.join(', ')}):\n${error.stdout}${error.stderr}`);
+    }
+  }
+});
+
 test('sessions are disposable: Symbol.dispose, or Node 20\'s Symbol.for("nodejs.dispose")', async () => {
   const { createEngine } = await import(
     pathToFileURL(path.join(appDir, 'node_modules/milestone-engine/index.mjs')).href);
