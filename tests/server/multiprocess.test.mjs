@@ -233,6 +233,43 @@ describe('several server processes on one PostgreSQL', { skip }, () => {
       sandbox.remove();
     });
 
+  test('one key on two contracts through two processes at once: one applies, the other is told the key is used',
+    { timeout: 120000 }, async () => {
+      const sandbox = makeSandbox();
+      const procs = await Promise.all([startServer(sandbox), startServer(sandbox)]);
+      try {
+        // Give demo-client both contracts: the two transactions then lock
+        // different rows, and only the idempotency key's primary key orders them.
+        psql(sandbox.db, "INSERT INTO access (token, contract_id) VALUES ('demo-client', 'ctr-other')");
+        const rounds = 12;
+        let applied = 0;
+        let reused = 0;
+        for (let i = 0; i < rounds; i++) {
+          const key = `cross-${i}`;
+          const versions = await Promise.all(['ctr-demo', 'ctr-other'].map(
+            async (id) => (await getContract(procs[0].url, id, 'demo-client')).body.version));
+          const [a, b] = await Promise.all([
+            post(procs[0].url, 'ctr-demo', { token: 'demo-client', version: versions[0], key,
+                                             actions: [{ type: 'edit', id: 'm-3', set: { title: key } }] }),
+            post(procs[1].url, 'ctr-other', { token: 'demo-client', version: versions[1], key,
+                                              actions: [{ type: 'edit', id: 'm-2', set: { title: key } }] }),
+          ]);
+          const statuses = [a.status, b.status].sort();
+          assert.deepEqual(statuses, [200, 422], `${key}: ${a.status} ${a.text} / ${b.status} ${b.text}`);
+          const refused = a.status === 422 ? a : b;
+          assert.ok(refused.body.issues.some((x) => x.code === 'IDEMPOTENCY_KEY_REUSED'), refused.text);
+          applied++;
+          reused++;
+        }
+        const changesets = Number(psql(sandbox.db, "SELECT count(*) FROM changesets WHERE idempotency_key LIKE 'cross-%'"));
+        console.log(`# cross-contract key: rounds=${rounds} applied=${applied} reused(422)=${reused} changesets=${changesets}`);
+        assert.equal(changesets, rounds, 'each key applied exactly once');
+      } finally {
+        await stopAll(procs);
+      }
+      sandbox.remove();
+    });
+
   test('the database itself keeps the audit log and changesets append-only', async () => {
     const sandbox = makeSandbox();
     const server = await startServer(sandbox);
