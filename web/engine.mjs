@@ -7,6 +7,7 @@ export function loadEngine() {
   return pkg.createEngine();
 }
 
-// The issue code that means "your role never does this": controls refused
-// for it are not shown at all (others are shown disabled, with the reason).
-export const roleRefusalCode = pkg.codes?.NOT_ALLOWED_FOR_ROLE;
+// The issue code (one of the package's `codes`) that means "your role never
+// does this": controls refused for it are not shown at all; others are shown
+// disabled, with the reason.
+export const roleRefusalCode = 'NOT_ALLOWED_FOR_ROLE';

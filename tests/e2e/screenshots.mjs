@@ -39,7 +39,9 @@ try {
   await page.keyboard.press('ArrowUp');
   await row(page, 'm-4').locator('input[data-field="title"]').fill('Launch & handover');
   await page.locator('#toggle-changes').click();
-  await shot(page, 'show-changes', { fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 1200 });
+  await shot(page, 'show-changes');
+  await page.setViewportSize({ width: 1280, height: 860 });
 
   await row(page, 'm-2').getByRole('button', { name: /^Release/ }).click();
   await page.locator('#money[open]').waitFor();

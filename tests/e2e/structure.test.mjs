@@ -68,3 +68,11 @@ test('the precache list is the build’s, and names every file the page loads', 
     }
   }
 });
+
+test('the codes the page names are the package’s', { skip: !existsSync(path.join(repo, 'dist/milestone-engine/index.mjs')) && 'dist not built' }, async () => {
+  const pkg = await import(path.join(process.env.MILESTONE_DIST ?? path.join(repo, 'dist'), 'milestone-engine/index.mjs'));
+  const named = [...source('engine.mjs').matchAll(/'([A-Z][A-Z_]+)'/g)].map((m) => m[1]);
+  assert.ok(named.length > 0);
+  const codes = Array.isArray(pkg.codes) ? pkg.codes : Object.values(pkg.codes ?? {});
+  for (const code of named) assert.ok(codes.includes(code), `${code} is not in the package's codes`);
+});
