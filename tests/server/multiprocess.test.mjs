@@ -270,7 +270,7 @@ describe('several server processes on one PostgreSQL', { skip }, () => {
       sandbox.remove();
     });
 
-  test('the database itself keeps the audit log and changesets append-only', async () => {
+  test("the database itself keeps the audit log and changesets append-only; a missing migration is applied on start", async () => {
     const sandbox = makeSandbox();
     const server = await startServer(sandbox);
     try {
@@ -286,6 +286,17 @@ describe('several server processes on one PostgreSQL', { skip }, () => {
       assert.equal(psql(sandbox.db, 'SELECT count(*) FROM changesets'), '1');
     } finally {
       const { code, errors } = await server.stop();
+      assert.equal(code, 0, errors);
+    }
+    // A database one migration behind gets it on the next start, once.
+    psql(sandbox.db, 'DROP INDEX audit_contract; DELETE FROM schema_migrations WHERE version = 2');
+    const again = await startServer(sandbox);
+    try {
+      assert.equal(psql(sandbox.db, 'SELECT string_agg(version::text, \',\' ORDER BY version) FROM schema_migrations'), '1,2');
+      assert.equal(psql(sandbox.db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'audit_contract' AND schemaname = current_schema()"), '1');
+      assert.equal((await history(again.url, 'ctr-demo', 'demo-client')).length, 1, 'the data is untouched');
+    } finally {
+      const { code, errors } = await again.stop();
       assert.equal(code, 0, errors);
     }
     sandbox.remove();
