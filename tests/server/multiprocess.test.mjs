@@ -270,7 +270,7 @@ describe('several server processes on one PostgreSQL', { skip }, () => {
       sandbox.remove();
     });
 
-  test("the database itself keeps the audit log and changesets append-only; a missing migration is applied on start", async () => {
+  test('the database itself keeps the audit log and changesets append-only; a missing migration is applied on start', async () => {
     const sandbox = makeSandbox();
     const server = await startServer(sandbox);
     try {
