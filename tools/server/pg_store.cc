@@ -339,7 +339,8 @@ auto PostgresStore::Run(bool transaction, Body&& body)
       if (transaction) PQclear(PQexec(conn, "ROLLBACK"));
       Release(conn);
       if (failure.Retryable() && attempt < kMaxAttempts) {
-        // 1, 2, 4 ... ms, jittered so that racing processes spread out.
+        // 1-3 ms, 2-6 ms, 4-12 ms ... (capped at 64-192 ms), jittered so that
+        // racing processes spread out.
         const int ceiling = 1 << std::min(attempt, 7);
         std::this_thread::sleep_for(std::chrono::microseconds(
             500 * ceiling + static_cast<int>(jitter() % static_cast<unsigned>(1000 * ceiling))));
