@@ -27,8 +27,16 @@ function hex(bytes, count = 8) {
 // The Error createEngine rejects with when there is no wasm to run: code
 // 'WASM_LOAD_FAILED', plus the URL, the HTTP status and content type, and the
 // first bytes when they were not wasm's `00 61 73 6d`.
+// Vite's dev server pre-bundles dependencies into .vite/deps/, away from
+// their assets: the wasm URL then answers the page's HTML.
+const PRE_BUNDLED = /\/\.vite\/|\/deps\/milestone_wasm\.wasm$/;
+const VITE_HINT = ' Vite pre-bundled milestone-engine away from its wasm: add ' +
+  "optimizeDeps: { exclude: ['milestone-engine'] } to the Vite config.";
+
 function loadError(what, details = {}, cause) {
-  const error = new Error(`milestone-engine could not load its WebAssembly${what.startsWith(':') ? '' : ' '}${what}. ${HINT}`,
+  const vite = typeof details.url === 'string' && PRE_BUNDLED.test(details.url) ? VITE_HINT : '';
+  const error = new Error(
+    `milestone-engine could not load its WebAssembly${what.startsWith(':') ? '' : ' '}${what}.${vite} ${HINT}`,
     cause === undefined ? undefined : { cause });
   error.code = 'WASM_LOAD_FAILED';
   for (const [key, value] of Object.entries(details)) {

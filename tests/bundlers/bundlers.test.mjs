@@ -208,11 +208,34 @@ async function openBundle(name, prefix = '') {
 
 // ---- the tests ----
 
+// Every module the package's entry points import, following relative
+// static imports through the installed files.
+function importedModules(dir, entries) {
+  const found = new Set();
+  const queue = [...entries];
+  while (queue.length > 0) {
+    const file = queue.shift();
+    if (found.has(file)) continue;
+    found.add(file);
+    const text = readFileSync(path.join(dir, file), 'utf8');
+    for (const m of text.matchAll(/(?:^|[;\s])(?:import|export)\s[^'"]*?from\s*['"](\.\/[^'"]+)['"]/g)) {
+      queue.push(path.posix.normalize(m[1]));
+    }
+  }
+  return found;
+}
+
 test('the packed tarball holds only what it needs', () => {
   const files = pack.files.map((f) => f.path).sort();
-  const schemas = files.filter((f) => f.startsWith('schemas/'));
-  assert.deepEqual(files.filter((f) => !f.startsWith('schemas/')), [...PACKAGE_FILES].sort());
-  for (const f of schemas) assert.match(f, /^schemas\/[a-z-]+\.schema\.json$/);
+  for (const f of PACKAGE_FILES) assert.ok(files.includes(f), `the tarball lacks ${f}`);
+  const pkgDir = path.join(appDir, 'node_modules/milestone-engine');
+  const pkg = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+  const modules = importedModules(pkgDir, [pkg.exports['.'].default, pkg.exports['.'].node].map((f) => f.slice(2)));
+  // Anything else is a stray: a test, a source map, a build file.
+  const strays = files.filter((f) => !PACKAGE_FILES.includes(f) && !modules.has(f) &&
+    !/^schemas\/[a-z-]+\.schema\.json$/.test(f));
+  assert.deepEqual(strays, [], 'files no entry point needs');
+  assert.ok(files.filter((f) => f.startsWith('schemas/')).length >= 6, 'the JSON Schemas');
   const kb = (n) => (n / 1024).toFixed(1);
   console.log(`# tarball ${pack.filename}: ${kb(pack.size)} KB packed, ${kb(pack.unpackedSize)} KB unpacked, ` +
     `${pack.entryCount} files`);
@@ -250,6 +273,43 @@ for (const name of BUNDLERS) {
     assert.ok(wasm.length >= 1 && wasm.every((r) => r.type === 'application/wasm'), JSON.stringify(wasm));
   });
 }
+
+// Vite's dev server pre-bundles dependencies into .vite/deps/, where the
+// wasm is not: the package's error says so and names the fix, and with the
+// fix (docs/packaging.md) the dev server serves a working page and Worker.
+test('vite dev server: pre-bundled, the error names the fix; with optimizeDeps.exclude, it works', async () => {
+  const { createServer } = await import(pathToFileURL(require.resolve('vite')).href);
+  writeFileSync(path.join(appDir, 'index.html'), '<!doctype html><meta charset="utf-8">' +
+    '<meta name="milestone-worker" content="./worker.js"><title>dev</title>' +
+    '<script type="module" src="./main.js"></script>');
+  for (const exclude of [false, true]) {
+    const dev = await createServer({
+      configFile: false, root: appDir, logLevel: 'silent', cacheDir: path.join(work, `vite-cache-${exclude}`),
+      server: { host: '127.0.0.1', port: 0, hmr: false, headers: { 'Content-Security-Policy': CSP } },
+      optimizeDeps: exclude ? { exclude: ['milestone-engine'] } : {},
+    });
+    await dev.listen();
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${dev.resolvedUrls.local[0]}index.html`, { waitUntil: 'load', timeout: 30_000 });
+      await page.waitForFunction(() => window.__milestone !== undefined, null, { timeout: 30_000 });
+      const answer = await page.evaluate(() => window.__milestone);
+      if (exclude) {
+        assertChecks(answer.main, 'vite dev, excluded: main thread');
+        assertChecks(answer.worker, 'vite dev, excluded: worker');
+      } else {
+        for (const result of [answer.main, answer.worker]) {
+          assert.match(result.error ?? '', /^WASM_LOAD_FAILED: /, JSON.stringify(result));
+          assert.match(result.error, /optimizeDeps: \{ exclude: \['milestone-engine'\] \}/);
+          assert.match(result.errorDetails.url, /\/deps\/milestone_wasm\.wasm$/);
+        }
+      }
+    } finally {
+      await page.close();
+      await dev.close();
+    }
+  }
+});
 
 test('a wasm answered as HTML is one WASM_LOAD_FAILED error naming the URL, status, type and bytes', async () => {
   const { answer } = await openBundle('esbuild', '/html-wasm');
