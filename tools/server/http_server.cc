@@ -790,7 +790,7 @@ class HttpServer::Impl {
         } else {
           response = handler_->OnBody(*request);
         }
-      } catch (const std::exception&) {
+      } catch (...) {  // a bug in a handler: answer it, keep serving the others
         response =
             handler_->OnError({500, "INTERNAL", "The server failed to answer this request."});
       }
