@@ -4,6 +4,7 @@
 // JSON up to a NUL), undo, redo, issues, changes or changeset. After each call
 // the invariants below are checked against the engine's own answers.
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -87,7 +88,7 @@ std::string GrammarContract(Bytes& in) {
   }
   doc["initiationFeeCharged"] = funded_any;
   doc["milestones"] = milestones;
-  return doc.dump();
+  return doc.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 std::string SomeId(Bytes& in, const milestone::Contract& draft) {
@@ -169,6 +170,27 @@ bool UniqueIds(const milestone::Contract& contract) {
   return true;
 }
 
+// Every milestone of the opened contract is still in the draft.
+bool NothingDeleted(const milestone::Contract& base, const milestone::Contract& draft) {
+  std::set<std::string> ids;
+  for (const auto& m : draft.milestones) ids.insert(m.id);
+  for (const auto& m : base.milestones) {
+    if (!ids.count(m.id)) return false;
+  }
+  return true;
+}
+
+// Ids in `after` that `before` does not have.
+std::set<std::string> NewIds(const milestone::Contract& before, const milestone::Contract& after) {
+  std::set<std::string> old;
+  for (const auto& m : before.milestones) old.insert(m.id);
+  std::set<std::string> out;
+  for (const auto& m : after.milestones) {
+    if (!old.count(m.id)) out.insert(m.id);
+  }
+  return out;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -203,11 +225,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 2:
       case 3:
       case 4: {
+        Json grammar = op % 8 == 4 ? Json() : GrammarAction(in, session->draft());
+        // Ids taken from a raw contract may hold bytes that are not UTF-8: written as U+FFFD.
         std::string action = op % 8 == 4 ? std::string(in.Text())
-                                          : GrammarAction(in, session->draft()).dump();
+                                         : grammar.dump(-1, ' ', false, Json::error_handler_t::replace);
+        // An add without an id: the engine and the session must generate the same one.
+        const bool plain_add = grammar.is_object() && grammar["type"] == "add" &&
+                               !grammar["milestone"].contains("id");
+        std::optional<milestone::Contract> draft_before;
+        if (plain_add) draft_before = session->draft();
         milestone::SessionEdit edit = session->Apply(action);
         CheckEdit(edit);
         const std::string after = milestone::ContractToJson(session->draft());
+        if (plain_add && edit.applied && edit.ok && options.actor == milestone::Actor::kClient &&
+            NothingDeleted(session->base(), *draft_before)) {
+          std::vector<milestone::Action> actions;
+          milestone::IssueList issues;
+          Require(milestone::ParseActions(action, &actions, &issues), "a grammar add is unreadable",
+                  action);
+          milestone::ApplyResult engine_add = engine.Apply(*draft_before, actions, options);
+          if (engine_add.ok) {
+            Require(NewIds(*draft_before, engine_add.contract) == NewIds(*draft_before, session->draft()),
+                    "engine.apply and the session generate different ids for one add",
+                    action + "\n" + before);
+          }
+        }
         if (!session->usable()) Require(!edit.ok && !edit.applied, "an unusable session applied");
         if (!edit.applied) {
           Require(after == before, "a rejected action changed the draft", action);
