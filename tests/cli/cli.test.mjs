@@ -3,11 +3,11 @@
 // engine's typed results.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = process.env.MILESTONE_CLI ?? path.join(repo, 'build/native/tools/milestone');
@@ -16,7 +16,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function fixtureInput(name) {
   const file = path.join(dir, `${name}.json`);
-  const fixture = JSON.parse(readFileSync(path.join(repo, 'tests/fixtures/validate', `${name}.json`), 'utf8'));
+  const fixture = JSON.parse(
+    readFileSync(path.join(repo, 'tests/fixtures/validate', `${name}.json`), 'utf8'),
+  );
   writeFileSync(file, JSON.stringify(fixture.input));
   return file;
 }
@@ -24,7 +26,11 @@ function fixtureInput(name) {
 function run(args, input) {
   const r = spawnSync(cli, args, { input, encoding: 'utf8' });
   let json = null;
-  try { json = JSON.parse(r.stdout); } catch { /* --help and --version print text */ }
+  try {
+    json = JSON.parse(r.stdout);
+  } catch {
+    /* --help and --version print text */
+  }
   return { status: r.status, json, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -40,11 +46,14 @@ test('validate: a valid contract exits 0 with ok and no issues', () => {
 test('validate: findings exit 1 and are the issues of SPEC 2.1, in document order', () => {
   const r = run(['validate', invalid, '--now', '2026-11-27']);
   assert.equal(r.status, 1);
-  assert.deepEqual(r.json.issues.map((i) => [i.code, i.path]), [
-    ['UNSUPPORTED_CURRENCY', '/currency'],
-    ['INVALID_DATE', '/milestones/0/dueDate'],
-    ['AMOUNT_ABOVE_MAXIMUM', '/milestones/2/amount'],
-  ]);
+  assert.deepEqual(
+    r.json.issues.map((i) => [i.code, i.path]),
+    [
+      ['UNSUPPORTED_CURRENCY', '/currency'],
+      ['INVALID_DATE', '/milestones/0/dueDate'],
+      ['AMOUNT_ABOVE_MAXIMUM', '/milestones/2/amount'],
+    ],
+  );
   for (const i of r.json.issues) assert.match(i.message, /\.$/);
 });
 
@@ -74,11 +83,22 @@ function assertEnvelope(r, code, where) {
 }
 
 test('usage errors exit 2 with the USAGE envelope, and the usage on standard error', () => {
-  for (const args of [[], ['frobnicate'], ['validate'], ['validate', valid, 'extra'],
-    ['validate', valid, '--now', '2026-13-01'], ['validate', valid, '--now'], ['validate', valid, '--frob'],
-    ['apply', valid, '{"type":"end"}'], ['apply', valid, '{"type":"end"}', '--as', 'nobody'],
-    ['check', valid, '--as', 'client'], ['describe', valid], ['describe', valid, '--as', 'admin'],
-    ['diff', valid], ['diff', '-', '-']]) {
+  for (const args of [
+    [],
+    ['frobnicate'],
+    ['validate'],
+    ['validate', valid, 'extra'],
+    ['validate', valid, '--now', '2026-13-01'],
+    ['validate', valid, '--now'],
+    ['validate', valid, '--frob'],
+    ['apply', valid, '{"type":"end"}'],
+    ['apply', valid, '{"type":"end"}', '--as', 'nobody'],
+    ['check', valid, '--as', 'client'],
+    ['describe', valid],
+    ['describe', valid, '--as', 'admin'],
+    ['diff', valid],
+    ['diff', '-', '-'],
+  ]) {
     const r = run(args, '');
     assertEnvelope(r, 'USAGE', args.join(' '));
     assert.match(r.stderr, /usage:/, args.join(' '));
@@ -87,9 +107,13 @@ test('usage errors exit 2 with the USAGE envelope, and the usage on standard err
 
 test('a file that cannot be opened exits 2 with the FILE_UNREADABLE envelope', () => {
   const missing = path.join(dir, 'missing.json');
-  for (const args of [['validate', missing], ['apply', valid, missing, '--as', 'client'],
-    ['diff', valid, missing], ['describe', missing, '--as', 'client'],
-    ['validate', valid, '--policy', missing]]) {
+  for (const args of [
+    ['validate', missing],
+    ['apply', valid, missing, '--as', 'client'],
+    ['diff', valid, missing],
+    ['describe', missing, '--as', 'client'],
+    ['validate', valid, '--policy', missing],
+  ]) {
     const r = run(args);
     assertEnvelope(r, 'FILE_UNREADABLE', args.join(' '));
     assert.match(r.json.issues[0].message, /missing\.json/);
@@ -162,13 +186,24 @@ test('describe: the view model for each actor, exit 0', () => {
     assert.equal(r.json.ok, true, actor);
     assert.equal(r.json.actor, actor);
     assert.equal(r.json.now, '2026-11-27');
-    assert.deepEqual(r.json.milestones.map((m) => m.id), contract.milestones.map((m) => m.id));
+    assert.deepEqual(
+      r.json.milestones.map((m) => m.id),
+      contract.milestones.map((m) => m.id),
+    );
     assert.equal(typeof r.json.milestones[2].can.fund.ok, 'boolean');
   }
   // The client may fund nothing while Build is in flight; the view says why, as check would.
   const client = run(['describe', valid, '--as', 'client', '--now', '2026-11-27']).json;
   assert.equal(client.milestones[2].can.fund.ok, false);
-  const check = run(['check', valid, '{"type":"fund","id":"m-3"}', '--as', 'client', '--now', '2026-11-27']);
+  const check = run([
+    'check',
+    valid,
+    '{"type":"fund","id":"m-3"}',
+    '--as',
+    'client',
+    '--now',
+    '2026-11-27',
+  ]);
   assert.equal(client.milestones[2].can.fund.issue.code, check.json.issues[0].code);
   assert.equal(client.milestones[1].can.release.ok, true);
   const freelancer = run(['describe', valid, '--as', 'freelancer', '--now', '2026-11-27']).json;
@@ -208,13 +243,23 @@ test('diff: an unreadable side exits 2 with its issues under /before or /after',
 });
 
 test('apply: a partial release keeps the rest as carry-over and says so', () => {
-  const r = run(['apply', valid, '{"type":"release","id":"m-2","amount":100000}', '--as', 'client',
-    '--now', '2026-11-27']);
+  const r = run([
+    'apply',
+    valid,
+    '{"type":"release","id":"m-2","amount":100000}',
+    '--as',
+    'client',
+    '--now',
+    '2026-11-27',
+  ]);
   assert.equal(r.status, 0);
   assert.equal(r.json.ok, true);
   assert.equal(r.json.contract.carryOver, 20000);
   assert.equal(r.json.contract.milestones[1].state, 'released');
-  assert.deepEqual(r.json.events.map((e) => [e.type, e.amount]), [['released', 100000]]);
+  assert.deepEqual(
+    r.json.events.map((e) => [e.type, e.amount]),
+    [['released', 100000]],
+  );
 });
 
 test('apply: a rule refusal exits 1 with its code and the contract unchanged', () => {
@@ -236,8 +281,16 @@ test('apply: an action from a file, and an unreadable contract exits 2', () => {
 
 test('diff: two neighbours swapped are one move, with its sentence', () => {
   const before = JSON.parse(readFileSync(valid, 'utf8'));
-  before.milestones.push({ id: 'm-4', title: 'QA', description: '', dueDate: null, amount: 25000,
-    state: 'not_funded', funded: 0, released: 0 });
+  before.milestones.push({
+    id: 'm-4',
+    title: 'QA',
+    description: '',
+    dueDate: null,
+    amount: 25000,
+    state: 'not_funded',
+    funded: 0,
+    released: 0,
+  });
   const after = structuredClone(before);
   after.milestones.splice(2, 0, after.milestones.pop());
   writeFileSync(path.join(dir, 'before.json'), JSON.stringify(before));
@@ -250,7 +303,88 @@ test('diff: two neighbours swapped are one move, with its sentence', () => {
   assert.equal(move.op, 'move');
   const order = before.milestones.map((m) => m.id);
   order.splice(move.toIndex, 0, ...order.splice(move.fromIndex, 1));
-  assert.deepEqual(order, after.milestones.map((m) => m.id));
+  assert.deepEqual(
+    order,
+    after.milestones.map((m) => m.id),
+  );
   assert.equal(r.json.summary.length, 1);
   assert.match(r.json.summary[0], /^Moved “(QA|Launch)” from position [34] to [34]\.$/);
 });
+
+// The CLI decides from typed results but must print what the JS package (and
+// json_api) answers: every fixture, through both, gives the same JSON.
+const dist = path.join(repo, 'dist/milestone-engine/index.mjs');
+test(
+  'every fixture: the CLI prints what the JS package answers',
+  {
+    skip: !existsSync(dist) && 'dist/milestone-engine is not built',
+  },
+  async (t) => {
+    const { createEngine } = await import(pathToFileURL(dist).href);
+    const engines = new Map();
+    const engineFor = async (policy) => {
+      const key = JSON.stringify(policy ?? null);
+      if (!engines.has(key)) engines.set(key, await createEngine(policy ? { policy } : {}));
+      return engines.get(key);
+    };
+    const plain = (value) => JSON.parse(JSON.stringify(value));
+    const cases = (folder) =>
+      readdirSync(path.join(repo, 'tests/fixtures', folder))
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => [
+          f,
+          JSON.parse(readFileSync(path.join(repo, 'tests/fixtures', folder, f), 'utf8')),
+        ]);
+    let compared = 0;
+    for (const folder of ['validate', 'actions']) {
+      for (const [file, c] of cases(folder)) {
+        // Raw bytes cannot be JS strings; generated documents are the JS suite's.
+        if (c.rawBytes || !('input' in c || 'inputText' in c)) continue;
+        const text = 'input' in c ? JSON.stringify(c.input) : c.inputText;
+        const doc = path.join(dir, `case-${file}`);
+        writeFileSync(doc, text);
+        const now = c.options?.now ?? '2026-11-27';
+        const policyArgs = [];
+        if (c.policy) {
+          const policyFile = path.join(dir, `policy-${file}`);
+          writeFileSync(policyFile, JSON.stringify(c.policy));
+          policyArgs.push('--policy', policyFile);
+        }
+        const engine = await engineFor(c.policy);
+        const calls = [];
+        if (folder === 'validate') {
+          calls.push([['validate', doc], () => engine.validate(text, { now })]);
+          for (const actor of ['client', 'freelancer', 'marketplace']) {
+            calls.push([
+              ['describe', doc, '--as', actor],
+              () => engine.describe(text, { actor, now }),
+            ]);
+          }
+        } else {
+          const actor = c.options?.actor ?? 'client';
+          const action = JSON.stringify(c.action);
+          calls.push([
+            ['apply', doc, action, '--as', actor],
+            () => engine.apply(text, c.action, { actor, now }),
+          ]);
+          calls.push([
+            ['check', doc, action, '--as', actor],
+            () => engine.check(text, c.action, { actor, now }),
+          ]);
+        }
+        for (const [args, js] of calls) {
+          const r = run([...args, '--now', now, ...policyArgs]);
+          const expected = plain(js());
+          await t.test(`${folder}/${file}: ${args[0]} ${args.slice(2).join(' ')}`, () => {
+            assert.deepEqual(r.json, expected);
+            // The status agrees with the answer: 0 exactly when ok.
+            assert.equal(r.status === 0, expected.ok, `exit ${r.status}`);
+          });
+          compared++;
+        }
+      }
+    }
+    assert.ok(compared > 100, `only ${compared} answers compared`);
+  },
+);

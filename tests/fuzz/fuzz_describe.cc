@@ -17,8 +17,8 @@ std::string FirstError(const milestone::IssueList& issues) {
 
 // can.X of the view against engine.Check of X (docs/view-model.md, "What can.X promises").
 void Agrees(const milestone::Engine& engine, const milestone::Contract& doc,
-            const milestone::ActOptions& options, const fuzz::Json& can,
-            milestone::ActionType type, const std::string& id, const std::string& answer) {
+            const milestone::ActOptions& options, const fuzz::Json& can, milestone::ActionType type,
+            const std::string& id, const std::string& answer) {
   milestone::Action action;
   action.type = type;
   action.id = id;
@@ -44,8 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const milestone::Engine engine;
   std::string answer = milestone::json_api::Describe(engine, args[0], args[1]);
   fuzz::Json v = fuzz::ParseAnswer(answer);
-  fuzz::Require(v.is_object() && v.contains("ok") && v["ok"].is_boolean(), "no boolean ok",
-                answer);
+  fuzz::Require(v.is_object() && v.contains("ok") && v["ok"].is_boolean(), "no boolean ok", answer);
   bool any_error = false;
   fuzz::Require(v.contains("issues"), "describe has no issues", answer);
   fuzz::CheckIssues(v["issues"], answer, &any_error);

@@ -16,8 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   fuzz::Require(v.is_array(), "the inverse of readable changes is not an array", answer);
   // Inverting twice gives the changes back, and the written inverse reads again.
-  std::string twice = milestone::ChangesToJson(
-      milestone::InvertChanges(milestone::InvertChanges(list)));
+  std::string twice =
+      milestone::ChangesToJson(milestone::InvertChanges(milestone::InvertChanges(list)));
   fuzz::Require(twice == milestone::ChangesToJson(list), "invert(invert(x)) is not x", twice);
   std::vector<milestone::Change> again;
   fuzz::Require(milestone::ParseChanges(answer, &again, &issues),

@@ -15,8 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::Require(v.contains("amount") && v["amount"].is_number_integer(), "no integer amount",
                 answer);
   int64_t amount = v["amount"].get<int64_t>();
-  fuzz::Require(amount >= 0 && amount <= milestone::kMaxSafeInteger, "amount out of range",
-                answer);
+  fuzz::Require(amount >= 0 && amount <= milestone::kMaxSafeInteger, "amount out of range", answer);
   // What FormatMoney writes, ParseMoney reads back to the same amount.
   std::string formatted = milestone::FormatMoney(amount);
   int64_t again = -1;

@@ -25,7 +25,9 @@ class Bytes {
   bool empty() const { return pos_ >= size_; }
   uint8_t Next() { return pos_ < size_ ? data_[pos_++] : 0; }
   template <typename T, size_t N>
-  const T& Pick(const T (&pool)[N]) { return pool[Next() % N]; }
+  const T& Pick(const T (&pool)[N]) {
+    return pool[Next() % N];
+  }
   // Raw text up to the next NUL (or the end).
   std::string_view Text() {
     size_t start = pos_;
@@ -41,10 +43,16 @@ class Bytes {
   size_t pos_ = 0;
 };
 
-const char* const kTitles[] = {"Design", "Build", "", "Launch", "  ", "QA \xE2\x80\x9C" "final\xE2\x80\x9D",
+const char* const kTitles[] = {"Design",
+                               "Build",
+                               "",
+                               "Launch",
+                               "  ",
+                               "QA \xE2\x80\x9C"
+                               "final\xE2\x80\x9D",
                                "x"};
-const char* const kDates[] = {"2026-12-15", "2027-01-10", "2025-01-01", "2027-02-30", "2028-02-29",
-                              "2027-2-3", "9999-12-31"};
+const char* const kDates[] = {"2026-12-15", "2027-01-10", "2025-01-01", "2027-02-30",
+                              "2028-02-29", "2027-2-3",   "9999-12-31"};
 const int64_t kAmounts[] = {50000, 120000, 500, 499, 0, 100000000, 100000001, 30000};
 const char* const kIds[] = {"m-1", "m-2", "m-3", "m-4", "m-9", "m-10", "new", "m-1000"};
 
@@ -57,9 +65,9 @@ Json DueDate(Bytes& in) {
 // A contract document from the grammar: released milestones, at most one in
 // flight, then unfunded ones; sometimes ended, sometimes with broken ledgers.
 std::string GrammarContract(Bytes& in) {
-  Json doc = {{"id", "ctr-1"},       {"version", in.Next() % 5},
-              {"currency", "USD"},   {"status", in.Next() % 9 == 0 ? "ended" : "open"},
-              {"initiationFee", 299}, {"carryOver", 0},
+  Json doc = {{"id", "ctr-1"},           {"version", in.Next() % 5},
+              {"currency", "USD"},       {"status", in.Next() % 9 == 0 ? "ended" : "open"},
+              {"initiationFee", 299},    {"carryOver", 0},
               {"changeRequest", nullptr}};
   int count = in.Next() % 7;
   int closed = count ? in.Next() % (count + 1) : 0;
@@ -227,11 +235,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 4: {
         Json grammar = op % 8 == 4 ? Json() : GrammarAction(in, session->draft());
         // Ids taken from a raw contract may hold bytes that are not UTF-8: written as U+FFFD.
-        std::string action = op % 8 == 4 ? std::string(in.Text())
-                                         : grammar.dump(-1, ' ', false, Json::error_handler_t::replace);
+        std::string action = op % 8 == 4
+                                 ? std::string(in.Text())
+                                 : grammar.dump(-1, ' ', false, Json::error_handler_t::replace);
         // An add without an id: the engine and the session must generate the same one.
-        const bool plain_add = grammar.is_object() && grammar["type"] == "add" &&
-                               !grammar["milestone"].contains("id");
+        const bool plain_add =
+            grammar.is_object() && grammar["type"] == "add" && !grammar["milestone"].contains("id");
         std::optional<milestone::Contract> draft_before;
         if (plain_add) draft_before = session->draft();
         milestone::SessionEdit edit = session->Apply(action);
@@ -245,7 +254,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                   action);
           milestone::ApplyResult engine_add = engine.Apply(*draft_before, actions, options);
           if (engine_add.ok) {
-            Require(NewIds(*draft_before, engine_add.contract) == NewIds(*draft_before, session->draft()),
+            Require(NewIds(*draft_before, engine_add.contract) ==
+                        NewIds(*draft_before, session->draft()),
                     "engine.apply and the session generate different ids for one add",
                     action + "\n" + before);
           }
@@ -292,9 +302,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           milestone::DiffResult changes = session->Changes();
           milestone::ApplyChangesResult rebuilt =
               milestone::ApplyChanges(session->base(), changes.changes);
-          Require(rebuilt.ok && MilestonesJson(rebuilt.contract) == MilestonesJson(session->draft()),
-                  "session changes do not rebuild the draft",
-                  milestone::ChangesToJson(changes.changes));
+          Require(
+              rebuilt.ok && MilestonesJson(rebuilt.contract) == MilestonesJson(session->draft()),
+              "session changes do not rebuild the draft",
+              milestone::ChangesToJson(changes.changes));
         }
 
         // An ok changeset is one the engine accepts on the opened contract.
@@ -305,12 +316,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           Require(validated.ok, "a changeset is ok while the draft has errors", text);
           milestone::ValidateResult check = engine.Check(session->base(), cs.actions, options);
           Require(check.ok, "an ok changeset is refused by engine.check",
-                  text + "\n" + milestone::IssuesToJson(check.issues) + "\nbase: " +
-                      milestone::ContractToJson(session->base()));
+                  text + "\n" + milestone::IssuesToJson(check.issues) +
+                      "\nbase: " + milestone::ContractToJson(session->base()));
           if (options.actor == milestone::Actor::kClient) {
             milestone::ApplyResult applied = engine.Apply(session->base(), cs.actions, options);
-            Require(applied.ok && MilestonesJson(applied.contract) == MilestonesJson(session->draft()),
-                    "applying an ok changeset does not give the draft", text);
+            Require(
+                applied.ok && MilestonesJson(applied.contract) == MilestonesJson(session->draft()),
+                "applying an ok changeset does not give the draft", text);
           }
         }
         break;

@@ -17,7 +17,8 @@ const text = (value) => Buffer.from(typeof value === 'string' ? value : JSON.str
 const join = (...parts) => Buffer.concat(parts.flatMap((p, i) => (i ? [NUL, text(p)] : [text(p)])));
 
 // Mirrors tests/engine/fixture_loader.cc's generators (small sizes only).
-const GENERATED_BASE = '{"id":"ctr-gen","version":1,"currency":"USD","status":"open",' +
+const GENERATED_BASE =
+  '{"id":"ctr-gen","version":1,"currency":"USD","status":"open",' +
   '"initiationFeeCharged":false,"carryOver":0,"milestones":[{"id":"m-1","title":"Only",' +
   '"amount":1000,"state":"not_funded","funded":0,"released":0}],"changeRequest":null';
 
@@ -38,7 +39,7 @@ function documentOf(fixture) {
   return text(`${doc}}`);
 }
 
-const seeds = new Map();  // target -> [[name, Buffer]]
+const seeds = new Map(); // target -> [[name, Buffer]]
 function seed(target, name, bytes) {
   if (bytes.length > MAX_SEED) return;
   if (!seeds.has(target)) seeds.set(target, []);
@@ -46,8 +47,13 @@ function seed(target, name, bytes) {
 }
 
 function cases(folder) {
-  return readdirSync(path.join(fixtures, folder)).filter((f) => f.endsWith('.json')).sort()
-    .map((f) => [f.replace(/\.json$/, ''), JSON.parse(readFileSync(path.join(fixtures, folder, f), 'utf8'))]);
+  return readdirSync(path.join(fixtures, folder))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => [
+      f.replace(/\.json$/, ''),
+      JSON.parse(readFileSync(path.join(fixtures, folder, f), 'utf8')),
+    ]);
 }
 
 const actors = ['client', 'freelancer', 'marketplace'];
@@ -55,10 +61,22 @@ for (const [name, c] of cases('validate')) {
   const doc = documentOf(c);
   const options = c.options ?? {};
   seed('validate', name, join(doc, options));
-  seed('describe', name, join(doc, { actor: actors[name.length % 3], now: '2026-11-27', ...options }));
-  seed('check', name, join(doc, { type: 'edit', id: 'm-3', set: { amount: 1000 } }, { actor: 'client' }));
+  seed(
+    'describe',
+    name,
+    join(doc, { actor: actors[name.length % 3], now: '2026-11-27', ...options }),
+  );
+  seed(
+    'check',
+    name,
+    join(doc, { type: 'edit', id: 'm-3', set: { amount: 1000 } }, { actor: 'client' }),
+  );
   // Session: setup byte 8 (raw contract, client, no clock), then apply/issues/changeset calls.
-  seed('session', name, Buffer.concat([Buffer.from([8]), doc, NUL, Buffer.from([0, 1, 7, 2, 0x85, 7, 5, 6, 7])]));
+  seed(
+    'session',
+    name,
+    Buffer.concat([Buffer.from([8]), doc, NUL, Buffer.from([0, 1, 7, 2, 0x85, 7, 5, 6, 7])]),
+  );
   if (c.policy) seed('parse_policy', name, text(c.policy));
 }
 for (const [name, c] of cases('actions')) {
@@ -69,7 +87,17 @@ for (const [name, c] of cases('actions')) {
   const freelancer = c.options?.actor === 'freelancer' ? 1 : 0;
   // Session: raw contract and raw actions (op 4 reads JSON up to a NUL), then issues/changeset.
   const ops = actions.flatMap((a) => [Buffer.from([4]), text(a), NUL]);
-  seed('session', `action-${name}`, Buffer.concat([Buffer.from([8 | freelancer | 2]), doc, NUL, ...ops, Buffer.from([7, 5, 7, 6, 7])]));
+  seed(
+    'session',
+    `action-${name}`,
+    Buffer.concat([
+      Buffer.from([8 | freelancer | 2]),
+      doc,
+      NUL,
+      ...ops,
+      Buffer.from([7, 5, 7, 6, 7]),
+    ]),
+  );
   if (c.policy) seed('parse_policy', `action-${name}`, text(c.policy));
 }
 for (const [name, c] of cases('diff')) {
@@ -84,17 +112,47 @@ for (const [name, c] of cases('diff')) {
     seed('apply_changes', name, join(c.input, c.action.changes));
     seed('invert_changes', name, text(c.action.changes));
   } else if (type === 'previewReorder') {
-    seed('preview_reorder', name, join(c.input, String(c.action.id), String(c.action.toIndex), c.options ?? {}));
+    seed(
+      'preview_reorder',
+      name,
+      join(c.input, String(c.action.id), String(c.action.toIndex), c.options ?? {}),
+    );
   }
 }
-const money = ['12', '12.5', '12.50', '$1,234.56', '0', '5.005', '1e2', 'NaN', '-5', '5,00', '', ' ',
-  '$', '12.', '.5', '9007199254740993', '90071992547409.92', '1,000,000.00'];
+const money = [
+  '12',
+  '12.5',
+  '12.50',
+  '$1,234.56',
+  '0',
+  '5.005',
+  '1e2',
+  'NaN',
+  '-5',
+  '5,00',
+  '',
+  ' ',
+  '$',
+  '12.',
+  '.5',
+  '9007199254740993',
+  '90071992547409.92',
+  '1,000,000.00',
+];
 money.forEach((m, i) => seed('parse_money', `money-${i}`, text(m)));
-['{}', '{"minimumAmount":1000}', '{"currency":"EUR","maxMilestones":3}', '{"initiationFee":-1}', '[]']
-  .forEach((p, i) => seed('parse_policy', `policy-${i}`, text(p)));
+[
+  '{}',
+  '{"minimumAmount":1000}',
+  '{"currency":"EUR","maxMilestones":3}',
+  '{"initiationFee":-1}',
+  '[]',
+].forEach((p, i) => seed('parse_policy', `policy-${i}`, text(p)));
 // Grammar-built sessions: a few fixed byte strings that open a contract and edit it.
-[[0, 1, 3, 1, 0, 0, 0], [1, 4, 2, 1, 7, 0, 3, 7], [6, 5, 0, 2, 0x80, 1, 2, 2, 7, 5, 7]]
-  .forEach((b, i) => seed('session', `grammar-${i}`, Buffer.from(b)));
+[
+  [0, 1, 3, 1, 0, 0, 0],
+  [1, 4, 2, 1, 7, 0, 3, 7],
+  [6, 5, 0, 2, 0x80, 1, 2, 2, 7, 5, 7],
+].forEach((b, i) => seed('session', `grammar-${i}`, Buffer.from(b)));
 
 rmSync(out, { recursive: true, force: true });
 for (const [target, list] of seeds) {

@@ -45,7 +45,7 @@ constexpr int kExitUnusable = 2;
 constexpr std::streamsize kReadLimit = (4 << 20) + 1;
 
 // The CLI's own codes, beside the engine's catalogue (milestone/codes.h).
-constexpr char kUsage[] = "USAGE";                   // the command line is wrong
+constexpr char kUsage[] = "USAGE";                     // the command line is wrong
 constexpr char kFileUnreadable[] = "FILE_UNREADABLE";  // a named file cannot be opened
 
 const char kHelp[] =
@@ -158,8 +158,9 @@ int Validate(const milestone::Engine& engine, const std::string& text, const std
   // Validate reads the text itself; reading it once more says whether it was
   // a contract at all (not JSON, or not a contract's shape: exit 2).
   const bool readable = ReadContract(text).readable;
-  return Print(milestone::ValidateResultToJson(result),
-               !readable ? kExitUnusable : result.ok ? kExitOk : kExitNotOk);
+  return Print(milestone::ValidateResultToJson(result), !readable   ? kExitUnusable
+                                                        : result.ok ? kExitOk
+                                                                    : kExitNotOk);
 }
 
 int CheckOrApply(const milestone::Engine& engine, bool apply, const std::string& text,
