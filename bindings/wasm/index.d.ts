@@ -15,7 +15,7 @@ export type IsoDate = string;
 export type MinorUnits = number;
 
 export type MilestoneState = 'not_funded' | 'active' | 'submitted' | 'released' | 'refunded';
-export type Actor = 'client' | 'freelancer';
+export type Actor = 'client' | 'freelancer' | 'marketplace';
 
 export interface Milestone {
   id: string;
@@ -65,9 +65,59 @@ export interface Policy {
   initiationFee: MinorUnits;
 }
 
+/**
+ * Every issue code: stable public API (docs/rules.md). The same list is the
+ * package's `codes` export, generated from the engine's catalogue; a test
+ * holds this union to it.
+ */
+export type Code =
+  | 'INVALID_JSON'
+  | 'SCHEMA'
+  | 'UNKNOWN_FIELD'
+  | 'INVALID_ID'
+  | 'DUPLICATE_ID'
+  | 'INVALID_AMOUNT'
+  | 'UNSUPPORTED_CURRENCY'
+  | 'AMOUNT_BELOW_MINIMUM'
+  | 'AMOUNT_ABOVE_MAXIMUM'
+  | 'TOO_MANY_MILESTONES'
+  | 'TITLE_REQUIRED'
+  | 'TITLE_TOO_LONG'
+  | 'DESCRIPTION_TOO_LONG'
+  | 'INVALID_TEXT'
+  | 'INVALID_DATE'
+  | 'MULTIPLE_IN_FLIGHT'
+  | 'OUT_OF_SEQUENCE'
+  | 'LEDGER_MISMATCH'
+  | 'DUE_DATE_IN_PAST'
+  | 'DUE_DATES_OUT_OF_ORDER'
+  | 'NOT_ALLOWED_FOR_ROLE'
+  | 'CONTRACT_ENDED'
+  | 'UNKNOWN_MILESTONE'
+  | 'MILESTONE_LOCKED'
+  | 'MOVE_INTO_LOCKED_RANGE'
+  | 'CHANGE_REQUEST_PENDING'
+  | 'NO_PENDING_REQUEST'
+  | 'FUND_WHILE_IN_FLIGHT'
+  | 'FUND_NOT_NEXT'
+  | 'INVALID_TRANSITION'
+  | 'RELEASE_EXCEEDS_ESCROW'
+  | 'DECISION_REQUIRED'
+  | 'CHANGE_CONFLICT'
+  | 'POLICY'
+  | 'INTERNAL'
+  | 'OUT_OF_MEMORY'
+  | 'NO_ENGINE'
+  | 'SESSION_DISPOSED'
+  | 'UNKNOWN_METHOD'
+  | 'READ_ONLY';
+
+/** Every issue code, as the package exports it. */
+export const codes: readonly Code[];
+
 /** A finding. `code` is stable API (docs/rules.md). */
 export interface Issue {
-  code: string;
+  code: Code;
   severity: 'error' | 'warning';
   /** JSON Pointer into the document or the action, e.g. `/milestones/2/amount`. */
   path: string;
@@ -187,7 +237,103 @@ export interface SessionEdit extends Result {
   applied: boolean;
   /** Ids of the milestones the action touched; `issues` are theirs. */
   touched: string[];
+  /** The view of every touched milestone still in the draft: redraw these rows. */
+  rows: RowView[];
+  /** Ids the action deleted. */
+  removed: string[];
+  /** The draft's ids in order, present when the order or the set of milestones changed. */
+  order?: string[];
+  /** The contract's part of the view (totals, what may be done); present when applied. */
+  contract?: ContractView;
 }
+
+/** Whether the actor may take an action now; when not, the issue `check` would give. */
+export interface Can {
+  ok: boolean;
+  /** The button's text, e.g. 'Fund'. */
+  label: string;
+  issue?: Issue;
+}
+
+export interface IndexRange { from: number; to: number }
+
+export interface Money6<T> {
+  amount: T; funded: T; released: T; refunded: T; escrow: T; carryOver: T;
+}
+
+/** The contract's part of the view model (docs/view-model.md). */
+export interface ContractView {
+  id: string;
+  version: number;
+  status: 'open' | 'ended';
+  currency: string;
+  statusLabel: string;
+  totals: Money6<MinorUnits> & { text: Money6<string> };
+  can: { add: Can; end: Can; propose: Can; withdraw: Can; accept: Can; decline: Can };
+  /** Positions a new milestone may take, inclusive. */
+  addRange: IndexRange;
+}
+
+/** One milestone as a page draws it. */
+export interface RowView {
+  id: string;
+  index: number;
+  title: string;
+  description: string;
+  dueDate: IsoDate | null;
+  amount: MinorUnits;
+  state: MilestoneState;
+  funded: MinorUnits;
+  released: MinorUnits;
+  refunded: MinorUnits;
+  escrow: MinorUnits;
+  /** 'Not funded', 'Active', ... */
+  stateLabel: string;
+  /** Money and the due date as people read them ('$500.00', 'Dec 15, 2026'; '' for no date). */
+  text: { amount: string; funded: string; released: string; refunded: string; escrow: string; dueDate: string };
+  /** The current issues of this milestone. */
+  issues: Issue[];
+  can: {
+    edit: Can;
+    delete: Can;
+    move: Can & { range: IndexRange };
+    fund: Can & {
+      charge: {
+        amount: MinorUnits; fromCarryOver: MinorUnits; fee: MinorUnits; total: MinorUnits;
+        text: { amount: string; fromCarryOver: string; fee: string; total: string };
+      };
+    };
+    submit: Can;
+    requestChanges: Can;
+    release: Can & { maximum: MinorUnits; needsDecision: boolean; text: { maximum: string } };
+  };
+  /** A running review or refund window; null when none runs. */
+  timer: null | { kind: string; due: IsoDate; daysLeft: number; message: string };
+}
+
+/** The pending change request as the diff accepting it would make. */
+export interface RequestView {
+  id: string;
+  by: 'freelancer';
+  message: string;
+  changes: Change[];
+  summary: string[];
+  /** What accept would answer now; empty when it would pass. */
+  issues: Issue[];
+}
+
+/** Everything a page needs to draw a contract without knowing a rule (docs/view-model.md). */
+export type View =
+  | {
+      ok: true;
+      issues: Issue[];
+      actor: Actor;
+      now: IsoDate | null;
+      contract: ContractView;
+      request: RequestView | null;
+      milestones: RowView[];
+    }
+  | { ok: false; issues: Issue[] };
 
 export interface Changeset extends Result {
   contractId: string;
@@ -206,6 +352,8 @@ export interface Session {
   readonly contract: Contract | null;
   /** Every current issue of the draft, warnings included. */
   readonly issues: Issue[];
+  /** The view model of the draft, for the session's actor; cached until the next change. */
+  readonly view: View;
   /** The diff from the opened contract: the "Show Changes" view. */
   changes(): DiffResult;
   undo(): SessionEdit;
@@ -247,6 +395,8 @@ export interface Engine {
   applyChanges(contract: unknown, changes: Change[]): ApplyChangesResult;
   /** The list that undoes `changes`, or a failure when it cannot be read. */
   invertChanges(changes: Change[]): Change[] | Result;
+  /** What `options.actor` may do on `contract` and why not, every figure formatted (docs/view-model.md). */
+  describe(contract: unknown, options?: ValidateOptions & { actor?: Actor }): View;
   /** '12', '12.5', '12.50', '$1,234.56' → minor units; anything inexact is INVALID_AMOUNT. */
   parseMoney(text: string): MoneyResult;
   /** 1250 → '$12.50'; '' when `amount` is not a safe integer. */

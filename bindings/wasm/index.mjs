@@ -14,6 +14,9 @@ import createMilestoneModule from './milestone_wasm.mjs';
 // rewrite, read from disk in Node (load.mjs; node.mjs is Node's export).
 import { defaultWasm, readLocal } from './load.mjs';
 
+// Every issue code, generated from the engine's catalogue (milestone/codes.h).
+export { codes } from './codes.mjs';
+
 // ---- loading: one error that says what came back ----
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
@@ -227,20 +230,24 @@ function encode(value, path, what) {
   }
 }
 
-function localToday() {
-  const d = new Date();
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${String(d.getFullYear()).padStart(4, '0')}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+// "Today" is the UTC date, everywhere: here, in the CLI and on the server, so
+// a draft the page accepts is judged on the same day the server re-checks it
+// (docs/errors.md).
+function today() {
+  return new Date().toISOString().slice(0, 10);
 }
 
-// Options with `now` defaulted to today's local date. `now: null` (or '')
+// Options with `now` defaulted to today's UTC date. `now: null` (or '')
 // means no clock: DUE_DATE_IN_PAST is then not checked.
 function encodeOptions(options) {
-  if (options === undefined || options === null) return JSON.stringify({ now: localToday() });
-  if (typeof options !== 'object' || Array.isArray(options)) return encode(options, '/options', 'options');
+  if (options === undefined || options === null) return JSON.stringify({ now: today() });
   try {
+    // Inside the try: a revoked Proxy throws on any look, typeof aside.
+    if (typeof options !== 'object' || Array.isArray(options)) {
+      return encode(options, '/options', 'options');
+    }
     let shaped = options;
-    if (options.now === undefined) shaped = { ...options, now: localToday() };
+    if (options.now === undefined) shaped = { ...options, now: today() };
     else if (options.now === '') shaped = { ...options, now: null };
     return encode(shaped, '/options', 'options');
   } catch (error) {
@@ -469,6 +476,15 @@ function makeEngine(mod, wire, handle, policy) {
       return parseAnswer(wire.call('_invertChanges', [], [ch]), failed);
     },
 
+    /** The view model of docs/view-model.md: what the actor may do and why not. */
+    describe(contract, options) {
+      const c = encode(contract, '', 'contract');
+      if (typeof c !== 'string') return failed([c.issue]);
+      const o = encodeOptions(options);
+      if (typeof o !== 'string') return failed([o.issue]);
+      return parseAnswer(wire.call('_describe', [handle], [c, o]), failed);
+    },
+
     parseMoney(text) {
       if (typeof text !== 'string') {
         return failed([issue('INVALID_AMOUNT', '', 'An amount to read must be text, such as "12.50".',
@@ -523,13 +539,16 @@ function openSession(mod, wire, engineHandle, contract, options) {
   let contractCache;  // undefined: stale
   let issuesCache;
   let changesCache;
+  let viewCache;
   const lastResort = early ? [early] : null;
 
   const live = () => {
     if (disposed) throw usageError('SESSION_DISPOSED', 'This session was disposed; open a new one.');
   };
-  const stale = () => { contractCache = undefined; issuesCache = undefined; changesCache = undefined; };
-  const editFailed = (issues) => ({ ok: false, applied: false, issues, touched: [] });
+  const stale = () => {
+    contractCache = undefined; issuesCache = undefined; changesCache = undefined; viewCache = undefined;
+  };
+  const editFailed = (issues) => ({ ok: false, applied: false, issues, touched: [], rows: [], removed: [] });
   const edit = (text) => {
     const result = parseAnswer(text, editFailed);
     if (result.applied) stale();
@@ -567,6 +586,16 @@ function openSession(mod, wire, engineHandle, contract, options) {
         issuesCache = parseAnswer(wire.call('_sessionIssues', [handle], []), (issues) => issues);
       }
       return issuesCache;
+    },
+
+    /** The view model of the draft (docs/view-model.md); cached until the next change. */
+    get view() {
+      live();
+      if (lastResort) return { ok: false, issues: lastResort.slice() };
+      if (viewCache === undefined) {
+        viewCache = parseAnswer(wire.call('_sessionView', [handle], []), (issues) => ({ ok: false, issues }));
+      }
+      return viewCache;
     },
 
     /** The diff from the opened contract; cached until the next change. */

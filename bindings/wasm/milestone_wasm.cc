@@ -19,12 +19,15 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
+#include "milestone/codes.h"
 #include "milestone/engine.h"
 #include "milestone/json_api.h"
 #include "milestone/money.h"
 #include "milestone/policy.h"
 #include "milestone/session.h"
+#include "milestone/view.h"
 
 namespace milestone::wasm {
 namespace {
@@ -51,21 +54,29 @@ std::string Failure(const char* code, const char* message, const char* hint) {
 }
 
 // C++ exceptions would reach JS as bare numbers, so none leaves this file.
-// Returns the result's length; its bytes are at _resultPtr().
-template <typename F>
-uint32_t Answer(F&& produce) {
+// Returns the result's length; its bytes are at _resultPtr(). The catching is
+// written once (AnswerWith), not once per raw function: its landing pads are
+// a good share of the package's size otherwise.
+uint32_t AnswerWith(std::string (*produce)(void*), void* context) {
   try {
-    g_result = produce();
+    g_result = produce(context);
   } catch (const std::bad_alloc&) {
     g_result.clear();
     g_result.shrink_to_fit();
-    g_result = Failure("OUT_OF_MEMORY", "The engine ran out of memory for this input.",
+    g_result = Failure(codes::kOutOfMemory, "The engine ran out of memory for this input.",
                        "Send a smaller document.");
   } catch (...) {
-    g_result = Failure("INTERNAL", "The engine failed on this input.",
+    g_result = Failure(codes::kInternal, "The engine failed on this input.",
                        "Report it with the input that caused it.");
   }
   return static_cast<uint32_t>(g_result.size());
+}
+
+template <typename F>
+uint32_t Answer(F&& produce) {
+  using Produce = std::remove_reference_t<F>;
+  return AnswerWith([](void* context) -> std::string { return (*static_cast<Produce*>(context))(); },
+                    &produce);
 }
 
 const Engine* FindEngine(int handle) {
@@ -79,12 +90,12 @@ Session* FindSession(int handle) {
 }
 
 std::string NoEngine() {
-  return Failure("NO_ENGINE", "There is no engine with this handle.",
+  return Failure(codes::kNoEngine, "There is no engine with this handle.",
                  "Create one with createEngine().");
 }
 
 std::string NoSession() {
-  return Failure("SESSION_DISPOSED", "The session was disposed.",
+  return Failure(codes::kSessionDisposed, "The session was disposed.",
                  "Open a new session with openSession().");
 }
 
@@ -258,6 +269,22 @@ uint32_t SessionChanges(int handle) {
   });
 }
 
+uint32_t SessionView(int handle) {
+  return Answer([&] {
+    Session* s = FindSession(handle);
+    if (s == nullptr) return NoSession();
+    return ViewToJson(s->Describe());
+  });
+}
+
+uint32_t Describe(int engine, uintptr_t c, uint32_t c_len, uintptr_t o, uint32_t o_len) {
+  return Answer([&] {
+    const Engine* e = FindEngine(engine);
+    if (e == nullptr) return NoEngine();
+    return json_api::Describe(*e, Text(c, c_len), Text(o, o_len));
+  });
+}
+
 uint32_t SessionChangeset(int handle) {
   return Answer([&] {
     Session* s = FindSession(handle);
@@ -307,5 +334,7 @@ EMSCRIPTEN_BINDINGS(milestone_engine) {
   emscripten::function("_sessionIssues", &SessionIssues);
   emscripten::function("_sessionChanges", &SessionChanges);
   emscripten::function("_sessionChangeset", &SessionChangeset);
+  emscripten::function("_sessionView", &SessionView);
+  emscripten::function("_describe", &Describe);
   emscripten::function("_heapStats", &HeapStats);
 }

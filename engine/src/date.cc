@@ -35,9 +35,21 @@ std::optional<Date> ParseDate(std::string_view text) {
 }
 
 std::string FormatIsoDate(const Date& date) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", date.year, date.month, date.day);
-  return buf;
+  // By hand: snprintf would pull the whole of printf (floats included) into
+  // the wasm package for one date.
+  auto digits = [](int value, int width, std::string* out) {
+    char buf[8];
+    for (int i = width - 1; i >= 0; --i, value /= 10) buf[i] = static_cast<char>('0' + value % 10);
+    out->append(buf, static_cast<size_t>(width));
+  };
+  std::string out;
+  out.reserve(10);
+  digits(date.year, 4, &out);
+  out.push_back('-');
+  digits(date.month, 2, &out);
+  out.push_back('-');
+  digits(date.day, 2, &out);
+  return out;
 }
 
 std::string FormatReadableDate(const Date& date) {

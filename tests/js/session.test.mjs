@@ -125,7 +125,26 @@ test('batches are all or nothing', () => {
 test('a keystroke answers with what it touched, not the whole contract', () => {
   const s = engine.openSession(bigContract(1000), client);
   const r = s.apply({ type: 'edit', id: 'm-500', set: { title: 'M' } });
-  assert.deepEqual(r, { ok: true, applied: true, issues: [], touched: ['m-500'] });
+  assert.deepEqual([r.ok, r.applied, r.issues, r.touched, r.removed], [true, true, [], ['m-500'], []]);
+  // The touched row's view and the contract's totals, never the draft itself.
+  assert.deepEqual(r.rows.map((row) => [row.id, row.index, row.title, row.can.edit.ok]), [['m-500', 499, 'M', true]]);
+  assert.equal(r.order, undefined);
+  assert.equal(typeof r.contract.totals.text.amount, 'string');
+  assert.equal(r.contract.milestones, undefined);
+  assert.ok(JSON.stringify(r).length < 4000);
+  s.dispose();
+});
+
+test('session.view is describe() of the draft, and a structural edit gives the new order', () => {
+  const s = engine.openSession(bigContract(3), client);
+  const r = s.apply({ type: 'delete', id: 'm-2' });
+  assert.deepEqual(r.removed, ['m-2']);
+  assert.deepEqual(r.order, ['m-1', 'm-3']);
+  const view = s.view;
+  assert.deepEqual(view, engine.describe(s.contract, client));
+  assert.equal(s.view, view, 'cached until the next change');
+  assert.equal(s.apply({ type: 'edit', id: 'm-3', set: { title: 'Changed' } }).applied, true);
+  assert.equal(s.view.milestones[1].title, 'Changed');
   s.dispose();
 });
 
