@@ -20,17 +20,19 @@ const token = params.get('token') || `demo-${actor}`;
 const view = new View({ actor, contractId });
 
 async function main() {
-  const engine = await loadEngine();
   const sync = new Sync({
     server: createServer({ contractId, token, actor }), store,
     key: store.keyOf(contractId, actor), contractId, on: {},
   });
+  // The contract and what the device kept load while the engine compiles.
+  const loading = sync.load();
+  const engine = await loadEngine();
   const controller = new Controller({
     engine, editor: new Editor(engine, actor), sync, view, actor, roleCode: roleRefusalCode,
   });
   sync.on = controller.syncEvents();
   controller.bind();
-  if (await controller.start()) registerServiceWorker();
+  if (await controller.start(loading)) registerServiceWorker();
 }
 
 async function registerServiceWorker() {

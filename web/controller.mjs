@@ -57,9 +57,11 @@ export class Controller {
 
   // ---- start ----
 
-  async start() {
+  // `loading` is the sync layer's load(), started before the engine was ready.
+  async start(loading) {
     this.view.renderNet(this.netState());
-    const loaded = await this.sync.load();
+    const loaded = await loading;
+    performance.mark('milestone-loaded');
     if (!loaded.contract) {
       this.view.fatal(loaded.offline
         ? 'You are offline and this contract has not been opened on this device before. Connect once to use it offline.'
@@ -68,6 +70,7 @@ export class Controller {
     }
     if (loaded.side) this.side = loaded.side;
     this.describeSaved();
+    performance.mark('milestone-described');
     let opened = null;
     if (loaded.draft) opened = this.editor.open(loaded.draft.base, loaded.draft.actions);
     if (opened?.ok) {

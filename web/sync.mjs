@@ -29,7 +29,7 @@ export class Sync {
   setOnline(online) {
     if (this.online === online) return;
     this.online = online;
-    this.on.net();
+    this.on.net?.();
   }
 
   // The last contract and what the device kept: { contract, draft, outbox, side, error, offline }.
@@ -95,14 +95,14 @@ export class Sync {
     };
     await this.store.put('outbox', this.key, entry);
     this.outbox = entry;
-    this.on.net();
+    this.on.net?.();
   }
 
   async cancel() {
     clearTimeout(this.retryTimer);
     await this.store.remove('outbox', this.key);
     this.outbox = null;
-    this.on.net();
+    this.on.net?.();
   }
 
   retrySoon() {
@@ -114,21 +114,21 @@ export class Sync {
     const entry = this.outbox;
     if (!entry || this.sending) return;
     this.sending = true;
-    this.on.net();
+    this.on.net?.();
     let reply;
     try {
       reply = await this.server.postChangeset(entry.actions, entry.baseVersion, entry.key);
     } catch (error) {
       this.sending = false;
       this.setOnline(false);
-      this.on.net();
+      this.on.net?.();
       if (!(error instanceof OfflineError) && navigator.onLine) this.retrySoon();
       return;
     }
     this.sending = false;
     this.setOnline(true);
     if (isTransient(reply.status)) {
-      this.on.net();
+      this.on.net?.();
       this.retrySoon();
       return;
     }
@@ -138,17 +138,17 @@ export class Sync {
     this.outbox = null;
     if (reply.ok && reply.data?.contract) {
       await this.adopt(reply.data.contract);
-      this.on.saved(reply.data.contract, reply.data.events ?? []);
+      this.on.saved?.(reply.data.contract, reply.data.events ?? []);
     } else if (reply.status === 412 && reply.data?.contract) {
       await this.adopt(reply.data.contract);
-      this.on.conflict();
+      this.on.conflict?.();
     } else {
-      this.on.refused({
+      this.on.refused?.({
         message: reply.data?.message ?? `The server answered ${reply.status}.`,
         issues: Array.isArray(reply.data?.issues) ? reply.data.issues : [],
       });
     }
-    this.on.net();
+    this.on.net?.();
   }
 
   // An action that happens at once (money, answers to a request, work):

@@ -9,6 +9,8 @@ import { attachDrag } from './drag.mjs';
 import { fieldOf } from './edit.mjs';
 
 const FIELDS = ['title', 'amount', 'dueDate', 'description'];
+// Rows built in full at once; the others when they come near the screen.
+const EAGER_ROWS = 30;
 const FIELD_LABELS = { title: 'Title', amount: 'Amount', dueDate: 'Due date', description: 'Description' };
 // The per-milestone actions the page offers, in button order, with the view
 // model's `can` key. A new action (the escrow ones of issue 13) is one entry
@@ -166,6 +168,7 @@ export class View {
   renderAll(view, notesOf) {
     const order = view.milestones.map((row) => row.id);
     const count = order.length;
+    this.count = count;
     const seen = new Set(order);
     for (const [id, record] of this.rows) {
       if (!seen.has(id)) { record.el.remove(); this.rows.delete(id); }
@@ -208,6 +211,9 @@ export class View {
     return !this.locked && row.can.edit.ok ? 'edit' : 'view';
   }
 
+  // A row is built in full when it comes near the screen (or is needed);
+  // until then it is a light placeholder holding its row, so a list of a
+  // thousand opens as fast as a list of thirty.
   renderRow(row, count, notes, force = false) {
     let record = this.rows.get(row.id);
     const kind = this.rowKind(row);
@@ -215,6 +221,18 @@ export class View {
     const key = `${kind}|${this.locked}`;
     if (record && !force && record.data === row && record.key === key && record.notes === notes &&
         record.saved === saved && record.marks === this.marksOf(row.id)) return;
+    if (!record && this.rows.size >= EAGER_ROWS) {
+      record = this.placeholder();
+      this.rows.set(row.id, record);
+    }
+    if (record?.pending) {
+      Object.assign(record, { data: row, kind, key, notes, saved });
+      const el = record.el;
+      if (el.dataset.id !== row.id) el.dataset.id = row.id;
+      el.className = `row ${kind === 'edit' ? 'editable' : 'locked'} pending`;
+      setText(el, `${row.index + 1}. ${row.title} · ${row.text.amount} · ${row.stateLabel}`);
+      return;
+    }
     if (!record || record.kind !== kind) {
       const fresh = kind === 'edit' ? this.makeEditableRow() : this.makeLockedRow();
       if (record) record.el.replaceWith(fresh.el);
@@ -227,6 +245,33 @@ export class View {
     record.saved = saved;
     record.marks = this.marksOf(row.id);
     this.fillRow(record, row, count, notes, saved);
+  }
+
+  placeholder() {
+    if (!this.observer) {
+      this.observer = new IntersectionObserver((entries) => {
+        for (const entry of entries) {
+          if (entry.isIntersecting) this.materialize(entry.target.dataset.id);
+        }
+      }, { rootMargin: '1500px 0px' });
+    }
+    const el = h('li', { class: 'row pending' });
+    this.observer.observe(el);
+    return { pending: true, el };
+  }
+
+  // Builds a placeholder's row in full; answers its record.
+  materialize(id) {
+    const record = this.rows.get(id);
+    if (!record?.pending) return record;
+    this.observer.unobserve(record.el);
+    const fresh = record.kind === 'edit' ? this.makeEditableRow() : this.makeLockedRow();
+    record.el.replaceWith(fresh.el);
+    this.rows.set(id, fresh);
+    const { data, notes, saved } = record;
+    Object.assign(fresh, { data, key: record.key, notes, saved, marks: this.marksOf(id) });
+    this.fillRow(fresh, data, this.count, notes, saved);
+    return fresh;
   }
 
   makeField(uid, field) {
@@ -416,7 +461,7 @@ export class View {
   }
 
   focusRow(id, part = 'handle') {
-    const record = this.rows.get(id);
+    const record = this.materialize(id);
     if (!record) return false;
     const target = part === 'title' ? record.fields.title?.input : record.handle;
     target?.focus();
@@ -426,7 +471,7 @@ export class View {
   focusAfterDelete(index) {
     const rows = [...this.list.children].filter((el) => el.dataset.id);
     const next = rows[Math.min(index, rows.length - 1)];
-    if (next) this.rows.get(next.dataset.id)?.handle.focus();
+    if (next) this.materialize(next.dataset.id)?.handle.focus();
     else $('add').focus();
   }
 

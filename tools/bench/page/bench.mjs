@@ -58,6 +58,8 @@ async function measure(browser, n) {
     // A future milestone in the middle of the list.
     const future = contract.milestones.filter((m) => m.funded === 0);
     const target = future[Math.floor(future.length / 2)].id;
+    // Rows far from the screen are built when they come near it.
+    await page.locator(`#list > li[data-id="${target}"]`).scrollIntoViewIfNeeded();
     const input = page.locator(`#list > li[data-id="${target}"] input[data-field="title"]`);
     await input.scrollIntoViewIfNeeded();
     await input.click();
