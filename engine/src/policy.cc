@@ -23,7 +23,7 @@ const IntKey kIntKeys[] = {
 };
 
 Issue PolicyError(const std::string& key, std::string message, std::string hint) {
-  return MakeError(codes::kPolicy, "/policy/" + PointerToken(key), "", std::move(message),
+  return MakeError(codes::kPolicy, key.empty() ? "/policy" : "/policy/" + PointerToken(key), "", std::move(message),
                    std::move(hint));
 }
 
