@@ -71,6 +71,10 @@ export class Controller {
     if (loaded.side) this.side = loaded.side;
     this.describeSaved();
     performance.mark('milestone-described');
+    if (!this.savedView.ok) {
+      this.view.fatal(`The contract cannot be shown: ${reasonOf(this.savedView.issues ?? [])}`);
+      return false;
+    }
     let opened = null;
     if (loaded.draft) opened = this.editor.open(loaded.draft.base, loaded.draft.actions);
     if (opened?.ok) {
@@ -93,7 +97,7 @@ export class Controller {
 
   describeSaved() {
     this.savedView = this.engine.describe(this.sync.saved, { actor: this.actor });
-    this.view.setSavedRows(this.savedView.milestones);
+    this.view.setSavedRows(this.savedView.milestones ?? []);
   }
 
   // ---- the sync layer's news ----
