@@ -23,12 +23,17 @@ export function useLocalReader(read) {
 }
 
 // index.mjs imported directly in Node (not through the package's "node"
-// export) reads with a dynamic import bundlers are told to leave alone; the
-// name is a variable so no browser bundle tries to resolve it.
-const NODE_FS = 'node:fs/promises';
-async function fallbackReader() {
-  const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ NODE_FS);
-  return readFile;
+// export, as the repository's own tests do) reads with
+// process.getBuiltinModule (Node 20.16+): a plain call, which no bundler
+// follows and no minifier turns into an import() a bundler would resolve.
+function builtinReader() {
+  const fs = isNode && typeof process.getBuiltinModule === 'function'
+    ? process.getBuiltinModule('node:fs/promises') : null;
+  if (!fs) {
+    throw new Error('this Node has no process.getBuiltinModule: import "milestone-engine" ' +
+      '(its "node" export reads the file), or pass wasmBinary');
+  }
+  return fs.readFile;
 }
 
 // file: URLs in Node -> { bytes } or { error }; anything else is left to
@@ -36,7 +41,7 @@ async function fallbackReader() {
 export async function readLocal(url) {
   if (url.protocol !== 'file:' || (!reader && !isNode)) return null;
   try {
-    const read = reader || await fallbackReader();
+    const read = reader || builtinReader();
     return { bytes: await read(url) };
   } catch (error) {
     return { error };

@@ -218,7 +218,8 @@ function importedModules(dir, entries) {
     if (found.has(file)) continue;
     found.add(file);
     const text = readFileSync(path.join(dir, file), 'utf8');
-    for (const m of text.matchAll(/(?:^|[;\s])(?:import|export)\s[^'"]*?from\s*['"](\.\/[^'"]+)['"]/g)) {
+    // Minified or not: `import{a as b}from"./x.mjs"`, `export*from"./y.mjs"`.
+    for (const m of text.matchAll(/\b(?:import|export)\b[^'"]*?\bfrom\s*['"](\.\/[^'"]+)['"]/g)) {
       queue.push(path.posix.normalize(m[1]));
     }
   }
