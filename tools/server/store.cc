@@ -2,12 +2,17 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <string>
 #include <ctime>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <utility>
 
 #include "milestone/codes.h"
+#include "milestone/contract.h"
+#include "milestone/engine.h"
 #include "milestone/json_api.h"
 #include "storage.h"
 
@@ -34,47 +39,61 @@ std::string DateAfter(const std::string& today, int days) {
   return buf;
 }
 
-OrderedJson Milestone(const char* id, const char* title, const char* description, OrderedJson due,
-                      int64_t amount, const char* state, int64_t funded, int64_t released) {
-  return OrderedJson{{"id", id},         {"title", title},      {"description", description},
-                     {"dueDate", due},   {"amount", amount},    {"state", state},
-                     {"funded", funded}, {"released", released}};
+milestone::Milestone Future(const char* id, const char* title, const char* description,
+                            std::optional<std::string> due, int64_t amount) {
+  milestone::Milestone m;
+  m.id = id;
+  m.title = title;
+  m.description = description;
+  m.due_date = std::move(due);
+  m.amount = amount;
+  return m;
 }
 
-// Due dates follow the clock so the demo never opens with past-due warnings.
+// The demo contracts start as plans of future milestones and reach their
+// states through the engine's own actions (fund, release), so the seed names
+// no state and cannot drift from the rules. Due dates follow the clock so the
+// demo never opens with past-due warnings.
+OrderedJson Seeded(milestone::Contract plan, const std::vector<milestone::Action>& steps,
+                   const std::string& today) {
+  const milestone::Engine engine;
+  milestone::ActOptions client;
+  client.now = today;
+  milestone::ApplyResult result = engine.Apply(plan, steps, client);
+  // The steps are ours and fixed; a refusal would be a bug in this file.
+  if (!result.ok) std::abort();
+  result.contract.version = 1;
+  return OrderedJson::parse(milestone::ContractToJson(result.contract));
+}
+
+milestone::Action Step(milestone::ActionType type, const char* id) {
+  milestone::Action action;
+  action.type = type;
+  action.id = id;
+  return action;
+}
+
 std::vector<std::pair<std::string, OrderedJson>> DemoDocuments(const std::string& today) {
-  OrderedJson demo = {
-      {"id", "ctr-demo"},
-      {"version", 1},
-      {"currency", "USD"},
-      {"status", "open"},
-      {"initiationFee", 299},
-      {"initiationFeeCharged", true},
-      {"carryOver", 0},
-      {"milestones",
-       OrderedJson::array(
-           {Milestone("m-1", "Wireframes", "Low-fidelity wireframes of every screen.",
-                      DateAfter(today, -14), 50000, "released", 50000, 50000),
-            Milestone("m-2", "Build", "API and UI", DateAfter(today, 14), 120000, "active", 120000,
-                      0),
-            Milestone("m-3", "Testing", "", DateAfter(today, 28), 30000, "not_funded", 0, 0),
-            Milestone("m-4", "Launch", "Deploy and hand over.", nullptr, 25000, "not_funded", 0,
-                      0)})},
-      {"changeRequest", nullptr}};
-  OrderedJson other = {
-      {"id", "ctr-other"},
-      {"version", 1},
-      {"currency", "USD"},
-      {"status", "open"},
-      {"initiationFee", 299},
-      {"initiationFeeCharged", true},
-      {"carryOver", 0},
-      {"milestones",
-       OrderedJson::array(
-           {Milestone("m-1", "Logo", "", DateAfter(today, 7), 40000, "active", 40000, 0),
-            Milestone("m-2", "Brand guide", "", DateAfter(today, 21), 60000, "not_funded", 0, 0)})},
-      {"changeRequest", nullptr}};
-  return {{"ctr-demo", demo}, {"ctr-other", other}};
+  using milestone::ActionType;
+  milestone::Contract demo;
+  demo.id = "ctr-demo";
+  demo.initiation_fee = 299;
+  demo.milestones = {
+      Future("m-1", "Wireframes", "Low-fidelity wireframes of every screen.",
+             DateAfter(today, -14), 50000),
+      Future("m-2", "Build", "API and UI", DateAfter(today, 14), 120000),
+      Future("m-3", "Testing", "", DateAfter(today, 28), 30000),
+      Future("m-4", "Launch", "Deploy and hand over.", std::nullopt, 25000)};
+  milestone::Contract other;
+  other.id = "ctr-other";
+  other.initiation_fee = 299;
+  other.milestones = {Future("m-1", "Logo", "", DateAfter(today, 7), 40000),
+                      Future("m-2", "Brand guide", "", DateAfter(today, 21), 60000)};
+  return {{"ctr-demo", Seeded(demo,
+                              {Step(ActionType::kFund, "m-1"), Step(ActionType::kRelease, "m-1"),
+                               Step(ActionType::kFund, "m-2")},
+                              today)},
+          {"ctr-other", Seeded(other, {Step(ActionType::kFund, "m-1")}, today)}};
 }
 
 struct DemoToken {
