@@ -34,37 +34,28 @@ std::string DateText(const std::optional<std::string>& date, const char* none) {
   return *date;
 }
 
-const char* StateLabel(MilestoneState state) {
-  switch (state) {
-    case MilestoneState::kNotFunded:
-      return "Not funded";
-    case MilestoneState::kActive:
-      return "Active";
-    case MilestoneState::kSubmitted:
-      return "Submitted";
-    case MilestoneState::kReleased:
-      return "Released";
-    case MilestoneState::kRefunded:
-      return "Refunded";
-  }
-  return "Not funded";
+namespace {
+
+struct StateText {
+  const char* label;  // on a badge
+  const char* words;  // inside a sentence
+};
+
+// Indexed by MilestoneState.
+constexpr StateText kStateTexts[] = {
+    {"Not funded", "not funded"}, {"Active", "active"},     {"Submitted", "submitted"},
+    {"Released", "released"},     {"Refunded", "refunded"},
+};
+
+const StateText& TextOf(MilestoneState state) {
+  return kStateTexts[static_cast<size_t>(state)];
 }
 
-const char* StateWords(MilestoneState state) {
-  switch (state) {
-    case MilestoneState::kNotFunded:
-      return "not funded";
-    case MilestoneState::kActive:
-      return "active";
-    case MilestoneState::kSubmitted:
-      return "submitted";
-    case MilestoneState::kReleased:
-      return "released";
-    case MilestoneState::kRefunded:
-      return "refunded";
-  }
-  return "not funded";
-}
+}  // namespace
+
+const char* StateLabel(MilestoneState state) { return TextOf(state).label; }
+
+const char* StateWords(MilestoneState state) { return TextOf(state).words; }
 
 std::string PositionText(int64_t index) { return std::to_string(index + 1); }
 
