@@ -17,24 +17,40 @@ std::string FirstError(const milestone::IssueList& issues) {
 
 // can.X of the view against engine.Check of X (docs/view-model.md, "What can.X promises").
 void Agrees(const milestone::Engine& engine, const milestone::Contract& doc,
-            const milestone::ActOptions& options, const fuzz::Json& can, milestone::ActionType type,
-            const std::string& id, const std::string& answer) {
-  milestone::Action action;
-  action.type = type;
-  action.id = id;
-  milestone::ValidateResult check = engine.Check(doc, {action}, options);
+            const milestone::ActOptions& options, const fuzz::Json& can, milestone::Action action,
+            const std::string& answer) {
   fuzz::Require(can.is_object() && can.contains("ok") && can["ok"].is_boolean() &&
                     can.contains("label") && can["label"].is_string(),
                 "a can is not {ok, label, issue?}", answer);
-  std::string what = std::string("can.") + milestone::ActionTypeName(type) + " of " +
-                     (id.empty() ? "the contract" : id) + " disagrees with check";
+  const std::string what = std::string("can.") + milestone::ActionTypeName(action.type) + " of " +
+                           (action.id.empty() ? "the contract" : action.id) +
+                           " disagrees with check";
+  // A freelancer's edits are checked as the proposal they become.
+  const bool edit =
+      action.type == milestone::ActionType::kAdd || action.type == milestone::ActionType::kEdit ||
+      action.type == milestone::ActionType::kDelete || action.type == milestone::ActionType::kMove;
+  if (edit && options.actor == milestone::Actor::kFreelancer) {
+    milestone::Action propose;
+    propose.type = milestone::ActionType::kPropose;
+    propose.actions.push_back(action);
+    action = propose;
+  }
+  milestone::ValidateResult check = engine.Check(doc, {action}, options);
   fuzz::Require(can["ok"].get<bool>() == check.ok, what.c_str(),
-                answer + "\ncheck: " + milestone::IssuesToJson(check.issues));
+                answer + "\ncheck " + milestone::ActionToJson(action) + ": " +
+                    milestone::IssuesToJson(check.issues));
   if (!check.ok) {
     fuzz::Require(can.contains("issue") && can["issue"].is_object() &&
                       can["issue"]["code"] == FirstError(check.issues),
                   "can.X.issue is not check's first error", answer);
   }
+}
+
+milestone::Action Make(milestone::ActionType type, const std::string& id = "") {
+  milestone::Action action;
+  action.type = type;
+  action.id = id;
+  return action;
 }
 
 }  // namespace
@@ -71,17 +87,64 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   milestone::ValidateOptions validate_options;
   validate_options.now = options.now;
   if (!engine.Validate(doc, validate_options).ok) return 0;
+  using T = milestone::ActionType;
   const fuzz::Json& can = v["contract"]["can"];
-  Agrees(engine, doc, options, can["end"], milestone::ActionType::kEnd, "", answer);
-  Agrees(engine, doc, options, can["withdraw"], milestone::ActionType::kWithdraw, "", answer);
-  Agrees(engine, doc, options, can["accept"], milestone::ActionType::kAccept, "", answer);
+  for (auto [name, type] : {std::pair{"end", T::kEnd},
+                            {"withdraw", T::kWithdraw},
+                            {"accept", T::kAccept},
+                            {"decline", T::kDecline}}) {
+    Agrees(engine, doc, options, can[name], Make(type), answer);
+  }
+  const fuzz::Json& add_range = v["contract"]["addRange"];
+  if (add_range.is_object() && add_range["to"].is_number_integer() &&
+      add_range["to"].get<int64_t>() >= 0) {
+    milestone::Action add = Make(T::kAdd);
+    add.fields.title = "New milestone";
+    add.fields.amount = engine.policy().minimum_amount;
+    add.index = add_range["to"].get<int64_t>();
+    Agrees(engine, doc, options, can["add"], add, answer);
+  }
   for (size_t i = 0; i < doc.milestones.size(); ++i) {
     const fuzz::Json& row = v["milestones"][i];
     fuzz::Require(row.is_object() && row["id"] == doc.milestones[i].id && row.contains("can"),
                   "a row is not its milestone's", answer);
-    const std::string& id = doc.milestones[i].id;
-    Agrees(engine, doc, options, row["can"]["fund"], milestone::ActionType::kFund, id, answer);
-    Agrees(engine, doc, options, row["can"]["submit"], milestone::ActionType::kSubmit, id, answer);
+    const milestone::Milestone& m = doc.milestones[i];
+    const fuzz::Json& row_can = row["can"];
+    Agrees(engine, doc, options, row_can["fund"], Make(T::kFund, m.id), answer);
+    Agrees(engine, doc, options, row_can["submit"], Make(T::kSubmit, m.id), answer);
+    Agrees(engine, doc, options, row_can["delete"], Make(T::kDelete, m.id), answer);
+    milestone::Action edit = Make(T::kEdit, m.id);
+    edit.fields.title = m.title;
+    Agrees(engine, doc, options, row_can["edit"], edit, answer);
+    milestone::Action request = Make(T::kRequestChanges, m.id);
+    request.message = "\xE2\x80\xA6";
+    Agrees(engine, doc, options, row_can["requestChanges"], request, answer);
+    milestone::Action release = Make(T::kRelease, m.id);
+    if (row_can["release"].value("needsDecision", false)) release.then = "keepOpen";
+    Agrees(engine, doc, options, row_can["release"], release, answer);
+    // Every position of the move range is allowed, the one just above it is not.
+    const fuzz::Json& range = row_can["move"]["range"];
+    if (range.is_object() && range["from"].is_number_integer() && range["to"].is_number_integer()) {
+      const int64_t from = range["from"].get<int64_t>();
+      const int64_t to = range["to"].get<int64_t>();
+      for (int64_t at : {from, to}) {
+        if (from > to) break;
+        milestone::Action move = Make(T::kMove, m.id);
+        move.to_index = at;
+        Agrees(engine, doc, options, row_can["move"], move, answer);
+      }
+      if (from <= to && from > 0 && row_can["move"]["ok"] == true) {
+        milestone::Action above = Make(T::kMove, m.id);
+        above.to_index = from - 1;
+        if (options.actor == milestone::Actor::kFreelancer) {
+          milestone::Action propose = Make(T::kPropose);
+          propose.actions.push_back(above);
+          above = propose;
+        }
+        fuzz::Require(!engine.Check(doc, {above}, options).ok,
+                      "a move just above can.move.range is allowed", answer);
+      }
+    }
   }
   return 0;
 }
