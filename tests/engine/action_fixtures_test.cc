@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "codes.h"
+#include "milestone/codes.h"
 #include "fixture_loader.h"
 #include "json.h"
 #include "milestone/engine.h"

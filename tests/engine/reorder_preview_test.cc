@@ -167,7 +167,8 @@ TEST(ReorderPreviewTest, JsonShape) {
   EXPECT_EQ(ReorderPreviewToJson(p),
             R"({"ok":true,"order":["m-1","m-2","m-4","m-3","m-5"],)"
             R"("changes":[{"op":"move","id":"m-4","fromIndex":3,"toIndex":2}],)"
-            R"("issues":[],"allowedRange":{"from":2,"to":4}})");
+            R"("issues":[],"summary":["Moved “Launch” from position 4 to 3."],)"
+            R"("allowedRange":{"from":2,"to":4}})");
   const ReorderPreview locked = Engine().PreviewReorder(Load(), "m-2", 2, {});
   json::Value v;
   json::ParseError error;
