@@ -110,7 +110,28 @@ export type Code =
   | 'NO_ENGINE'
   | 'SESSION_DISPOSED'
   | 'UNKNOWN_METHOD'
-  | 'READ_ONLY';
+  | 'READ_ONLY'
+  | 'USAGE'
+  | 'FILE_UNREADABLE'
+  | 'WASM_LOAD_FAILED'
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'REQUEST_TIMEOUT'
+  | 'STALE_VERSION'
+  | 'BODY_TOO_LARGE'
+  | 'URI_TOO_LONG'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'EXPECTATION_FAILED'
+  | 'ACTOR_MISMATCH'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'PRECONDITION_REQUIRED'
+  | 'HEADERS_TOO_LARGE'
+  | 'BUSY'
+  | 'UNAVAILABLE'
+  | 'HTTP_VERSION_NOT_SUPPORTED';
 
 /** Every issue code, as the package exports it. */
 export const codes: readonly Code[];
@@ -209,6 +230,8 @@ export interface ApplyResult extends Result {
 export interface ReorderPreview extends Result {
   order: string[];
   changes: Change[];
+  /** The move as a sentence ("Moved “Testing” from position 4 to 2."); empty when refused or unmoved. */
+  summary: string[];
   /** Inclusive indices where the drop is allowed; `from > to`: nowhere. */
   allowedRange: { from: number; to: number };
 }
@@ -389,7 +412,7 @@ export interface Engine {
   check(contract: unknown, action: Action | Action[], options: ActOptions): Result;
   apply(contract: unknown, action: Action | Action[], options: ActOptions): ApplyResult;
   /** What dragging `id` to `toIndex` would do, before the drop. */
-  previewReorder(contract: unknown, id: string, toIndex: number, options?: ValidateOptions): ReorderPreview;
+  previewReorder(contract: unknown, id: string, toIndex: number, options?: ValidateOptions & { actor?: Actor }): ReorderPreview;
   diff(before: unknown, after: unknown): DiffResult;
   /** All or nothing; a change that no longer matches fails with CHANGE_CONFLICT. */
   applyChanges(contract: unknown, changes: Change[]): ApplyChangesResult;

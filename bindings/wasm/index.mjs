@@ -435,7 +435,7 @@ function makeEngine(mod, wire, handle, policy) {
     },
 
     previewReorder(contract, id, toIndex, options) {
-      const fail = (issues) => ({ ok: false, order: [], changes: [], issues,
+      const fail = (issues) => ({ ok: false, order: [], changes: [], issues, summary: [],
         allowedRange: { from: 0, to: -1 } });
       const c = encode(contract, '', 'contract');
       if (typeof c !== 'string') return fail([c.issue]);

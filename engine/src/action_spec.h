@@ -91,8 +91,11 @@ ContractFacts FactsOf(const Contract& contract);
 // before the effect: role, status, pending request, the milestone it names and
 // the action's own guard. A freelancer's plan edit is admitted as the proposal
 // it becomes. Nothing changes; false appends the reason to `issues`.
+// `index_hint`: where the named milestone probably is (-1: unknown), so a
+// caller walking the list does not make each question a search.
 bool Admit(const Policy& policy, const ActOptions& options, const Contract& contract,
-           const ContractFacts& facts, const Action& action, Actor actor, IssueList* issues);
+           const ContractFacts& facts, const Action& action, Actor actor, IssueList* issues,
+           int64_t index_hint = -1);
 
 // What funding `m` would charge (SPEC 3, fund).
 struct FundCharge {

@@ -53,6 +53,7 @@ class Applier {
 
   Contract& contract() { return contract_; }
   IssueList& issues() { return issues_; }
+  void set_index_hint(int64_t hint) { index_hint_ = hint; }
   std::vector<Event>& events() { return events_; }
   std::vector<Touch>& touches() { return touches_; }
 
@@ -80,7 +81,12 @@ class Applier {
                   "Accept or decline the request before making other changes.");
     }
     if (NamesMilestone(spec)) {
-      *index = FindMilestone(c(), action.id);
+      // The caller may know where the milestone is (describe walks the list):
+      // trusted only when it names the same id.
+      const int64_t hint = index_hint_;
+      const bool hinted = hint >= 0 && static_cast<size_t>(hint) < c().milestones.size() &&
+                          c().milestones[static_cast<size_t>(hint)].id == action.id;
+      *index = hinted ? hint : FindMilestone(c(), action.id);
       if (*index < 0) {
         return Fail(codes::kUnknownMilestone, path + "/id", action.id,
                     "There is no milestone with the id \"" + action.id + "\" in this contract.",
@@ -273,6 +279,11 @@ class Applier {
       return Fail(codes::kInvalidTransition, path + "/id", m.id,
                   QuotedTitle(m) + " is " + StateWords(m.state) +
                       "; changes can be requested only on submitted work.");
+    }
+    if (TrimWhiteSpace(action.message).empty()) {
+      return Fail(codes::kSchema, path + "/message", m.id,
+                  "A request for changes needs a message saying what to change.",
+                  "Write what the freelancer should change.");
     }
     return TextOk(action.message, path + "/message");
   }
@@ -615,6 +626,7 @@ class Applier {
   const Policy& policy_;
   const ActOptions& options_;
   Contract contract_;
+  int64_t index_hint_ = -1;           // where the named milestone likely is
   const Contract* view_ = nullptr;    // what the guards read
   const Contract* taken_ = nullptr;   // ids a new milestone must not reuse
   ContractFacts facts_;
@@ -769,8 +781,10 @@ std::string NextMilestoneId(const Contract& contract, const Contract* taken) {
 }
 
 bool Admit(const Policy& policy, const ActOptions& options, const Contract& contract,
-           const ContractFacts& facts, const Action& action, Actor actor, IssueList* issues) {
+           const ContractFacts& facts, const Action& action, Actor actor, IssueList* issues,
+           int64_t index_hint) {
   Applier judge(policy, options, &contract, facts);
+  judge.set_index_hint(index_hint);
   int64_t index = -1;
   bool ok = true;
   if (actor == Actor::kFreelancer && SpecOf(action.type).plan_edit) {

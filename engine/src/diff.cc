@@ -879,7 +879,12 @@ std::string ReorderPreviewToJson(const ReorderPreview& preview) {
   json::Write(ChangesToValue(preview.changes), &out);
   out += ",\"issues\":";
   out += IssuesToJson(preview.issues);
-  out += ",\"allowedRange\":{\"from\":" + std::to_string(preview.allowed_from) +
+  out += ",\"summary\":[";
+  for (size_t i = 0; i < preview.summary.size(); ++i) {
+    if (i) out += ',';
+    json::WriteString(preview.summary[i], &out);
+  }
+  out += "],\"allowedRange\":{\"from\":" + std::to_string(preview.allowed_from) +
          ",\"to\":" + std::to_string(preview.allowed_to) + "}}";
   return out;
 }

@@ -68,8 +68,38 @@ json::Value IssuesToValue(const IssueList& issues) {
   return list;
 }
 
+void WriteIssue(const Issue& issue, std::string* out) {
+  out->append("{\"code\":");
+  json::WriteString(issue.code, out);
+  out->append(issue.severity == Severity::kError ? ",\"severity\":\"error\",\"path\":"
+                                                 : ",\"severity\":\"warning\",\"path\":");
+  json::WriteString(issue.path, out);
+  if (!issue.milestone_id.empty()) {
+    out->append(",\"milestoneId\":");
+    json::WriteString(issue.milestone_id, out);
+  }
+  out->append(",\"message\":");
+  json::WriteString(issue.message, out);
+  if (!issue.hint.empty()) {
+    out->append(",\"hint\":");
+    json::WriteString(issue.hint, out);
+  }
+  out->push_back('}');
+}
+
+void WriteIssues(const IssueList& issues, std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < issues.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    WriteIssue(issues[i], out);
+  }
+  out->push_back(']');
+}
+
 std::string IssuesToJson(const IssueList& issues) {
-  return json::Write(IssuesToValue(issues));
+  std::string out;
+  WriteIssues(issues, &out);
+  return out;
 }
 
 std::string ValidateResultToJson(const ValidateResult& result) {

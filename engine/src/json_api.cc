@@ -127,6 +127,16 @@ std::string InvertChanges(std::string_view changes) {
   IssueList issues;
   std::vector<Change> list;
   if (!ParseChanges(changes, &list, &issues)) return Failure(issues);
+  // A delete's inverse re-adds the milestone it removed: without it there is
+  // nothing to add back.
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (list[i].op == ChangeOp::kDelete && list[i].milestone.id.empty()) {
+      issues.push_back(MakeError(codes::kSchema, "/changes/" + std::to_string(i) + "/milestone", "",
+                                 "A delete can be undone only with the milestone it removed.",
+                                 "Pass the changes as diff() gives them, milestone included."));
+    }
+  }
+  if (!issues.empty()) return Failure(issues);
   return ChangesToJson(milestone::InvertChanges(list));
 }
 
@@ -144,12 +154,12 @@ std::string PreviewReorder(const Engine& engine, std::string_view contract, std:
                                "The target position must be a whole number of zero or more.",
                                "Pass the index to drop the milestone at, counting from 0."));
   }
-  if (!ok || !readable) {
+  if (!readable) {
     ReorderPreview failed;
     failed.issues = issues;
     return ReorderPreviewToJson(failed);
   }
-  if (!whole) {
+  if (!ok || !whole) {
     // docs/diff.md: a refused preview still gives the current order and where
     // a drop would be allowed.
     ReorderPreview preview = engine.PreviewReorderAs(doc, id, -1, act);

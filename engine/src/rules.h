@@ -114,6 +114,9 @@ namespace milestone {
 // Issues as the JSON model ({code, severity, path, milestoneId?, message, hint?}).
 json::Value IssueToValue(const Issue& issue);
 json::Value IssuesToValue(const IssueList& issues);
+// The same, written straight into JSON text.
+void WriteIssue(const Issue& issue, std::string* out);
+void WriteIssues(const IssueList& issues, std::string* out);
 // Diff changes as the JSON model (diff.cc).
 json::Value ChangeToValue(const Change& change);
 json::Value ChangesToValue(const std::vector<Change>& changes);

@@ -226,7 +226,9 @@ void Session::AfterStructuralChange() {
   }
   issues_valid_ = false;
   standing_errors_.clear();
+  contract_issues_.clear();
   for (const Issue& issue : Issues()) {
+    if (issue.milestone_id.empty()) contract_issues_.push_back(issue);
     if (issue.severity == Severity::kError && !IsFieldValueCode(issue.code)) {
       standing_errors_.insert(ErrorKey(issue));
     }
@@ -262,6 +264,7 @@ SessionEdit Session::Touched(std::vector<std::string> ids) {
   }
   edit.touched = std::move(present);
   edit.contract = DescribeContract(engine_, options_, draft_, *facts_);
+  edit.contract->issues = contract_issues_;
   edit.ok = NoErrors(edit.issues);
   return edit;
 }
@@ -320,6 +323,7 @@ SessionEdit Session::Step(std::deque<HistoryEntry>* from, std::deque<HistoryEntr
     for (const Milestone& m : draft_.milestones) edit.order.push_back(m.id);
     edit.issues = Issues();
     edit.contract = DescribeContract(engine_, options_, draft_, *facts_);
+    edit.contract->issues = contract_issues_;
     edit.ok = NoErrors(edit.issues);
   }
   to->push_back(std::move(entry));

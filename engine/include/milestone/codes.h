@@ -57,12 +57,37 @@ inline constexpr const char kSessionDisposed[] = "SESSION_DISPOSED";
 inline constexpr const char kUnknownMethod[] = "UNKNOWN_METHOD";
 inline constexpr const char kReadOnly[] = "READ_ONLY";
 
+// The shells' own answers (CLI, JS loader, HTTP server): what each refuses
+// before the engine is asked. docs/errors.md and docs/server.md say when.
+inline constexpr const char kUsage[] = "USAGE";
+inline constexpr const char kFileUnreadable[] = "FILE_UNREADABLE";
+inline constexpr const char kWasmLoadFailed[] = "WASM_LOAD_FAILED";
+inline constexpr const char kBadRequest[] = "BAD_REQUEST";
+inline constexpr const char kUnauthorized[] = "UNAUTHORIZED";
+inline constexpr const char kForbidden[] = "FORBIDDEN";
+inline constexpr const char kNotFound[] = "NOT_FOUND";
+inline constexpr const char kMethodNotAllowed[] = "METHOD_NOT_ALLOWED";
+inline constexpr const char kRequestTimeout[] = "REQUEST_TIMEOUT";
+inline constexpr const char kStaleVersion[] = "STALE_VERSION";
+inline constexpr const char kBodyTooLarge[] = "BODY_TOO_LARGE";
+inline constexpr const char kUriTooLong[] = "URI_TOO_LONG";
+inline constexpr const char kUnsupportedMediaType[] = "UNSUPPORTED_MEDIA_TYPE";
+inline constexpr const char kExpectationFailed[] = "EXPECTATION_FAILED";
+inline constexpr const char kActorMismatch[] = "ACTOR_MISMATCH";
+inline constexpr const char kIdempotencyKeyReused[] = "IDEMPOTENCY_KEY_REUSED";
+inline constexpr const char kPreconditionRequired[] = "PRECONDITION_REQUIRED";
+inline constexpr const char kHeadersTooLarge[] = "HEADERS_TOO_LARGE";
+inline constexpr const char kBusy[] = "BUSY";
+inline constexpr const char kUnavailable[] = "UNAVAILABLE";
+inline constexpr const char kHttpVersionNotSupported[] = "HTTP_VERSION_NOT_SUPPORTED";
+
 enum class Kind {
   kDocument,  // validate (SPEC 2.1)
   kAction,    // check and apply (SPEC 2.2)
   kDiff,      // applyChanges (SPEC 4.1)
   kPolicyFile,  // creating an engine from a policy (SPEC 1.3)
   kBinding,   // the wasm and C layers, never the rules
+  kShell,     // the CLI, the JS loader and the HTTP server
 };
 
 struct Entry {
@@ -111,6 +136,27 @@ inline constexpr Entry kCatalogue[] = {
     {kSessionDisposed, Kind::kBinding},
     {kUnknownMethod, Kind::kBinding},
     {kReadOnly, Kind::kBinding},
+    {kUsage, Kind::kShell},
+    {kFileUnreadable, Kind::kShell},
+    {kWasmLoadFailed, Kind::kShell},
+    {kBadRequest, Kind::kShell},
+    {kUnauthorized, Kind::kShell},
+    {kForbidden, Kind::kShell},
+    {kNotFound, Kind::kShell},
+    {kMethodNotAllowed, Kind::kShell},
+    {kRequestTimeout, Kind::kShell},
+    {kStaleVersion, Kind::kShell},
+    {kBodyTooLarge, Kind::kShell},
+    {kUriTooLong, Kind::kShell},
+    {kUnsupportedMediaType, Kind::kShell},
+    {kExpectationFailed, Kind::kShell},
+    {kActorMismatch, Kind::kShell},
+    {kIdempotencyKeyReused, Kind::kShell},
+    {kPreconditionRequired, Kind::kShell},
+    {kHeadersTooLarge, Kind::kShell},
+    {kBusy, Kind::kShell},
+    {kUnavailable, Kind::kShell},
+    {kHttpVersionNotSupported, Kind::kShell},
 };
 inline constexpr std::size_t kCatalogueSize = sizeof(kCatalogue) / sizeof(kCatalogue[0]);
 

@@ -47,6 +47,9 @@ struct ReorderPreview {
   std::vector<std::string> order;
   std::vector<Change> changes;
   IssueList issues;
+  // What the drop would do, as a sentence ("Moved “Testing” from position 4
+  // to 2."); empty when refused or when it stays where it is.
+  std::vector<std::string> summary;
   int64_t allowed_from = 0;  // inclusive; allowed_from > allowed_to: nowhere
   int64_t allowed_to = -1;
 };

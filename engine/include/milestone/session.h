@@ -124,6 +124,9 @@ class Session {
   // change only with structural actions.
   std::unordered_set<std::string> standing_errors_;
   IssueList list_issues_;  // CheckMilestoneList of the draft
+  // The draft's issues that concern no one milestone; they change only with
+  // structural actions (a field edit touches one milestone).
+  IssueList contract_issues_;
   // Facts of the draft the guards read; they change only with structural
   // actions. Private to the engine, hence only declared here.
   std::shared_ptr<const ContractFacts> facts_;

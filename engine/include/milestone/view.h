@@ -59,6 +59,7 @@ struct ContractView {
   Totals totals;
   Can add, end, propose, withdraw, accept, decline;
   IndexRange add_range;
+  IssueList issues;  // the current issues that concern no one milestone
 };
 
 struct RequestView {
