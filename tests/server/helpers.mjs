@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertResponse } from './openapi-check.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -138,6 +139,8 @@ export async function call(url, { method = 'GET', token, headers = {}, body } = 
   const text = await res.text();
   let json;
   try { json = JSON.parse(text); } catch { json = undefined; }
+  // Every answer the tests receive is held against docs/openapi.yaml.
+  assertResponse(method, url, res.status, json);
   return { status: res.status, headers: res.headers, body: json, text };
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "milestone/action.h"
+#include "milestone/codes.h"
 #include "milestone/contract.h"
 #include "milestone/date.h"
 #include "milestone/diff.h"
@@ -44,9 +45,9 @@ constexpr int kExitUnusable = 2;
 // document; reading further would only let a huge file exhaust memory.
 constexpr std::streamsize kReadLimit = (4 << 20) + 1;
 
-// The CLI's own codes, beside the engine's catalogue (milestone/codes.h).
-constexpr char kUsage[] = "USAGE";                     // the command line is wrong
-constexpr char kFileUnreadable[] = "FILE_UNREADABLE";  // a named file cannot be opened
+// The CLI's own codes, in the one catalogue (milestone/codes.h).
+using milestone::codes::kFileUnreadable;  // a named file cannot be opened
+using milestone::codes::kUsage;           // the command line is wrong
 
 const char kHelp[] =
     "usage:\n"

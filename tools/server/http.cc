@@ -24,19 +24,20 @@ constexpr char kCsp[] =
     "base-uri 'none'; frame-ancestors 'none'";
 
 // The server's own codes, for what HTTP decides before the engine is asked
-// (docs/server.md lists them). The engine's codes come from milestone/codes.h.
+// (docs/server.md lists them); like the engine's, they are in the one
+// catalogue, milestone/codes.h.
 namespace http_codes {
-constexpr char kBadRequest[] = "BAD_REQUEST";
-constexpr char kUnauthorized[] = "UNAUTHORIZED";
-constexpr char kForbidden[] = "FORBIDDEN";
-constexpr char kNotFound[] = "NOT_FOUND";
-constexpr char kMethodNotAllowed[] = "METHOD_NOT_ALLOWED";
-constexpr char kBodyTooLarge[] = "BODY_TOO_LARGE";
-constexpr char kUnsupportedMediaType[] = "UNSUPPORTED_MEDIA_TYPE";
-constexpr char kPreconditionRequired[] = "PRECONDITION_REQUIRED";
-constexpr char kStaleVersion[] = "STALE_VERSION";
-constexpr char kActorMismatch[] = "ACTOR_MISMATCH";
-constexpr char kUnavailable[] = "UNAVAILABLE";
+using milestone::codes::kBadRequest;
+using milestone::codes::kUnauthorized;
+using milestone::codes::kForbidden;
+using milestone::codes::kNotFound;
+using milestone::codes::kMethodNotAllowed;
+using milestone::codes::kBodyTooLarge;
+using milestone::codes::kUnsupportedMediaType;
+using milestone::codes::kPreconditionRequired;
+using milestone::codes::kStaleVersion;
+using milestone::codes::kActorMismatch;
+using milestone::codes::kUnavailable;
 }  // namespace http_codes
 
 void Secure(HttpResponse* r) {

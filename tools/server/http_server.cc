@@ -1,5 +1,7 @@
 #include "http_server.h"
 
+#include "milestone/codes.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -68,7 +70,7 @@ std::string_view TrimOws(std::string_view v) {
   return v;
 }
 
-HttpError Bad(std::string message) { return {400, "BAD_REQUEST", std::move(message)}; }
+HttpError Bad(std::string message) { return {400, milestone::codes::kBadRequest, std::move(message)}; }
 
 // One header field line (no CRLF) into name (lower case) and value.
 std::optional<HttpError> ParseField(std::string_view line, std::string* name, std::string* value) {
@@ -208,7 +210,7 @@ class ChunkedDecoder {
               state_ == State::kSize
                   ? Bad("A chunk-size line is longer than " +
                         std::to_string(limits.max_chunk_line_bytes) + " bytes.")
-                  : HttpError{431, "HEADERS_TOO_LARGE", "The chunked trailer is too large."},
+                  : HttpError{431, milestone::codes::kHeadersTooLarge, "The chunked trailer is too large."},
               i, consumed);
         }
         continue;
@@ -223,7 +225,7 @@ class ChunkedDecoder {
       } else {  // trailer
         trailer_bytes_ += line_.size();
         if (trailer_bytes_ > limits.max_trailer_bytes) {
-          return Fail(error, {431, "HEADERS_TOO_LARGE", "The chunked trailer is too large."}, i,
+          return Fail(error, {431, milestone::codes::kHeadersTooLarge, "The chunked trailer is too large."}, i,
                       consumed);
         }
         if (line.empty()) {
@@ -276,7 +278,7 @@ class ChunkedDecoder {
     }
     if (size > limits.max_body_bytes || have + size > limits.max_body_bytes) {
       return HttpError{
-          413, "BODY_TOO_LARGE",
+          413, milestone::codes::kBodyTooLarge,
           "The body is larger than " + std::to_string(limits.max_body_bytes) + " bytes (1 MiB)."};
     }
     remaining_ = size;
@@ -386,7 +388,7 @@ std::optional<HttpError> ParseRequestHead(std::string_view head, const HttpLimit
   }
   if (target.size() > limits.max_target_bytes) {
     return HttpError{
-        414, "URI_TOO_LONG",
+        414, milestone::codes::kUriTooLong,
         "The request target is longer than " + std::to_string(limits.max_target_bytes) + " bytes."};
   }
   if (target.empty() || target[0] != '/') {
@@ -404,7 +406,7 @@ std::optional<HttpError> ParseRequestHead(std::string_view head, const HttpLimit
   } else if (version.size() == 8 && version.substr(0, 5) == "HTTP/" &&
              std::isdigit(static_cast<unsigned char>(version[5])) && version[6] == '.' &&
              std::isdigit(static_cast<unsigned char>(version[7]))) {
-    return HttpError{505, "HTTP_VERSION_NOT_SUPPORTED", "Only HTTP/1.1 and HTTP/1.0 are served."};
+    return HttpError{505, milestone::codes::kHttpVersionNotSupported, "Only HTTP/1.1 and HTTP/1.0 are served."};
   } else {
     return Bad("The request line does not end with an HTTP version.");
   }
@@ -416,7 +418,7 @@ std::optional<HttpError> ParseRequestHead(std::string_view head, const HttpLimit
 
   if (lines.size() - 1 > limits.max_header_count) {
     return HttpError{
-        431, "HEADERS_TOO_LARGE",
+        431, milestone::codes::kHeadersTooLarge,
         "The request has more than " + std::to_string(limits.max_header_count) + " header fields."};
   }
   out->headers.clear();
@@ -458,7 +460,7 @@ std::optional<HttpError> ParseRequestHead(std::string_view head, const HttpLimit
   }
   if (const std::string* expect = out->Header("expect")) {
     if (Lower(*expect) != "100-continue") {
-      return HttpError{417, "EXPECTATION_FAILED", "Only Expect: 100-continue is understood."};
+      return HttpError{417, milestone::codes::kExpectationFailed, "Only Expect: 100-continue is understood."};
     }
   }
   out->has_body = out->chunked || (out->content_length && *out->content_length > 0);
@@ -620,7 +622,7 @@ class HttpServer::Impl {
         c->refusing = true;
         ++refusing_;
         Respond(c,
-                handler_->OnError({503, "BUSY",
+                handler_->OnError({503, milestone::codes::kBusy,
                                    "The server has " + std::to_string(limits_.max_connections) +
                                        " connections open; try again shortly."}),
                 true);
@@ -736,14 +738,14 @@ class HttpServer::Impl {
     const size_t max_line = limits_.max_target_bytes + 64;
     if ((line_end == std::string::npos && c->in.size() > max_line) ||
         (line_end != std::string::npos && line_end > max_line)) {
-      Error(c, {414, "URI_TOO_LONG",
+      Error(c, {414, milestone::codes::kUriTooLong,
                 "The request target is longer than " + std::to_string(limits_.max_target_bytes) +
                     " bytes."});
       return;
     }
     if (end == std::string::npos) {
       if (c->in.size() > limits_.max_head_bytes) {
-        Error(c, {431, "HEADERS_TOO_LARGE",
+        Error(c, {431, milestone::codes::kHeadersTooLarge,
                   "The request head is larger than " + std::to_string(limits_.max_head_bytes) +
                       " bytes."});
         return;
@@ -753,7 +755,7 @@ class HttpServer::Impl {
     }
     const size_t head_size = end + 4;
     if (head_size > limits_.max_head_bytes) {
-      Error(c, {431, "HEADERS_TOO_LARGE",
+      Error(c, {431, milestone::codes::kHeadersTooLarge,
                 "The request head is larger than " + std::to_string(limits_.max_head_bytes) +
                     " bytes."});
       return;
@@ -792,7 +794,7 @@ class HttpServer::Impl {
         }
       } catch (...) {  // a bug in a handler: answer it, keep serving the others
         response =
-            handler_->OnError({500, "INTERNAL", "The server failed to answer this request."});
+            handler_->OnError({500, milestone::codes::kInternal, "The server failed to answer this request."});
       }
       {
         std::lock_guard<std::mutex> lock(done_mu_);
@@ -826,7 +828,7 @@ class HttpServer::Impl {
   void StartBody(Conn* c) {
     HttpRequest& r = *c->request;
     if (!r.chunked && r.content_length && *r.content_length > limits_.max_body_bytes) {
-      Error(c, {413, "BODY_TOO_LARGE",
+      Error(c, {413, milestone::codes::kBodyTooLarge,
                 "The body is larger than " + std::to_string(limits_.max_body_bytes) +
                     " bytes (1 MiB)."});
       return;
@@ -871,7 +873,7 @@ class HttpServer::Impl {
     buffered_body_ += grown;
     if (buffered_body_ > kMaxBufferedBody) {
       Error(c,
-            {503, "BUSY", "The server holds too many request bodies at once; try again shortly."});
+            {503, milestone::codes::kBusy, "The server holds too many request bodies at once; try again shortly."});
       return;
     }
     if (done) Dispatch(c, /*head=*/false);
@@ -985,7 +987,7 @@ class HttpServer::Impl {
       switch (c->state) {
         case State::kHead:
           if (c->started) {
-            Error(c, {408, "REQUEST_TIMEOUT",
+            Error(c, {408, milestone::codes::kRequestTimeout,
                       "The request head did not arrive within " +
                           std::to_string(limits_.head_timeout_ms / 1000) + " s."});
           } else {
@@ -993,7 +995,7 @@ class HttpServer::Impl {
           }
           break;
         case State::kBody:
-          Error(c, {408, "REQUEST_TIMEOUT",
+          Error(c, {408, milestone::codes::kRequestTimeout,
                     "The request body did not arrive within " +
                         std::to_string(limits_.body_timeout_ms / 1000) + " s."});
           break;

@@ -12,6 +12,7 @@
 #include <thread>
 #include <utility>
 
+#include "milestone/codes.h"
 #include "storage.h"
 
 namespace milestone::server {
@@ -493,7 +494,7 @@ Reply PostgresStore::PostChangeset(const ChangesetRequest& request, const Engine
         Exec(conn, "SELECT version, document FROM contracts WHERE id = $1 FOR UPDATE",
              {request.contract_id});
     if (current.Rows() == 0) {
-      return {404, ErrorBody("NOT_FOUND", "There is no contract " + request.contract_id + "."),
+      return {404, ErrorBody(milestone::codes::kNotFound, "There is no contract " + request.contract_id + "."),
               {}};
     }
     std::optional<IdempotencyRecord> seen;

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <utility>
 
+#include "milestone/codes.h"
 #include "storage.h"
 
 namespace milestone::server {
@@ -407,7 +408,7 @@ Reply SqliteStore::PostChangeset(const ChangesetRequest& request, const Engine& 
   Stmt current(db, "SELECT version, document FROM contracts WHERE id = ?");
   current.Bind(1, request.contract_id);
   if (!current.Next()) {
-    return {404, ErrorBody("NOT_FOUND", "There is no contract " + request.contract_id + "."), {}};
+    return {404, ErrorBody(milestone::codes::kNotFound, "There is no contract " + request.contract_id + "."), {}};
   }
   AcceptedChangeset accepted;
   if (auto reply = DecideChangeset(request, engine, seen, current.Int(0), current.Text(1),

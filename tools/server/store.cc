@@ -180,7 +180,7 @@ std::optional<Reply> DecideChangeset(const ChangesetRequest& request, const Engi
   if (seen) {
     if (seen->fingerprint != request.fingerprint) {
       return Reply{422,
-                   ErrorBody("IDEMPOTENCY_KEY_REUSED",
+                   ErrorBody(milestone::codes::kIdempotencyKeyReused,
                              "This Idempotency-Key was already used for a different "
                              "changeset; send a new key for a new changeset."),
                    {}};
@@ -190,7 +190,7 @@ std::optional<Reply> DecideChangeset(const ChangesetRequest& request, const Engi
 
   if (!request.if_match_any && version != request.if_match) {
     Issue stale;
-    stale.code = "STALE_VERSION";
+    stale.code = milestone::codes::kStaleVersion;
     stale.message = "The contract changed since version " + std::to_string(request.if_match) +
                     "; it is at version " + std::to_string(version) + ".";
     stale.hint = "Review the current contract and send the changeset again.";
