@@ -6,7 +6,7 @@ export NODE_PATH=/usr/share/nodejs  # emcc's optimizer loads acorn from here at 
 
 # Debian packages the project needs, by what each is for.
 MILESTONE_NATIVE_PACKAGES=(cmake ninja-build g++ pkg-config googletest libgtest-dev libbenchmark-dev
-  nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev libpq-dev postgresql)
+  nlohmann-json3-dev libsqlite3-dev libpq-dev postgresql)
 MILESTONE_WASM_PACKAGES=(emscripten)
 MILESTONE_BROWSER_PACKAGES=(chromium)
 

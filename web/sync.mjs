@@ -50,7 +50,7 @@ export class Sync {
       const reply = await this.server.contract();
       this.setOnline(true);
       if (reply.ok && reply.data) return { contract: reply.data };
-      return { error: reply.data?.message ?? `The server answered ${reply.status}.` };
+      return { error: reply.data?.issues?.[0]?.message ?? `The server answered ${reply.status}.` };
     } catch {
       this.setOnline(false);
       return { offline: true };
@@ -144,7 +144,7 @@ export class Sync {
       this.on.conflict?.();
     } else {
       this.on.refused?.({
-        message: reply.data?.message ?? `The server answered ${reply.status}.`,
+        message: reply.data?.issues?.[0]?.message ?? `The server answered ${reply.status}.`,
         issues: Array.isArray(reply.data?.issues) ? reply.data.issues : [],
       });
     }
@@ -171,7 +171,7 @@ export class Sync {
     }
     return {
       ok: false,
-      message: reply.data?.message ?? `The server answered ${reply.status}.`,
+      message: reply.data?.issues?.[0]?.message ?? `The server answered ${reply.status}.`,
       issues: Array.isArray(reply.data?.issues) ? reply.data.issues : [],
     };
   }
