@@ -21,14 +21,22 @@ const view = new View({ actor, contractId });
 
 async function main() {
   const sync = new Sync({
-    server: createServer({ contractId, token, actor }), store,
-    key: store.keyOf(contractId, actor), contractId, on: {},
+    server: createServer({ contractId, token, actor }),
+    store,
+    key: store.keyOf(contractId, actor),
+    contractId,
+    on: {},
   });
   // The contract and what the device kept load while the engine compiles.
   const loading = sync.load();
   const engine = await loadEngine();
   const controller = new Controller({
-    engine, editor: new Editor(engine, actor), sync, view, actor, roleCode: roleRefusalCode,
+    engine,
+    editor: new Editor(engine, actor),
+    sync,
+    view,
+    actor,
+    roleCode: roleRefusalCode,
   });
   sync.on = controller.syncEvents();
   controller.bind();

@@ -6,7 +6,12 @@
 import { reasonOf } from './view.mjs';
 
 // The contract totals a dialog shows before → after (the view model's keys).
-const FIGURES = { escrow: 'In escrow', released: 'Released', refunded: 'Refunded', carryOver: 'Carry-over' };
+const FIGURES = {
+  escrow: 'In escrow',
+  released: 'Released',
+  refunded: 'Refunded',
+  carryOver: 'Carry-over',
+};
 
 export class Controller {
   constructor({ engine, editor, sync, view, actor, roleCode }) {
@@ -15,10 +20,10 @@ export class Controller {
     this.sync = sync;
     this.view = view;
     this.actor = actor;
-    this.roleCode = roleCode;   // the code of "your role may not": such controls are not shown
-    this.savedView = null;      // describe() of the newest saved contract
-    this.contractView = null;   // the draft's ContractView
-    this.conflict = null;       // { theirs, mine, collisions, rebaseIssues }
+    this.roleCode = roleCode; // the code of "your role may not": such controls are not shown
+    this.savedView = null; // describe() of the newest saved contract
+    this.contractView = null; // the draft's ContractView
+    this.conflict = null; // { theirs, mine, collisions, rebaseIssues }
     this.serverAnswer = null;
     this.showChanges = false;
     this.side = { history: null, notifications: null };
@@ -35,7 +40,10 @@ export class Controller {
     v.bindAdd(() => this.add());
     v.bindUndo(() => this.after(this.editor.undo()));
     v.bindRedo(() => this.after(this.editor.redo()));
-    v.bindToggleChanges(() => { this.showChanges = !this.showChanges; this.renderChanges(); });
+    v.bindToggleChanges(() => {
+      this.showChanges = !this.showChanges;
+      this.renderChanges();
+    });
     v.bindSave((note) => this.save(note));
     v.bindDiscard(() => this.discard());
     v.bindEnd(() => this.openContractAction('end'));
@@ -43,8 +51,14 @@ export class Controller {
     v.bindAnswer((key, reason) => this.answer(key, reason));
     v.bindRebase(() => this.rebase());
     v.bindDiscardForServer(() => this.discardForServer());
-    v.bindCancelQueued(async () => { await this.sync.cancel(); this.renderLock(); });
-    v.bindDismissServer(() => { this.serverAnswer = null; this.view.renderServerIssues(null); });
+    v.bindCancelQueued(async () => {
+      await this.sync.cancel();
+      this.renderLock();
+    });
+    v.bindDismissServer(() => {
+      this.serverAnswer = null;
+      this.view.renderServerIssues(null);
+    });
     v.bindReload(() => location.reload());
     v.bindShortcuts();
     v.bindDrag({
@@ -63,9 +77,11 @@ export class Controller {
     const loaded = await loading;
     performance.mark('milestone-loaded');
     if (!loaded.contract) {
-      this.view.fatal(loaded.offline
-        ? 'You are offline and this contract has not been opened on this device before. Connect once to use it offline.'
-        : `The contract could not be loaded: ${loaded.error}`);
+      this.view.fatal(
+        loaded.offline
+          ? 'You are offline and this contract has not been opened on this device before. Connect once to use it offline.'
+          : `The contract could not be loaded: ${loaded.error}`,
+      );
       return false;
     }
     if (loaded.side) this.side = loaded.side;
@@ -79,7 +95,8 @@ export class Controller {
     if (loaded.draft) opened = this.editor.open(loaded.draft.base, loaded.draft.actions);
     if (opened?.ok) {
       this.sync.keptBase = loaded.draft.base;
-      if (loaded.draft.base.version !== this.sync.saved.version && !this.sync.outbox) this.openConflict();
+      if (loaded.draft.base.version !== this.sync.saved.version && !this.sync.outbox)
+        this.openConflict();
     } else {
       opened = this.editor.open(this.sync.saved, [], this.savedView);
     }
@@ -104,21 +121,38 @@ export class Controller {
 
   syncEvents() {
     return {
-      net: () => { this.view.renderNet(this.netState()); this.view.renderQueued(this.sync.outbox); },
+      net: () => {
+        this.view.renderNet(this.netState());
+        this.view.renderQueued(this.sync.outbox);
+      },
       saved: (contract) => {
         this.adopt(contract);
         this.view.clearProposalMessage();
-        this.view.saveStatus(this.proposing
-          ? 'Proposal sent.' : `Saved. The contract is now at version ${contract.version}.`);
+        this.view.saveStatus(
+          this.proposing
+            ? 'Proposal sent.'
+            : `Saved. The contract is now at version ${contract.version}.`,
+        );
         this.refreshSide();
       },
-      conflict: () => { this.openConflict(); this.renderLock(); },
-      refused: (answer) => { this.serverAnswer = answer; this.view.renderServerIssues(answer); this.renderLock(); },
+      conflict: () => {
+        this.openConflict();
+        this.renderLock();
+      },
+      refused: (answer) => {
+        this.serverAnswer = answer;
+        this.view.renderServerIssues(answer);
+        this.renderLock();
+      },
     };
   }
 
   netState() {
-    return { online: this.sync.online, sending: this.sync.sending, queued: Boolean(this.sync.outbox) };
+    return {
+      online: this.sync.online,
+      sending: this.sync.sending,
+      queued: Boolean(this.sync.outbox),
+    };
   }
 
   isLocked() {
@@ -145,7 +179,10 @@ export class Controller {
   // ---- rendering a patch ----
 
   renderFull(patch, force = false) {
-    if (force) this.view.rows.forEach((record) => { record.data = null; });
+    if (force)
+      this.view.rows.forEach((record) => {
+        record.data = null;
+      });
     this.view.renderAll(patch.full, this.notesOf);
     this.contractView = patch.contract;
     const editable = patch.full.milestones.some((row) => row.can.edit.ok);
@@ -154,7 +191,8 @@ export class Controller {
   }
 
   readonly(editable, contract) {
-    if (this.sync.outbox) return 'Your changes are waiting to be sent; editing resumes once they are.';
+    if (this.sync.outbox)
+      return 'Your changes are waiting to be sent; editing resumes once they are.';
     if (this.conflict) return 'Resolve the change above before editing further.';
     if (!editable && !contract.can.add.ok) return reasonOf([contract.can.add.issue]);
     return null;
@@ -171,9 +209,13 @@ export class Controller {
     const label = proposing ? propose.label : 'Save';
     this.view.renderFigures(this.contractView, this.sync.saved.version);
     this.view.renderStatus({
-      status, contract: this.contractView,
+      status,
+      contract: this.contractView,
       generalIssues: [...this.editor.generalIssues, ...this.editor.pageRejections()],
-      readonlyReason: this.readonlyReason, queued: Boolean(this.sync.outbox), label, proposing,
+      readonlyReason: this.readonlyReason,
+      queued: Boolean(this.sync.outbox),
+      label,
+      proposing,
     });
     this.view.renderContractActions(saved);
     this.view.renderRequest(saved, (can) => this.shown(can));
@@ -206,7 +248,8 @@ export class Controller {
 
   keepDraft() {
     const actions = this.status.dirty ? this.editor.draftActions() : [];
-    this.sync.keepDraft(this.editor.base, actions)
+    this.sync
+      .keepDraft(this.editor.base, actions)
       .catch((error) => console.warn('The draft could not be kept:', error));
   }
 
@@ -229,15 +272,24 @@ export class Controller {
     for (const change of diff.changes) {
       const before = this.editor.baseRows.get(change.id);
       if (change.op === 'edit' && before) {
-        const text = change.field === 'amount' ? before.text.amount
-          : change.field === 'dueDate' ? (before.text.dueDate || 'No due date') : (before[change.field] ?? '');
+        const text =
+          change.field === 'amount'
+            ? before.text.amount
+            : change.field === 'dueDate'
+              ? before.text.dueDate || 'No due date'
+              : (before[change.field] ?? '');
         of(change.id).fields[change.field] = text;
       } else if (change.op === 'add') {
         of(change.id).added = true;
       } else if (change.op === 'move' && before) {
         of(change.id).movedFrom = before.index + 1;
       } else if (change.op === 'delete' && before) {
-        deleted.push({ id: change.id, index: change.index, title: before.title, amountText: before.text.amount });
+        deleted.push({
+          id: change.id,
+          index: change.index,
+          title: before.title,
+          amountText: before.text.amount,
+        });
       }
     }
     return { byId, deleted, summary: diff.summary };
@@ -266,7 +318,10 @@ export class Controller {
     const name = row?.title?.trim() ? `“${row.title.trim()}”` : 'this milestone';
     if (!preview.ok) return { ...preview, text: `Can’t drop here: ${reasonOf(preview.issues)}` };
     const warnings = preview.issues.filter((i) => i.severity === 'warning').map((i) => i.message);
-    return { ...preview, text: [`Drop to move ${name} to position ${toIndex + 1}.`, ...warnings].join(' ') };
+    return {
+      ...preview,
+      text: [`Drop to move ${name} to position ${toIndex + 1}.`, ...warnings].join(' '),
+    };
   }
 
   moveTo(id, toIndex, { focus = false } = {}) {
@@ -282,8 +337,10 @@ export class Controller {
     const name = row?.title?.trim() ? `“${row.title.trim()}”` : 'this milestone';
     if (patch.applied) {
       const warnings = preview.issues.filter((i) => i.severity === 'warning').map((i) => i.message);
-      this.view.dragStatus([`Moved ${name} to position ${toIndex + 1}.`, ...warnings].join(' '),
-        warnings.length ? 'warning' : 'ok');
+      this.view.dragStatus(
+        [`Moved ${name} to position ${toIndex + 1}.`, ...warnings].join(' '),
+        warnings.length ? 'warning' : 'ok',
+      );
     } else {
       this.view.dragStatus(`Not moved: ${reasonOf(patch.issues)}`, 'forbidden');
     }
@@ -355,7 +412,8 @@ export class Controller {
   // Why such an action cannot start now (a page state, not a contract rule).
   blocker() {
     if (!this.sync.online) return 'This needs the network. You are offline.';
-    if (this.status?.dirty || this.sync.outbox) return 'Save or discard your milestone changes first.';
+    if (this.status?.dirty || this.sync.outbox)
+      return 'Save or discard your milestone changes first.';
     return null;
   }
 
@@ -378,7 +436,9 @@ export class Controller {
     const issues = blocker ? [{ severity: 'error', code: '', path: '', message: blocker }] : errors;
     return {
       events: result.ok ? result.events.map((e) => e.message) : [],
-      figures, issues, ready: !blocker && result.ok,
+      figures,
+      issues,
+      ready: !blocker && result.ok,
     };
   }
 
@@ -390,13 +450,20 @@ export class Controller {
       this.view.saveStatus(answer.events.map((e) => e.message).join(' '));
       return { ok: true, events: answer.events };
     }
-    if (answer.offline) return { ok: false, message: 'You are offline. This needs the network; try again when you are back online.' };
+    if (answer.offline)
+      return {
+        ok: false,
+        message: 'You are offline. This needs the network; try again when you are back online.',
+      };
     if (answer.stale) {
       if (!this.status?.dirty) {
         await this.sync.adopt(answer.stale);
         this.adopt(answer.stale);
       }
-      return { ok: false, message: 'The contract changed meanwhile. It is now up to date; check it and try again.' };
+      return {
+        ok: false,
+        message: 'The contract changed meanwhile. It is now up to date; check it and try again.',
+      };
     }
     return answer;
   }
@@ -406,32 +473,59 @@ export class Controller {
     if (!saved || !saved.can[key]?.ok) return;
     const can = saved.can[key];
     const title = `${can.label} “${saved.title}”`;
-    const simple = (fields, build, extra) => this.view.openDialog({
-      title, fields, confirmLabel: can.label,
-      preview: (values) => this.previewAction(build(values), extra),
-      confirm: (values) => this.send(build(values)),
-    });
+    const simple = (fields, build, extra) =>
+      this.view.openDialog({
+        title,
+        fields,
+        confirmLabel: can.label,
+        preview: (values) => this.previewAction(build(values), extra),
+        confirm: (values) => this.send(build(values)),
+      });
     if (key === 'fund') {
       const t = can.charge.text;
-      simple([], () => ({ type: 'fund', id }), { figures: [
-        ['Milestone amount', t.amount], ['From carry-over', t.fromCarryOver], ['Fee', t.fee], ['Charged now', t.total]] });
+      simple([], () => ({ type: 'fund', id }), {
+        figures: [
+          ['Milestone amount', t.amount],
+          ['From carry-over', t.fromCarryOver],
+          ['Fee', t.fee],
+          ['Charged now', t.total],
+        ],
+      });
     } else if (key === 'submit') {
-      simple([{ name: 'message', kind: 'text', label: 'Message (optional)' }],
-        (v) => (v.message.trim() ? { type: 'submit', id, message: v.message.trim() } : { type: 'submit', id }));
+      simple([{ name: 'message', kind: 'text', label: 'Message (optional)' }], (v) =>
+        v.message.trim()
+          ? { type: 'submit', id, message: v.message.trim() }
+          : { type: 'submit', id },
+      );
     } else if (key === 'requestChanges') {
-      simple([{ name: 'message', kind: 'text', label: 'What needs to change' }],
+      simple(
+        [{ name: 'message', kind: 'text', label: 'What needs to change' }],
         // Blank text is no message; whether one is needed is the engine's answer.
-        (v) => (v.message.trim() ? { type: 'requestChanges', id, message: v.message.trim() } : { type: 'requestChanges', id }));
+        (v) =>
+          v.message.trim()
+            ? { type: 'requestChanges', id, message: v.message.trim() }
+            : { type: 'requestChanges', id },
+      );
     } else if (key === 'release') {
       this.openRelease(saved, can, title);
     }
   }
 
   openRelease(saved, can, title) {
-    const fields = [{ name: 'amount', kind: 'money', label: 'Amount to release', value: can.text.maximum }];
+    const fields = [
+      { name: 'amount', kind: 'money', label: 'Amount to release', value: can.text.maximum },
+    ];
     if (can.needsDecision) {
-      fields.push({ name: 'then', kind: 'choice', label: 'Then', value: 'keepOpen', options: [
-        { value: 'keepOpen', label: 'Keep the contract open' }, { value: 'end', label: 'End the contract' }] });
+      fields.push({
+        name: 'then',
+        kind: 'choice',
+        label: 'Then',
+        value: 'keepOpen',
+        options: [
+          { value: 'keepOpen', label: 'Keep the contract open' },
+          { value: 'end', label: 'End the contract' },
+        ],
+      });
     }
     const build = (values) => {
       const parsed = this.engine.parseMoney(values.amount);
@@ -441,7 +535,9 @@ export class Controller {
       return { action };
     };
     this.view.openDialog({
-      title, fields, confirmLabel: can.label,
+      title,
+      fields,
+      confirmLabel: can.label,
       preview: (values) => {
         const built = build(values);
         if (!built.action) return { fieldIssues: { amount: built.issues }, ready: false };
@@ -455,7 +551,9 @@ export class Controller {
     const can = this.savedView.contract.can[key];
     if (!can?.ok) return;
     this.view.openDialog({
-      title: can.label, fields: [], confirmLabel: can.label,
+      title: can.label,
+      fields: [],
+      confirmLabel: can.label,
       preview: () => this.previewAction({ type: key }),
       confirm: () => this.send({ type: key }),
     });
@@ -465,9 +563,11 @@ export class Controller {
     this.view.requestStatus('Sending…');
     const action = key === 'decline' && reason ? { type: 'decline', reason } : { type: key };
     const result = await this.send(action);
-    this.view.requestStatus(result.ok
-      ? result.events.map((e) => e.message).join(' ')
-      : `${result.message ?? ''} ${(result.issues ?? []).map((i) => i.message).join(' ')}`.trim());
+    this.view.requestStatus(
+      result.ok
+        ? result.events.map((e) => e.message).join(' ')
+        : `${result.message ?? ''} ${(result.issues ?? []).map((i) => i.message).join(' ')}`.trim(),
+    );
   }
 
   // ---- side panel and reconnecting ----

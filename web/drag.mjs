@@ -23,8 +23,14 @@ export function attachDrag(list, { preview, drop, status }) {
 
   function clearMarks() {
     for (const row of rowsNow()) {
-      row.classList.remove('no-drop', 'drop-before', 'drop-after', 'drop-forbidden', 'dragging',
-        'drag-forbidden');
+      row.classList.remove(
+        'no-drop',
+        'drop-before',
+        'drop-after',
+        'drop-forbidden',
+        'dragging',
+        'drag-forbidden',
+      );
       row.style.transform = '';
     }
     list.classList.remove('drag-active');

@@ -12,7 +12,9 @@ const EDIT_FIELDS = new Set(['title', 'amount', 'dueDate', 'description']);
 
 // The field an issue belongs to ('' for the row itself), from its path.
 export function fieldOf(issue) {
-  const last = String(issue.path ?? '').split('/').pop();
+  const last = String(issue.path ?? '')
+    .split('/')
+    .pop();
   return EDIT_FIELDS.has(last) ? last : '';
 }
 
@@ -21,8 +23,8 @@ export class Editor {
     this.engine = engine;
     this.actor = actor;
     this.session = null;
-    this.base = null;       // the contract the draft started from
-    this.baseRows = new Map();  // id -> the base's Row (old values for Show Changes)
+    this.base = null; // the contract the draft started from
+    this.baseRows = new Map(); // id -> the base's Row (old values for Show Changes)
     // Amount text parseMoney refused: it never reached the draft, so the field
     // keeps the typed text and this issue. id -> issues.
     this.parseErrors = new Map();
@@ -60,15 +62,24 @@ export class Editor {
     return { ok: true, issues: [], patch: this.fullPatch(actions.length === 0 ? base : null) };
   }
 
-  get opened() { return this.session !== null; }
+  get opened() {
+    return this.session !== null;
+  }
 
   // The whole View of the draft, for a first render or a structural change.
   fullPatch(known = null, extra = {}) {
     const view = known ?? this.session.view;
     this.generalIssues = (view.issues ?? []).filter((i) => !i.milestoneId);
     return {
-      applied: true, ok: view.ok, full: view, rows: view.milestones, removed: [],
-      order: view.milestones.map((row) => row.id), contract: view.contract, issues: [], ...extra,
+      applied: true,
+      ok: view.ok,
+      full: view,
+      rows: view.milestones,
+      removed: [],
+      order: view.milestones.map((row) => row.id),
+      contract: view.contract,
+      issues: [],
+      ...extra,
     };
   }
 
@@ -79,7 +90,15 @@ export class Editor {
     this.cached = null;
     if (!result.applied) {
       this.rejections.set(id ?? '', result.issues);
-      return { applied: false, ok: false, rows: [], removed: [], contract: null, issues: result.issues, rejectedId: id ?? '' };
+      return {
+        applied: false,
+        ok: false,
+        rows: [],
+        removed: [],
+        contract: null,
+        issues: result.issues,
+        rejectedId: id ?? '',
+      };
     }
     this.rejections.delete(id ?? '');
     for (const gone of result.removed ?? []) {
@@ -91,8 +110,13 @@ export class Editor {
     }
     this.generalIssues = this.session.issues.filter((i) => !i.milestoneId);
     return {
-      applied: true, ok: result.ok, rows: result.rows, removed: [], contract: result.contract,
-      issues: result.issues, touched: result.touched,
+      applied: true,
+      ok: result.ok,
+      rows: result.rows,
+      removed: [],
+      contract: result.contract,
+      issues: result.issues,
+      touched: result.touched,
     };
   }
 
@@ -110,7 +134,15 @@ export class Editor {
       const parsed = this.engine.parseMoney(text);
       if (!parsed.ok) {
         this.parseErrors.set(id, parsed.issues);
-        return { applied: false, ok: false, rows: [], removed: [], contract: null, issues: parsed.issues, parseId: id };
+        return {
+          applied: false,
+          ok: false,
+          rows: [],
+          removed: [],
+          contract: null,
+          issues: parsed.issues,
+          parseId: id,
+        };
       }
       value = parsed.amount;
     } else if (field === 'dueDate') {
@@ -125,7 +157,10 @@ export class Editor {
   }
 
   add() {
-    const result = this.session.apply({ type: 'add', milestone: { title: '', amount: 0, dueDate: null } });
+    const result = this.session.apply({
+      type: 'add',
+      milestone: { title: '', amount: 0, dueDate: null },
+    });
     this.remember(result);
     return this.patchOf(result, '');
   }
@@ -149,14 +184,20 @@ export class Editor {
 
   undo() {
     const result = this.session.undo();
-    if (result.applied) { this.undoDepth -= 1; this.redoDepth += 1; }
+    if (result.applied) {
+      this.undoDepth -= 1;
+      this.redoDepth += 1;
+    }
     this.parseErrors.clear();
     return this.patchOf(result, null);
   }
 
   redo() {
     const result = this.session.redo();
-    if (result.applied) { this.redoDepth -= 1; this.undoDepth += 1; }
+    if (result.applied) {
+      this.redoDepth -= 1;
+      this.undoDepth += 1;
+    }
     this.parseErrors.clear();
     return this.patchOf(result, null);
   }

@@ -27,7 +27,11 @@ export function createServer({ contractId, token, actor }) {
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     let data = null;
-    try { data = await response.json(); } catch { data = null; }
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
     return { status: response.status, ok: response.ok, data };
   }
 
@@ -36,15 +40,16 @@ export function createServer({ contractId, token, actor }) {
     history: () => call(`${contractPath}/history`),
     notifications: () => call('/api/notifications'),
     // One changeset made against `baseVersion`; a retry must reuse `key`.
-    postChangeset: (actions, baseVersion, key) => call(`${contractPath}/changesets`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        'If-Match': `"${baseVersion}"`,
-        'Idempotency-Key': key,
-      },
-      body: JSON.stringify({ actor, actions }),
-    }),
+    postChangeset: (actions, baseVersion, key) =>
+      call(`${contractPath}/changesets`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'If-Match': `"${baseVersion}"`,
+          'Idempotency-Key': key,
+        },
+        body: JSON.stringify({ actor, actions }),
+      }),
   };
 }
 

@@ -32,13 +32,14 @@ async function writePointer(name) {
   currentName = name;
 }
 
-let assets = null;  // the current set's paths
+let assets = null; // the current set's paths
 
 async function fetchList() {
   const response = await fetch(LIST_URL, { cache: 'no-cache', credentials: 'same-origin' });
   if (!response.ok) throw new Error(`${LIST_URL}: HTTP ${response.status}`);
   const list = await response.json();
-  if (!Array.isArray(list.assets) || !list.assets.includes('/')) throw new Error(`${LIST_URL}: no asset list`);
+  if (!Array.isArray(list.assets) || !list.assets.includes('/'))
+    throw new Error(`${LIST_URL}: no asset list`);
   return list.assets;
 }
 
@@ -48,21 +49,23 @@ async function currentAssets() {
   const name = await readPointer();
   if (!name) return [];
   const response = await (await caches.open(name)).match(LIST_URL);
-  assets = response ? (await response.json()).assets ?? [] : [];
+  assets = response ? ((await response.json()).assets ?? []) : [];
   return assets;
 }
 
 // Downloads every asset of the build's list; throws unless all arrived whole.
 async function downloadAll() {
   const paths = await fetchList();
-  return Promise.all(paths.map(async (path) => {
-    const response = await fetch(path, { cache: 'no-cache', credentials: 'same-origin' });
-    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-    const body = await response.arrayBuffer();
-    // The headers are kept, CSP included: offline, the page must run under
-    // the same policy as online.
-    return { path, body, headers: [...response.headers] };
-  }));
+  return Promise.all(
+    paths.map(async (path) => {
+      const response = await fetch(path, { cache: 'no-cache', credentials: 'same-origin' });
+      if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+      const body = await response.arrayBuffer();
+      // The headers are kept, CSP included: offline, the page must run under
+      // the same policy as online.
+      return { path, body, headers: [...response.headers] };
+    }),
+  );
 }
 
 async function hashOf(files) {
@@ -74,24 +77,38 @@ async function hashOf(files) {
   const total = parts.reduce((n, p) => n + p.byteLength, 0);
   const all = new Uint8Array(total);
   let offset = 0;
-  for (const p of parts) { all.set(p, offset); offset += p.byteLength; }
+  for (const p of parts) {
+    all.set(p, offset);
+    offset += p.byteLength;
+  }
   const digest = await crypto.subtle.digest('SHA-256', all);
-  return Array.from(new Uint8Array(digest).slice(0, 12), (b) => b.toString(16).padStart(2, '0')).join('');
+  return Array.from(new Uint8Array(digest).slice(0, 12), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
 }
 
 // Stores a complete set and points at it; returns true when it is new.
 async function installSet() {
   const files = await downloadAll();
-  const name = PREFIX + await hashOf(files);
-  if (name === await readPointer()) return false;
+  const name = PREFIX + (await hashOf(files));
+  if (name === (await readPointer())) return false;
   const cache = await caches.open(name);
-  await Promise.all(files.map((file) => cache.put(file.path, new Response(file.body, {
-    headers: file.headers,
-  }))));
+  await Promise.all(
+    files.map((file) =>
+      cache.put(
+        file.path,
+        new Response(file.body, {
+          headers: file.headers,
+        }),
+      ),
+    ),
+  );
   await writePointer(name);
   assets = files.map((file) => file.path);
   const names = await caches.keys();
-  await Promise.all(names.filter((n) => n.startsWith(PREFIX) && n !== name).map((n) => caches.delete(n)));
+  await Promise.all(
+    names.filter((n) => n.startsWith(PREFIX) && n !== name).map((n) => caches.delete(n)),
+  );
   return true;
 }
 
@@ -113,18 +130,23 @@ self.addEventListener('message', (event) => {
   if (event.data?.type !== 'check-update') return;
   if (Date.now() - lastCheck < CHECK_EVERY_MS) return;
   lastCheck = Date.now();
-  event.waitUntil(installSet().then(async (changed) => {
-    if (!changed) return;
-    const clients = await self.clients.matchAll({ type: 'window' });
-    for (const client of clients) client.postMessage({ type: 'updated' });
-  }).catch(() => {}));
+  event.waitUntil(
+    installSet()
+      .then(async (changed) => {
+        if (!changed) return;
+        const clients = await self.clients.matchAll({ type: 'window' });
+        for (const client of clients) client.postMessage({ type: 'updated' });
+      })
+      .catch(() => {}),
+  );
 });
 
 function assetPath(request, paths) {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || request.method !== 'GET') return null;
   // Any navigation to the page (?as=freelancer and all) is the one page.
-  if (request.mode === 'navigate' && (url.pathname === '/' || url.pathname === '/index.html')) return '/';
+  if (request.mode === 'navigate' && (url.pathname === '/' || url.pathname === '/index.html'))
+    return '/';
   return paths.includes(url.pathname) ? url.pathname : null;
 }
 
@@ -132,14 +154,16 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   // The API and anything not of this origin: straight to the network.
   if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
-  event.respondWith((async () => {
-    const path = assetPath(event.request, await currentAssets());
-    if (!path) return fetch(event.request);
-    const name = await readPointer();
-    if (name) {
-      const cached = await (await caches.open(name)).match(path);
-      if (cached) return cached;
-    }
-    return fetch(event.request);
-  })());
+  event.respondWith(
+    (async () => {
+      const path = assetPath(event.request, await currentAssets());
+      if (!path) return fetch(event.request);
+      const name = await readPointer();
+      if (name) {
+        const cached = await (await caches.open(name)).match(path);
+        if (cached) return cached;
+      }
+      return fetch(event.request);
+    })(),
+  );
 });

@@ -22,7 +22,7 @@ export class Sync {
     this.online = navigator.onLine;
     this.sending = false;
     this.outbox = null;
-    this.saved = null;  // the newest contract the server sent
+    this.saved = null; // the newest contract the server sent
     this.retryTimer = 0;
   }
 
@@ -35,14 +35,24 @@ export class Sync {
   // The last contract and what the device kept: { contract, draft, outbox, side, error, offline }.
   async load() {
     const [loaded, cached, draft, outbox, side] = await Promise.all([
-      this.fetchContract(), this.store.get('contracts', this.key), this.store.get('drafts', this.key),
-      this.store.get('outbox', this.key), this.store.get('contracts', `${this.key}|side`)]);
+      this.fetchContract(),
+      this.store.get('contracts', this.key),
+      this.store.get('drafts', this.key),
+      this.store.get('outbox', this.key),
+      this.store.get('contracts', `${this.key}|side`),
+    ]);
     this.outbox = outbox ?? null;
     this.saved = loaded.contract ?? cached ?? null;
     if (loaded.contract) await this.store.put('contracts', this.key, loaded.contract);
     let base = null;
-    if (draft?.actions) base = draft.base ?? (await this.store.get('drafts', `${this.key}|base`)) ?? null;
-    return { ...loaded, contract: this.saved, draft: base ? { base, actions: draft.actions } : null, side };
+    if (draft?.actions)
+      base = draft.base ?? (await this.store.get('drafts', `${this.key}|base`)) ?? null;
+    return {
+      ...loaded,
+      contract: this.saved,
+      draft: base ? { base, actions: draft.actions } : null,
+      side,
+    };
   }
 
   async fetchContract() {
@@ -86,7 +96,7 @@ export class Sync {
   // Puts a changeset in the outbox (send() sends it).
   async queue(changeset) {
     const entry = {
-      key: newKey(),  // made once: every retry of this changeset sends the same key
+      key: newKey(), // made once: every retry of this changeset sends the same key
       contractId: this.contractId,
       baseVersion: changeset.baseVersion,
       actions: changeset.actions,
@@ -107,7 +117,9 @@ export class Sync {
 
   retrySoon() {
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => { this.send(); }, RETRY_MS);
+    this.retryTimer = setTimeout(() => {
+      this.send();
+    }, RETRY_MS);
   }
 
   async send() {
@@ -179,12 +191,16 @@ export class Sync {
   // History and notifications, kept for offline use; null when unavailable.
   async side() {
     try {
-      const [history, notes] = await Promise.all([this.server.history(), this.server.notifications()]);
+      const [history, notes] = await Promise.all([
+        this.server.history(),
+        this.server.notifications(),
+      ]);
       this.setOnline(true);
       const side = {
-        history: history.ok ? history.data?.history ?? [] : null,
+        history: history.ok ? (history.data?.history ?? []) : null,
         notifications: notes.ok
-          ? (notes.data?.notifications ?? []).filter((n) => n.contractId === this.contractId) : null,
+          ? (notes.data?.notifications ?? []).filter((n) => n.contractId === this.contractId)
+          : null,
       };
       await this.store.put('contracts', `${this.key}|side`, side);
       return side;

@@ -11,7 +11,12 @@ import { fieldOf } from './edit.mjs';
 const FIELDS = ['title', 'amount', 'dueDate', 'description'];
 // Rows built in full at once; the others when they come near the screen.
 const EAGER_ROWS = 30;
-const FIELD_LABELS = { title: 'Title', amount: 'Amount', dueDate: 'Due date', description: 'Description' };
+const FIELD_LABELS = {
+  title: 'Title',
+  amount: 'Amount',
+  dueDate: 'Due date',
+  description: 'Description',
+};
 // The per-milestone actions the page offers, in button order, with the view
 // model's `can` key. A new action (the escrow ones of issue 13) is one entry
 // here plus its dialog in the controller.
@@ -39,15 +44,21 @@ function fillList(list, lines, make = (line) => h('li', { text: line })) {
 }
 
 function issueItem(issue) {
-  return h('li', { class: `issue ${issue.severity}` },
+  return h(
+    'li',
+    { class: `issue ${issue.severity}` },
     h('span', { class: 'msg', text: issue.message }),
-    issue.hint ? h('span', { class: 'hint', text: ` ${issue.hint}` }) : null);
+    issue.hint ? h('span', { class: 'hint', text: ` ${issue.hint}` }) : null,
+  );
 }
 
 function issueSpan(issue) {
-  return h('span', { class: `issue ${issue.severity}` },
+  return h(
+    'span',
+    { class: `issue ${issue.severity}` },
     h('span', { class: 'msg', text: issue.message }),
-    issue.hint ? h('span', { class: 'hint', text: ` ${issue.hint}` }) : null);
+    issue.hint ? h('span', { class: 'hint', text: ` ${issue.hint}` }) : null,
+  );
 }
 
 export function reasonOf(issues) {
@@ -67,12 +78,12 @@ export class View {
   constructor({ actor, contractId }) {
     this.actor = actor;
     this.list = $('list');
-    this.rows = new Map();      // id -> row record
-    this.ghosts = new Map();    // id -> deleted row shown by Show Changes
+    this.rows = new Map(); // id -> row record
+    this.ghosts = new Map(); // id -> deleted row shown by Show Changes
     this.nextUid = 0;
     this.handlers = {};
     this.locked = false;
-    this.marks = null;          // Show Changes marks, or null when off
+    this.marks = null; // Show Changes marks, or null when off
     this.savedRows = new Map(); // id -> the saved contract's Row (money and work actions)
     $(`as-${actor}`).setAttribute('aria-current', 'page');
     setText($('contract-name'), contractId);
@@ -93,7 +104,8 @@ export class View {
     this.list.addEventListener('click', (event) => {
       const button = event.target.closest('button[data-act]');
       const id = button?.closest('li')?.dataset.id;
-      if (!button || !id || button.disabled || button.getAttribute('aria-disabled') === 'true') return;
+      if (!button || !id || button.disabled || button.getAttribute('aria-disabled') === 'true')
+        return;
       const act = button.dataset.act;
       if (act === 'up') this.handlers.moveBy?.(id, -1);
       else if (act === 'down') this.handlers.moveBy?.(id, 1);
@@ -111,27 +123,65 @@ export class View {
 
   // ---- bindX: what the person does ----
 
-  bindEdit(handler) { this.handlers.edit = handler; }            // (id, field, text)
-  bindLeaveAmount(handler) { this.handlers.leave = handler; }    // (id)
-  bindMoveBy(handler) { this.handlers.moveBy = handler; }        // (id, delta)
-  bindDelete(handler) { this.handlers.remove = handler; }        // (id)
-  bindRowAction(handler) { this.handlers.rowAction = handler; }  // (id, canKey)
-  bindAdd(handler) { $('add').addEventListener('click', handler); }
-  bindUndo(handler) { $('undo').addEventListener('click', handler); this.handlers.undo = handler; }
-  bindRedo(handler) { $('redo').addEventListener('click', handler); this.handlers.redo = handler; }
-  bindToggleChanges(handler) { $('toggle-changes').addEventListener('click', handler); }
-  bindSave(handler) { $('save').addEventListener('click', () => handler($('proposal-message').value.trim())); }
-  bindDiscard(handler) { $('discard').addEventListener('click', handler); }
-  bindEnd(handler) { $('end-contract').addEventListener('click', handler); }
-  bindRebase(handler) { $('rebase').addEventListener('click', handler); }
-  bindDiscardForServer(handler) { $('discard-draft').addEventListener('click', handler); }
-  bindCancelQueued(handler) { $('cancel-queued').addEventListener('click', handler); }
-  bindDismissServer(handler) { $('dismiss-server').addEventListener('click', handler); }
-  bindReload(handler) { $('reload').addEventListener('click', handler); }
+  bindEdit(handler) {
+    this.handlers.edit = handler;
+  } // (id, field, text)
+  bindLeaveAmount(handler) {
+    this.handlers.leave = handler;
+  } // (id)
+  bindMoveBy(handler) {
+    this.handlers.moveBy = handler;
+  } // (id, delta)
+  bindDelete(handler) {
+    this.handlers.remove = handler;
+  } // (id)
+  bindRowAction(handler) {
+    this.handlers.rowAction = handler;
+  } // (id, canKey)
+  bindAdd(handler) {
+    $('add').addEventListener('click', handler);
+  }
+  bindUndo(handler) {
+    $('undo').addEventListener('click', handler);
+    this.handlers.undo = handler;
+  }
+  bindRedo(handler) {
+    $('redo').addEventListener('click', handler);
+    this.handlers.redo = handler;
+  }
+  bindToggleChanges(handler) {
+    $('toggle-changes').addEventListener('click', handler);
+  }
+  bindSave(handler) {
+    $('save').addEventListener('click', () => handler($('proposal-message').value.trim()));
+  }
+  bindDiscard(handler) {
+    $('discard').addEventListener('click', handler);
+  }
+  bindEnd(handler) {
+    $('end-contract').addEventListener('click', handler);
+  }
+  bindRebase(handler) {
+    $('rebase').addEventListener('click', handler);
+  }
+  bindDiscardForServer(handler) {
+    $('discard-draft').addEventListener('click', handler);
+  }
+  bindCancelQueued(handler) {
+    $('cancel-queued').addEventListener('click', handler);
+  }
+  bindDismissServer(handler) {
+    $('dismiss-server').addEventListener('click', handler);
+  }
+  bindReload(handler) {
+    $('reload').addEventListener('click', handler);
+  }
   // (key, text): key is 'accept', 'decline' or 'withdraw'; text the reason.
   bindAnswer(handler) {
     $('accept').addEventListener('click', () => handler('accept'));
-    $('decline').addEventListener('click', () => handler('decline', $('decline-reason').value.trim()));
+    $('decline').addEventListener('click', () =>
+      handler('decline', $('decline-reason').value.trim()),
+    );
     $('withdraw').addEventListener('click', () => handler('withdraw'));
   }
   bindShortcuts() {
@@ -139,7 +189,9 @@ export class View {
       const inField = e.target.closest?.('input, textarea');
       if (inField || !(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== 'z') return;
       e.preventDefault();
-      if (e.shiftKey) { if (!$('redo').disabled) this.handlers.redo?.(); } else if (!$('undo').disabled) this.handlers.undo?.();
+      if (e.shiftKey) {
+        if (!$('redo').disabled) this.handlers.redo?.();
+      } else if (!$('undo').disabled) this.handlers.undo?.();
     });
   }
   // preview(id, toIndex) -> { ok, issues, allowedRange, text }; drop(id, toIndex)
@@ -171,7 +223,10 @@ export class View {
     this.count = count;
     const seen = new Set(order);
     for (const [id, record] of this.rows) {
-      if (!seen.has(id)) { record.el.remove(); this.rows.delete(id); }
+      if (!seen.has(id)) {
+        record.el.remove();
+        this.rows.delete(id);
+      }
     }
     view.milestones.forEach((row) => this.renderRow(row, count, notesOf(row.id)));
     this.applyOrder(order);
@@ -219,8 +274,16 @@ export class View {
     const kind = this.rowKind(row);
     const saved = this.savedRows.get(row.id) ?? null;
     const key = `${kind}|${this.locked}`;
-    if (record && !force && record.data === row && record.key === key && record.notes === notes &&
-        record.saved === saved && record.marks === this.marksOf(row.id)) return;
+    if (
+      record &&
+      !force &&
+      record.data === row &&
+      record.key === key &&
+      record.notes === notes &&
+      record.saved === saved &&
+      record.marks === this.marksOf(row.id)
+    )
+      return;
     if (!record && this.rows.size >= EAGER_ROWS) {
       record = this.placeholder();
       this.rows.set(row.id, record);
@@ -249,11 +312,14 @@ export class View {
 
   placeholder() {
     if (!this.observer) {
-      this.observer = new IntersectionObserver((entries) => {
-        for (const entry of entries) {
-          if (entry.isIntersecting) this.materialize(entry.target.dataset.id);
-        }
-      }, { rootMargin: '1500px 0px' });
+      this.observer = new IntersectionObserver(
+        (entries) => {
+          for (const entry of entries) {
+            if (entry.isIntersecting) this.materialize(entry.target.dataset.id);
+          }
+        },
+        { rootMargin: '1500px 0px' },
+      );
     }
     const el = h('li', { class: 'row pending' });
     this.observer.observe(el);
@@ -285,21 +351,45 @@ export class View {
     } else if (field === 'dueDate') {
       input = h('input', { id, type: 'date', 'aria-describedby': describedBy });
     } else if (field === 'amount') {
-      input = h('input', { id, type: 'text', inputmode: 'decimal', autocomplete: 'off', 'aria-describedby': describedBy });
+      input = h('input', {
+        id,
+        type: 'text',
+        inputmode: 'decimal',
+        autocomplete: 'off',
+        'aria-describedby': describedBy,
+      });
     } else {
-      input = h('input', { id, type: 'text', autocomplete: 'off', 'aria-describedby': describedBy });
+      input = h('input', {
+        id,
+        type: 'text',
+        autocomplete: 'off',
+        'aria-describedby': describedBy,
+      });
     }
     input.dataset.field = field;
     const issue = h('p', { id: issueId, class: 'field-issue', 'aria-live': 'polite' });
     const was = h('p', { id: wasId, class: 'was' });
     return {
-      input, issue, was,
-      el: h('div', { class: `field field-${field}` }, h('label', { for: id, text: FIELD_LABELS[field] }), input, was, issue),
+      input,
+      issue,
+      was,
+      el: h(
+        'div',
+        { class: `field field-${field}` },
+        h('label', { for: id, text: FIELD_LABELS[field] }),
+        input,
+        was,
+        issue,
+      ),
     };
   }
 
   commonParts(record) {
-    record.handle = h('button', { type: 'button', class: 'handle', 'aria-roledescription': 'drag handle' });
+    record.handle = h('button', {
+      type: 'button',
+      class: 'handle',
+      'aria-roledescription': 'drag handle',
+    });
     record.handle.append(h('span', { 'aria-hidden': 'true', text: '⠿' }));
     record.position = h('span', { class: 'position' });
     record.badge = h('span', { class: 'badge' });
@@ -317,12 +407,26 @@ export class View {
     record.up = h('button', { type: 'button', class: 'icon', 'data-act': 'up' }, '↑');
     record.down = h('button', { type: 'button', class: 'icon', 'data-act': 'down' }, '↓');
     record.del = h('button', { type: 'button', class: 'icon danger', 'data-act': 'delete' }, '✕');
-    record.el = h('li', { class: 'row editable' },
+    record.el = h(
+      'li',
+      { class: 'row editable' },
       h('div', { class: 'grip' }, record.handle, record.position),
-      h('div', { class: 'fields' }, FIELDS.map((f) => record.fields[f].el)),
-      h('div', { class: 'side-col' }, record.badge, record.money, record.actions,
-        h('div', { class: 'row-buttons' }, record.up, record.down, record.del)),
-      record.note, record.rowIssues);
+      h(
+        'div',
+        { class: 'fields' },
+        FIELDS.map((f) => record.fields[f].el),
+      ),
+      h(
+        'div',
+        { class: 'side-col' },
+        record.badge,
+        record.money,
+        record.actions,
+        h('div', { class: 'row-buttons' }, record.up, record.down, record.del),
+      ),
+      record.note,
+      record.rowIssues,
+    );
     return record;
   }
 
@@ -334,11 +438,21 @@ export class View {
     record.amount = h('p', { class: 'amount' });
     record.due = h('p', { class: 'due' });
     record.description = h('p', { class: 'description' });
-    record.el = h('li', { class: 'row locked' },
+    record.el = h(
+      'li',
+      { class: 'row locked' },
       h('div', { class: 'grip' }, record.handle, record.position),
-      h('div', { class: 'fields' }, record.title, h('div', { class: 'facts' }, record.amount, record.due), record.description),
+      h(
+        'div',
+        { class: 'fields' },
+        record.title,
+        h('div', { class: 'facts' }, record.amount, record.due),
+        record.description,
+      ),
       h('div', { class: 'side-col' }, record.badge, record.money, record.actions),
-      record.note, record.rowIssues);
+      record.note,
+      record.rowIssues,
+    );
     return record;
   }
 
@@ -371,14 +485,20 @@ export class View {
         const { input, issue, was } = record.fields[field];
         const typed = field === 'amount' && notes.parse;
         if (document.activeElement !== input && !typed) {
-          const value = field === 'amount' ? row.text.amount : field === 'dueDate' ? (row.dueDate ?? '') : (row[field] ?? '');
+          const value =
+            field === 'amount'
+              ? row.text.amount
+              : field === 'dueDate'
+                ? (row.dueDate ?? '')
+                : (row[field] ?? '');
           if (input.value !== value) input.value = value;
         }
         const issues = byField.get(field) ?? [];
         const error = issues.some((i) => i.severity === 'error');
         hasError ||= error;
         const invalid = String(error);
-        if (input.getAttribute('aria-invalid') !== invalid) input.setAttribute('aria-invalid', invalid);
+        if (input.getAttribute('aria-invalid') !== invalid)
+          input.setAttribute('aria-invalid', invalid);
         if (issues.length || issue.firstChild) issue.replaceChildren(...issues.map(issueSpan));
         this.fillWas(was, marks?.fields?.[field]);
       }
@@ -397,7 +517,10 @@ export class View {
       setText(record.due, row.text.dueDate || 'No due date');
       setText(record.description, row.description ?? '');
       const why = row.can.move.ok ? '' : ` ${row.can.move.issue.message}`;
-      record.handle.setAttribute('aria-label', `${row.title || 'Milestone'}: ${row.stateLabel}.${why}`);
+      record.handle.setAttribute(
+        'aria-label',
+        `${row.title || 'Milestone'}: ${row.stateLabel}.${why}`,
+      );
       if (!record.wasBox) {
         record.wasBox = h('p', { class: 'was' });
         record.title.after(record.wasBox);
@@ -410,27 +533,41 @@ export class View {
     this.fillActions(record, row, saved);
     const rowIssues = byField.get('') ?? [];
     hasError ||= rowIssues.some((i) => i.severity === 'error');
-    if (rowIssues.length || record.rowIssues.firstChild) record.rowIssues.replaceChildren(...rowIssues.map(issueItem));
+    if (rowIssues.length || record.rowIssues.firstChild)
+      record.rowIssues.replaceChildren(...rowIssues.map(issueItem));
     el.classList.toggle('has-error', hasError);
     this.fillNote(record, marks);
   }
 
   fillWas(el, text) {
     if (text === undefined || text === null) {
-      if (!el.hidden) { el.hidden = true; el.textContent = ''; }
+      if (!el.hidden) {
+        el.hidden = true;
+        el.textContent = '';
+      }
       return;
     }
     el.hidden = false;
-    el.replaceChildren(h('span', { class: 'sr-only', text: 'Changed. Was: ' }),
-      h('span', { 'aria-hidden': 'true', text: 'was ' }), h('del', { text: text || '(empty)' }));
+    el.replaceChildren(
+      h('span', { class: 'sr-only', text: 'Changed. Was: ' }),
+      h('span', { 'aria-hidden': 'true', text: 'was ' }),
+      h('del', { text: text || '(empty)' }),
+    );
   }
 
   fillNote(record, marks) {
     const el = record.note;
-    const text = marks?.added ? 'New milestone' : marks?.movedFrom ? `Moved from position ${marks.movedFrom}` : '';
+    const text = marks?.added
+      ? 'New milestone'
+      : marks?.movedFrom
+        ? `Moved from position ${marks.movedFrom}`
+        : '';
     setText(el, text);
     el.hidden = !text;
-    record.el.classList.toggle('changed', Boolean(marks && (marks.added || marks.movedFrom || Object.keys(marks.fields ?? {}).length)));
+    record.el.classList.toggle(
+      'changed',
+      Boolean(marks && (marks.added || marks.movedFrom || Object.keys(marks.fields ?? {}).length)),
+    );
   }
 
   fillMoney(record, row) {
@@ -454,10 +591,20 @@ export class View {
     if (record.actionsText === text) return;
     record.actionsText = text;
     const name = quoted(row.title);
-    record.actions.replaceChildren(...offered.map((key) => h('button', {
-      type: 'button', class: key === 'release' ? 'primary small' : 'small', 'data-act': key,
-      'aria-label': `${saved.can[key].label} ${name}`,
-    }, `${saved.can[key].label}…`)));
+    record.actions.replaceChildren(
+      ...offered.map((key) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            class: key === 'release' ? 'primary small' : 'small',
+            'data-act': key,
+            'aria-label': `${saved.can[key].label} ${name}`,
+          },
+          `${saved.can[key].label}…`,
+        ),
+      ),
+    );
   }
 
   focusRow(id, part = 'handle') {
@@ -502,7 +649,8 @@ export class View {
     for (const id of ids) {
       const before = previous?.byId.get(id);
       const now = this.marks?.byId.get(id);
-      if (before && now && JSON.stringify(before) === JSON.stringify(now)) this.marks.byId.set(id, before);
+      if (before && now && JSON.stringify(before) === JSON.stringify(now))
+        this.marks.byId.set(id, before);
       else changed.push(id);
     }
     this.renderGhosts();
@@ -516,17 +664,35 @@ export class View {
   renderGhosts() {
     const wanted = new Map((this.marks?.deleted ?? []).map((d) => [d.id, d]));
     for (const [id, el] of this.ghosts) {
-      if (!wanted.has(id)) { el.remove(); this.ghosts.delete(id); }
+      if (!wanted.has(id)) {
+        el.remove();
+        this.ghosts.delete(id);
+      }
     }
     for (const [id, d] of wanted) {
       let el = this.ghosts.get(id);
       if (!el) {
-        el = h('li', { class: 'row ghost', 'data-deleted-id': id },
+        el = h(
+          'li',
+          { class: 'row ghost', 'data-deleted-id': id },
           h('div', { class: 'grip' }, h('span', { class: 'position', text: String(d.index + 1) })),
-          h('div', { class: 'fields' },
-            h('p', { class: 'title' }, h('span', { class: 'sr-only', text: 'Deleted: ' }), h('del', { text: d.title || '(untitled)' })),
-            h('p', { class: 'amount' }, h('del', { text: d.amountText }))),
-          h('div', { class: 'side-col' }, h('span', { class: 'badge deleted-badge', text: 'Deleted' })));
+          h(
+            'div',
+            { class: 'fields' },
+            h(
+              'p',
+              { class: 'title' },
+              h('span', { class: 'sr-only', text: 'Deleted: ' }),
+              h('del', { text: d.title || '(untitled)' }),
+            ),
+            h('p', { class: 'amount' }, h('del', { text: d.amountText })),
+          ),
+          h(
+            'div',
+            { class: 'side-col' },
+            h('span', { class: 'badge deleted-badge', text: 'Deleted' }),
+          ),
+        );
         this.ghosts.set(id, el);
       }
       el.ghostIndex = d.index;
@@ -554,7 +720,10 @@ export class View {
       ['Released', t.released],
       ['In escrow', t.escrow],
       ['Carry-over', t.carryOver],
-      ['Status', version === null ? contract.statusLabel : `${contract.statusLabel} · version ${version}`],
+      [
+        'Status',
+        version === null ? contract.statusLabel : `${contract.statusLabel} · version ${version}`,
+      ],
     ];
     const text = pairs.map((p) => p.join(':')).join('|');
     if (this.figuresText === text) return;
@@ -602,8 +771,12 @@ export class View {
     panel.hidden = !request;
     if (!request) return;
     const mine = request.by === this.actor;
-    setText($('request-title'), mine ? 'Your change request is waiting for an answer'
-      : 'Changes to the milestones were proposed');
+    setText(
+      $('request-title'),
+      mine
+        ? 'Your change request is waiting for an answer'
+        : 'Changes to the milestones were proposed',
+    );
     setText($('request-message'), request.message ? `“${request.message}”` : '');
     $('request-message').hidden = !request.message;
     fillList($('request-changes'), request.summary);
@@ -614,7 +787,8 @@ export class View {
       button.hidden = !shown(can);
       button.disabled = !can.ok;
       setText(button, can.label);
-      if (!can.ok) button.title = can.issue.message; else button.removeAttribute('title');
+      if (!can.ok) button.title = can.issue.message;
+      else button.removeAttribute('title');
     }
     $('decline-label').hidden = $('decline').hidden;
   }
@@ -635,12 +809,23 @@ export class View {
     const panel = $('conflict');
     panel.hidden = !conflict;
     if (!conflict) return;
-    setText($('conflict-intro'),
-      `Version ${version} was saved after you started. Your draft is kept; choose what to do with it.`);
-    fillList($('conflict-theirs'), conflict.theirs.length ? conflict.theirs : ['No milestone changes (money or state only).']);
+    setText(
+      $('conflict-intro'),
+      `Version ${version} was saved after you started. Your draft is kept; choose what to do with it.`,
+    );
+    fillList(
+      $('conflict-theirs'),
+      conflict.theirs.length ? conflict.theirs : ['No milestone changes (money or state only).'],
+    );
     fillList($('conflict-mine'), conflict.mine);
-    const issues = [...conflict.collisions.map((i) => ({ ...i, severity: 'warning',
-      message: `Both of you changed this: ${i.message}` })), ...conflict.rebaseIssues];
+    const issues = [
+      ...conflict.collisions.map((i) => ({
+        ...i,
+        severity: 'warning',
+        message: `Both of you changed this: ${i.message}`,
+      })),
+      ...conflict.rebaseIssues,
+    ];
     fillList($('conflict-issues'), issues, issueItem);
   }
 
@@ -671,18 +856,42 @@ export class View {
     if (history && history.length === 0) {
       fillList($('history'), ['No changes saved yet.']);
     } else if (history) {
-      fillList($('history'), [...history].reverse(), (entry) => h('li', {},
-        h('p', { class: 'meta' }, `Version ${entry.version} · ${entry.actor} · `, timeElement(entry.time)),
-        h('ul', {}, (entry.summary ?? []).map((line) => h('li', { text: line })))));
+      fillList($('history'), [...history].reverse(), (entry) =>
+        h(
+          'li',
+          {},
+          h(
+            'p',
+            { class: 'meta' },
+            `Version ${entry.version} · ${entry.actor} · `,
+            timeElement(entry.time),
+          ),
+          h(
+            'ul',
+            {},
+            (entry.summary ?? []).map((line) => h('li', { text: line })),
+          ),
+        ),
+      );
     } else {
       fillList($('history'), [online ? 'Loading…' : 'The history loads when you are online.']);
     }
     if (notifications) {
-      fillList($('notifications'), notifications.length ? notifications : [{ message: 'Nothing new yet.' }],
-        (n) => h('li', {}, n.time ? h('p', { class: 'meta' }, timeElement(n.time)) : null,
-          h('p', { text: n.message })));
+      fillList(
+        $('notifications'),
+        notifications.length ? notifications : [{ message: 'Nothing new yet.' }],
+        (n) =>
+          h(
+            'li',
+            {},
+            n.time ? h('p', { class: 'meta' }, timeElement(n.time)) : null,
+            h('p', { text: n.message }),
+          ),
+      );
     } else {
-      fillList($('notifications'), [online ? 'Loading…' : 'Notifications load when you are online.']);
+      fillList($('notifications'), [
+        online ? 'Loading…' : 'Notifications load when you are online.',
+      ]);
     }
   }
 
@@ -722,23 +931,38 @@ export class View {
       if (field.kind === 'choice') {
         const box = h('fieldset', { class: 'choice' }, h('legend', { text: field.label }));
         const radios = field.options.map((option, i) => {
-          const radio = h('input', { type: 'radio', name: id, value: option.value, id: `${id}-${i}` });
+          const radio = h('input', {
+            type: 'radio',
+            name: id,
+            value: option.value,
+            id: `${id}-${i}`,
+          });
           radio.checked = option.value === field.value;
           box.append(h('label', { for: `${id}-${i}` }, radio, ` ${option.label}`));
           return radio;
         });
-        controls.set(field.name, { value: () => radios.find((r) => r.checked)?.value ?? null, els: radios });
+        controls.set(field.name, {
+          value: () => radios.find((r) => r.checked)?.value ?? null,
+          els: radios,
+        });
         return box;
       }
       const issueId = `${id}-issue`;
-      const input = field.kind === 'text'
-        ? h('textarea', { id, rows: 3, maxlength: 2000, 'aria-describedby': issueId })
-        : h('input', { id, type: 'text', inputmode: 'decimal', 'aria-describedby': issueId });
+      const input =
+        field.kind === 'text'
+          ? h('textarea', { id, rows: 3, maxlength: 2000, 'aria-describedby': issueId })
+          : h('input', { id, type: 'text', inputmode: 'decimal', 'aria-describedby': issueId });
       input.value = field.value ?? '';
       const issue = h('p', { id: issueId, class: 'field-issue' });
       fieldIssues.set(field.name, { input, issue });
       controls.set(field.name, { value: () => input.value, els: [input] });
-      return h('div', { class: 'dialog-field' }, h('label', { class: 'inline-field', for: id, text: field.label }), input, issue);
+      return h(
+        'div',
+        { class: 'dialog-field' },
+        h('label', { class: 'inline-field', for: id, text: field.label }),
+        input,
+        issue,
+      );
     });
     $('money-inputs').replaceChildren(...parts);
     setText($('money-status'), '');
@@ -790,12 +1014,19 @@ export class View {
 }
 
 function renderFigures(dl, pairs) {
-  dl.replaceChildren(...pairs.map(([term, value]) =>
-    h('div', { class: 'figure' }, h('dt', { text: term }), h('dd', { text: value }))));
+  dl.replaceChildren(
+    ...pairs.map(([term, value]) =>
+      h('div', { class: 'figure' }, h('dt', { text: term }), h('dd', { text: value })),
+    ),
+  );
 }
 
-const timeFormat = new Intl.DateTimeFormat('en-US',
-  { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const timeFormat = new Intl.DateTimeFormat('en-US', {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 // A server timestamp (when a change was saved), in the reader's zone.
 function timeElement(iso) {

@@ -50,42 +50,39 @@ MILESTONE_API void milestone_engine_free(milestone_engine* engine);
 MILESTONE_API char* milestone_engine_policy(const milestone_engine* engine);
 
 /* options: {"now": "YYYY-MM-DD" | null}  -> {ok, issues} */
-MILESTONE_API char* milestone_validate(const milestone_engine* engine,
-                                       const char* contract, size_t contract_len,
-                                       const char* options, size_t options_len);
+MILESTONE_API char* milestone_validate(const milestone_engine* engine, const char* contract,
+                                       size_t contract_len, const char* options,
+                                       size_t options_len);
 /* action: one action object or an array (all or nothing);
  * options: {"actor": "client"|"freelancer", "now": ...}  -> {ok, issues} */
-MILESTONE_API char* milestone_check(const milestone_engine* engine,
-                                    const char* contract, size_t contract_len,
-                                    const char* action, size_t action_len,
+MILESTONE_API char* milestone_check(const milestone_engine* engine, const char* contract,
+                                    size_t contract_len, const char* action, size_t action_len,
                                     const char* options, size_t options_len);
 /* -> {ok, contract, issues, events} */
-MILESTONE_API char* milestone_apply(const milestone_engine* engine,
-                                    const char* contract, size_t contract_len,
-                                    const char* action, size_t action_len,
+MILESTONE_API char* milestone_apply(const milestone_engine* engine, const char* contract,
+                                    size_t contract_len, const char* action, size_t action_len,
                                     const char* options, size_t options_len);
 /* -> {ok, issues, changes, patch, summary} */
-MILESTONE_API char* milestone_diff(const milestone_engine* engine,
-                                   const char* before, size_t before_len,
-                                   const char* after, size_t after_len);
+MILESTONE_API char* milestone_diff(const milestone_engine* engine, const char* before,
+                                   size_t before_len, const char* after, size_t after_len);
 /* -> {ok, contract, issues} */
-MILESTONE_API char* milestone_apply_changes(const milestone_engine* engine,
-                                            const char* contract, size_t contract_len,
-                                            const char* changes, size_t changes_len);
+MILESTONE_API char* milestone_apply_changes(const milestone_engine* engine, const char* contract,
+                                            size_t contract_len, const char* changes,
+                                            size_t changes_len);
 /* -> the inverse list of changes, or {ok: false, issues} */
 MILESTONE_API char* milestone_invert_changes(const char* changes, size_t changes_len);
 /* -> {ok, order, changes, issues, allowedRange: {from, to}} */
-MILESTONE_API char* milestone_preview_reorder(const milestone_engine* engine,
-                                              const char* contract, size_t contract_len,
-                                              const char* id, size_t id_len, double to_index,
-                                              const char* options, size_t options_len);
+MILESTONE_API char* milestone_preview_reorder(const milestone_engine* engine, const char* contract,
+                                              size_t contract_len, const char* id, size_t id_len,
+                                              double to_index, const char* options,
+                                              size_t options_len);
 /* "12.50", "$1,234.56" -> {ok, amount} | {ok: false, issues} */
 MILESTONE_API char* milestone_parse_money(const char* text, size_t text_len);
 /* The view model of a contract (docs/view-model.md). Answers NOT_AVAILABLE in
  * a build whose engine has no describe yet. */
-MILESTONE_API char* milestone_describe(const milestone_engine* engine,
-                                       const char* contract, size_t contract_len,
-                                       const char* options, size_t options_len);
+MILESTONE_API char* milestone_describe(const milestone_engine* engine, const char* contract,
+                                       size_t contract_len, const char* options,
+                                       size_t options_len);
 /* Where the engine's time went (json_api::Timers). Answers NOT_AVAILABLE in
  * a build whose engine has no timers. */
 MILESTONE_API char* milestone_timers(const milestone_engine* engine);

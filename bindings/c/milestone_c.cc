@@ -1,8 +1,6 @@
 // The C API over milestone/json_api.h. Every function catches everything:
 // a C caller (or Python's ctypes) cannot receive a C++ exception.
 
-#include "milestone.h"
-
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -10,6 +8,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "milestone.h"
 #include "milestone/engine.h"
 #include "milestone/json_api.h"
 #include "milestone/policy.h"
@@ -111,8 +110,7 @@ char* WithEngine(const milestone_engine* e, F&& produce) noexcept {
 }
 
 std::string NotAvailable(const char* what) {
-  return Failure("NOT_AVAILABLE",
-                 std::string("This build of the engine has no ") + what + ".",
+  return Failure("NOT_AVAILABLE", std::string("This build of the engine has no ") + what + ".",
                  "Use a newer build of libmilestone.");
 }
 
@@ -177,8 +175,8 @@ char* milestone_engine_policy(const milestone_engine* engine) {
   return WithEngine(engine, [](const Engine& e) { return milestone::PolicyToJson(e.policy()); });
 }
 
-char* milestone_validate(const milestone_engine* engine, const char* contract,
-                         size_t contract_len, const char* options, size_t options_len) {
+char* milestone_validate(const milestone_engine* engine, const char* contract, size_t contract_len,
+                         const char* options, size_t options_len) {
   return WithEngine(engine, [&](const Engine& e) {
     return json_api::Validate(e, Text(contract, contract_len), Text(options, options_len));
   });
@@ -221,8 +219,8 @@ char* milestone_invert_changes(const char* changes, size_t changes_len) {
 }
 
 char* milestone_preview_reorder(const milestone_engine* engine, const char* contract,
-                                size_t contract_len, const char* id, size_t id_len,
-                                double to_index, const char* options, size_t options_len) {
+                                size_t contract_len, const char* id, size_t id_len, double to_index,
+                                const char* options, size_t options_len) {
   return WithEngine(engine, [&](const Engine& e) {
     return json_api::PreviewReorder(e, Text(contract, contract_len), Text(id, id_len), to_index,
                                     Text(options, options_len));
@@ -233,8 +231,8 @@ char* milestone_parse_money(const char* text, size_t text_len) {
   return Answer([&] { return json_api::ParseMoney(Text(text, text_len)); });
 }
 
-char* milestone_describe(const milestone_engine* engine, const char* contract,
-                         size_t contract_len, const char* options, size_t options_len) {
+char* milestone_describe(const milestone_engine* engine, const char* contract, size_t contract_len,
+                         const char* options, size_t options_len) {
   return WithEngine(engine, [&](const Engine& e) {
     return DescribeOn(e, Text(contract, contract_len), Text(options, options_len));
   });

@@ -20,7 +20,8 @@ export { codes } from './codes.mjs';
 // ---- loading: one error that says what came back ----
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
-const HINT = 'Serve milestone_wasm.wasm next to index.mjs as application/wasm, or pass ' +
+const HINT =
+  'Serve milestone_wasm.wasm next to index.mjs as application/wasm, or pass ' +
   'wasmUrl, wasmBinary or wasmModule to createEngine().';
 
 function hex(bytes, count = 8) {
@@ -33,14 +34,16 @@ function hex(bytes, count = 8) {
 // Vite's dev server pre-bundles dependencies into .vite/deps/, away from
 // their assets: the wasm URL then answers the page's HTML.
 const PRE_BUNDLED = /\/\.vite\/|\/deps\/milestone_wasm\.wasm$/;
-const VITE_HINT = ' Vite pre-bundled milestone-engine away from its wasm: add ' +
+const VITE_HINT =
+  ' Vite pre-bundled milestone-engine away from its wasm: add ' +
   "optimizeDeps: { exclude: ['milestone-engine'] } to the Vite config.";
 
 function loadError(what, details = {}, cause) {
   const vite = typeof details.url === 'string' && PRE_BUNDLED.test(details.url) ? VITE_HINT : '';
   const error = new Error(
     `milestone-engine could not load its WebAssembly${what.startsWith(':') ? '' : ' '}${what}.${vite} ${HINT}`,
-    cause === undefined ? undefined : { cause });
+    cause === undefined ? undefined : { cause },
+  );
   error.code = 'WASM_LOAD_FAILED';
   for (const [key, value] of Object.entries(details)) {
     if (value !== undefined) error[key] = value;
@@ -50,7 +53,8 @@ function loadError(what, details = {}, cause) {
 
 function asBytes(value) {
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (ArrayBuffer.isView(value))
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   return null;
 }
 
@@ -59,25 +63,35 @@ async function compileBytes(bytes, from, details) {
   if (bytes.length < 4 || WASM_MAGIC.some((b, i) => bytes[i] !== b)) {
     const firstBytes = hex(bytes);
     const shown = bytes.length === 0 ? 'nothing (0 bytes)' : `bytes ${firstBytes}`;
-    throw loadError(`${from}: it holds ${shown}, not wasm (which starts 00 61 73 6d)` +
-      (/^3c/.test(firstBytes) ? '; that is text starting with "<", most likely an HTML page' : ''),
-    { ...details, firstBytes, byteLength: bytes.length });
+    throw loadError(
+      `${from}: it holds ${shown}, not wasm (which starts 00 61 73 6d)` +
+        (/^3c/.test(firstBytes)
+          ? '; that is text starting with "<", most likely an HTML page'
+          : ''),
+      { ...details, firstBytes, byteLength: bytes.length },
+    );
   }
   try {
     return await WebAssembly.compile(bytes);
   } catch (error) {
-    throw loadError(`${from}: the bytes start as wasm but do not compile (${error.message})`,
-      { ...details, byteLength: bytes.length }, error);
+    throw loadError(
+      `${from}: the bytes start as wasm but do not compile (${error.message})`,
+      { ...details, byteLength: bytes.length },
+      error,
+    );
   }
 }
 
 async function compileUrl(url) {
   const href = url.href;
-  const local = await readLocal(url);  // file: URLs in Node
+  const local = await readLocal(url); // file: URLs in Node
   if (local) {
     if (local.error) {
-      throw loadError(`from ${href}: the file cannot be read (${local.error.message})`,
-        { url: href }, local.error);
+      throw loadError(
+        `from ${href}: the file cannot be read (${local.error.message})`,
+        { url: href },
+        local.error,
+      );
     }
     return compileBytes(asBytes(local.bytes), `from ${href}`, { url: href });
   }
@@ -99,20 +113,29 @@ async function compileUrl(url) {
   try {
     bytes = new Uint8Array(await response.arrayBuffer());
   } catch (error) {
-    throw loadError(`from ${href}: ${said} but the body could not be read (${error.message})`,
-      details, error);
+    throw loadError(
+      `from ${href}: ${said} but the body could not be read (${error.message})`,
+      details,
+      error,
+    );
   }
   return compileBytes(bytes, `from ${href}: ${said}`, details);
 }
 
 function toUrl(value) {
   if (value instanceof URL) return value;
-  const base = typeof location === 'object' && location !== null && typeof location.href === 'string'
-    ? location.href : import.meta.url;
+  const base =
+    typeof location === 'object' && location !== null && typeof location.href === 'string'
+      ? location.href
+      : import.meta.url;
   try {
     return new URL(value, base);
   } catch (error) {
-    throw loadError(`: wasmUrl ${JSON.stringify(value)} is not a URL`, { url: String(value) }, error);
+    throw loadError(
+      `: wasmUrl ${JSON.stringify(value)} is not a URL`,
+      { url: String(value) },
+      error,
+    );
   }
 }
 
@@ -125,7 +148,8 @@ async function compileWasm(source) {
   }
   if (source.wasmBinary !== undefined) {
     const bytes = asBytes(source.wasmBinary);
-    if (!bytes) throw loadError(': wasmBinary must be an ArrayBuffer or a typed array of the file\'s bytes');
+    if (!bytes)
+      throw loadError(": wasmBinary must be an ArrayBuffer or a typed array of the file's bytes");
     return compileBytes(bytes, 'from wasmBinary', {});
   }
   if (source.wasmUrl !== undefined) {
@@ -140,12 +164,15 @@ async function compileWasm(source) {
 // The emcc module over a compiled WebAssembly.Module: the glue never fetches.
 async function instantiate(compiled) {
   let failed;
-  const failure = new Promise((resolve, reject) => { failed = reject; });
+  const failure = new Promise((resolve, reject) => {
+    failed = reject;
+  });
   const mod = createMilestoneModule({
     instantiateWasm(imports, receive) {
       WebAssembly.instantiate(compiled, imports).then(
         (instance) => receive(instance, compiled),
-        (error) => failed(loadError(`: instantiating it failed (${error.message})`, {}, error)));
+        (error) => failed(loadError(`: instantiating it failed (${error.message})`, {}, error)),
+      );
       return {};
     },
   });
@@ -207,8 +234,12 @@ function unencodable(path, what, error) {
   if (/circular|cyclic/i.test(text)) reason = 'it refers to itself (a cycle)';
   else if (/BigInt/i.test(text)) reason = 'it holds a BigInt';
   else if (error instanceof RangeError) reason = 'it nests too deeply';
-  return issue('INVALID_JSON', path, `The ${what} cannot be read: ${reason}.`,
-    `Pass a plain ${what} object.`);
+  return issue(
+    'INVALID_JSON',
+    path,
+    `The ${what} cannot be read: ${reason}.`,
+    `Pass a plain ${what} object.`,
+  );
 }
 
 // -> string, or an issue object when the value cannot become JSON. A string
@@ -218,8 +249,12 @@ function encode(value, path, what) {
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') {
     // JSON has no such value: say what was missing rather than "end of text".
     return {
-      issue: issue('INVALID_JSON', path, `No ${what} was given (${typeof value}).`,
-        `Pass the ${what} as a plain object.`),
+      issue: issue(
+        'INVALID_JSON',
+        path,
+        `No ${what} was given (${typeof value}).`,
+        `Pass the ${what} as a plain object.`,
+      ),
     };
   }
   try {
@@ -329,8 +364,13 @@ class Wire {
   }
 }
 
-const INTERNAL = () => issue('INTERNAL', '', 'The engine failed on this input.',
-  'Report it with the input that caused it.');
+const INTERNAL = () =>
+  issue(
+    'INTERNAL',
+    '',
+    'The engine failed on this input.',
+    'Report it with the input that caused it.',
+  );
 
 function parseAnswer(text, failure) {
   if (text === null) return failure([INTERNAL()]);
@@ -341,8 +381,17 @@ function parseAnswer(text, failure) {
 
 // Looked up by await, JSON.stringify, test frameworks and inspectors; they
 // must see `undefined`, not a throwing method.
-const PROBED = new Set(['then', 'toJSON', 'asymmetricMatch', 'nodeType', '$$typeof',
-  'constructor', 'inspect', 'prototype', '__proto__']);
+const PROBED = new Set([
+  'then',
+  'toJSON',
+  'asymmetricMatch',
+  'nodeType',
+  '$$typeof',
+  'constructor',
+  'inspect',
+  'prototype',
+  '__proto__',
+]);
 
 function guard(target, kind) {
   return new Proxy(target, {
@@ -361,9 +410,16 @@ function guard(target, kind) {
 }
 
 // Frees a session's draft if its owner dropped it without dispose().
-const sessionCleanup = typeof FinalizationRegistry === 'function'
-  ? new FinalizationRegistry(({ mod, handle }) => { try { mod._closeSession(handle); } catch { /* gone */ } })
-  : null;
+const sessionCleanup =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry(({ mod, handle }) => {
+        try {
+          mod._closeSession(handle);
+        } catch {
+          /* gone */
+        }
+      })
+    : null;
 
 // ---- the engine ----
 
@@ -385,8 +441,10 @@ export async function createEngine(options = {}) {
       throw error;
     }
   }
-  const answer = parseAnswer(wire.call('_createEngine', [], [policyText]),
-    (issues) => ({ ok: false, issues }));
+  const answer = parseAnswer(wire.call('_createEngine', [], [policyText]), (issues) => ({
+    ok: false,
+    issues,
+  }));
   if (!answer.ok) {
     const first = answer.issues[0];
     const error = usageError('POLICY', first ? first.message : 'The policy cannot be used.');
@@ -435,20 +493,40 @@ function makeEngine(mod, wire, handle, policy) {
     },
 
     previewReorder(contract, id, toIndex, options) {
-      const fail = (issues) => ({ ok: false, order: [], changes: [], issues, summary: [],
-        allowedRange: { from: 0, to: -1 } });
+      const fail = (issues) => ({
+        ok: false,
+        order: [],
+        changes: [],
+        issues,
+        summary: [],
+        allowedRange: { from: 0, to: -1 },
+      });
       const c = encode(contract, '', 'contract');
       if (typeof c !== 'string') return fail([c.issue]);
       if (typeof id !== 'string') {
-        return fail([issue('SCHEMA', '/id', 'The milestone to move must be named by its id, a string.',
-          'Pass the id of the milestone being dragged.')]);
+        return fail([
+          issue(
+            'SCHEMA',
+            '/id',
+            'The milestone to move must be named by its id, a string.',
+            'Pass the id of the milestone being dragged.',
+          ),
+        ]);
       }
       const o = encodeOptions(options);
       if (typeof o !== 'string') return fail([o.issue]);
       // A non-number index is NaN, which the engine reports as SCHEMA.
       const index = typeof toIndex === 'number' ? toIndex : NaN;
-      const text = wire.callArranged('_previewReorder', [c, id, o],
-        (p) => [handle, p[0], p[1], p[2], p[3], index, p[4], p[5]]);
+      const text = wire.callArranged('_previewReorder', [c, id, o], (p) => [
+        handle,
+        p[0],
+        p[1],
+        p[2],
+        p[3],
+        index,
+        p[4],
+        p[5],
+      ]);
       return parseAnswer(text, fail);
     },
 
@@ -487,8 +565,14 @@ function makeEngine(mod, wire, handle, policy) {
 
     parseMoney(text) {
       if (typeof text !== 'string') {
-        return failed([issue('INVALID_AMOUNT', '', 'An amount to read must be text, such as "12.50".',
-          'Pass what the person typed, as a string.')]);
+        return failed([
+          issue(
+            'INVALID_AMOUNT',
+            '',
+            'An amount to read must be text, such as "12.50".',
+            'Pass what the person typed, as a string.',
+          ),
+        ]);
       }
       return parseAnswer(wire.call('_parseMoney', [], [text]), failed);
     },
@@ -532,23 +616,35 @@ function openSession(mod, wire, engineHandle, contract, options) {
   else if (typeof o !== 'string') early = o.issue;
   const answer = parseAnswer(
     wire.call('_openSession', [engineHandle], [early ? 'null' : c, early ? '' : o]),
-    () => ({ ok: false, handle: 0 }));
+    () => ({ ok: false, handle: 0 }),
+  );
   const handle = answer.handle;
 
   let disposed = false;
-  let contractCache;  // undefined: stale
+  let contractCache; // undefined: stale
   let issuesCache;
   let changesCache;
   let viewCache;
   const lastResort = early ? [early] : null;
 
   const live = () => {
-    if (disposed) throw usageError('SESSION_DISPOSED', 'This session was disposed; open a new one.');
+    if (disposed)
+      throw usageError('SESSION_DISPOSED', 'This session was disposed; open a new one.');
   };
   const stale = () => {
-    contractCache = undefined; issuesCache = undefined; changesCache = undefined; viewCache = undefined;
+    contractCache = undefined;
+    issuesCache = undefined;
+    changesCache = undefined;
+    viewCache = undefined;
   };
-  const editFailed = (issues) => ({ ok: false, applied: false, issues, touched: [], rows: [], removed: [] });
+  const editFailed = (issues) => ({
+    ok: false,
+    applied: false,
+    issues,
+    touched: [],
+    rows: [],
+    removed: [],
+  });
   const edit = (text) => {
     const result = parseAnswer(text, editFailed);
     if (result.applied) stale();
@@ -593,7 +689,10 @@ function openSession(mod, wire, engineHandle, contract, options) {
       live();
       if (lastResort) return { ok: false, issues: lastResort.slice() };
       if (viewCache === undefined) {
-        viewCache = parseAnswer(wire.call('_sessionView', [handle], []), (issues) => ({ ok: false, issues }));
+        viewCache = parseAnswer(wire.call('_sessionView', [handle], []), (issues) => ({
+          ok: false,
+          issues,
+        }));
       }
       return viewCache;
     },
@@ -623,8 +722,15 @@ function openSession(mod, wire, engineHandle, contract, options) {
 
     changeset() {
       live();
-      const fail = (issues) => ({ ok: false, issues, contractId: '', baseVersion: 0,
-        actor: 'client', actions: [], summary: [] });
+      const fail = (issues) => ({
+        ok: false,
+        issues,
+        contractId: '',
+        baseVersion: 0,
+        actor: 'client',
+        actions: [],
+        summary: [],
+      });
       if (lastResort) return fail(lastResort);
       return parseAnswer(wire.call('_sessionChangeset', [handle], []), fail);
     },
@@ -635,13 +741,21 @@ function openSession(mod, wire, engineHandle, contract, options) {
       disposed = true;
       stale();
       if (sessionCleanup) sessionCleanup.unregister(token);
-      try { mod._closeSession(handle); } catch { /* the module is gone */ }
+      try {
+        mod._closeSession(handle);
+      } catch {
+        /* the module is gone */
+      }
     },
 
-    get disposed() { return disposed; },
+    get disposed() {
+      return disposed;
+    },
 
     /** `using s = engine.openSession(...)` disposes at the end of the block. */
-    [DISPOSE]() { session.dispose(); },
+    [DISPOSE]() {
+      session.dispose();
+    },
   };
   const token = {};
   const guarded = guard(session, 'session');

@@ -12,8 +12,10 @@ export function defaultWasm() {
 }
 
 const isNode =
-  typeof process === 'object' && process !== null &&
-  typeof process.versions === 'object' && process.versions !== null &&
+  typeof process === 'object' &&
+  process !== null &&
+  typeof process.versions === 'object' &&
+  process.versions !== null &&
   typeof process.versions.node === 'string';
 
 // Set by node.mjs, the package's "node" export, with a static fs import.
@@ -27,11 +29,15 @@ export function useLocalReader(read) {
 // process.getBuiltinModule (Node 20.16+): a plain call, which no bundler
 // follows and no minifier turns into an import() a bundler would resolve.
 function builtinReader() {
-  const fs = isNode && typeof process.getBuiltinModule === 'function'
-    ? process.getBuiltinModule('node:fs/promises') : null;
+  const fs =
+    isNode && typeof process.getBuiltinModule === 'function'
+      ? process.getBuiltinModule('node:fs/promises')
+      : null;
   if (!fs) {
-    throw new Error('this Node has no process.getBuiltinModule: import "milestone-engine" ' +
-      '(its "node" export reads the file), or pass wasmBinary');
+    throw new Error(
+      'this Node has no process.getBuiltinModule: import "milestone-engine" ' +
+        '(its "node" export reads the file), or pass wasmBinary',
+    );
   }
   return fs.readFile;
 }

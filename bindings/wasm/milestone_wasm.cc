@@ -75,8 +75,8 @@ uint32_t AnswerWith(std::string (*produce)(void*), void* context) {
 template <typename F>
 uint32_t Answer(F&& produce) {
   using Produce = std::remove_reference_t<F>;
-  return AnswerWith([](void* context) -> std::string { return (*static_cast<Produce*>(context))(); },
-                    &produce);
+  return AnswerWith(
+      [](void* context) -> std::string { return (*static_cast<Produce*>(context))(); }, &produce);
 }
 
 const Engine* FindEngine(int handle) {
@@ -139,8 +139,8 @@ uint32_t Validate(int engine, uintptr_t c, uint32_t c_len, uintptr_t o, uint32_t
   });
 }
 
-uint32_t Check(int engine, uintptr_t c, uint32_t c_len, uintptr_t a, uint32_t a_len,
-               uintptr_t o, uint32_t o_len) {
+uint32_t Check(int engine, uintptr_t c, uint32_t c_len, uintptr_t a, uint32_t a_len, uintptr_t o,
+               uint32_t o_len) {
   return Answer([&] {
     const Engine* e = FindEngine(engine);
     if (e == nullptr) return NoEngine();
@@ -148,8 +148,8 @@ uint32_t Check(int engine, uintptr_t c, uint32_t c_len, uintptr_t a, uint32_t a_
   });
 }
 
-uint32_t Apply(int engine, uintptr_t c, uint32_t c_len, uintptr_t a, uint32_t a_len,
-               uintptr_t o, uint32_t o_len) {
+uint32_t Apply(int engine, uintptr_t c, uint32_t c_len, uintptr_t a, uint32_t a_len, uintptr_t o,
+               uint32_t o_len) {
   return Answer([&] {
     const Engine* e = FindEngine(engine);
     if (e == nullptr) return NoEngine();
@@ -157,13 +157,12 @@ uint32_t Apply(int engine, uintptr_t c, uint32_t c_len, uintptr_t a, uint32_t a_
   });
 }
 
-uint32_t PreviewReorder(int engine, uintptr_t c, uint32_t c_len, uintptr_t id,
-                        uint32_t id_len, double to_index, uintptr_t o, uint32_t o_len) {
+uint32_t PreviewReorder(int engine, uintptr_t c, uint32_t c_len, uintptr_t id, uint32_t id_len,
+                        double to_index, uintptr_t o, uint32_t o_len) {
   return Answer([&] {
     const Engine* e = FindEngine(engine);
     if (e == nullptr) return NoEngine();
-    return json_api::PreviewReorder(*e, Text(c, c_len), Text(id, id_len), to_index,
-                                    Text(o, o_len));
+    return json_api::PreviewReorder(*e, Text(c, c_len), Text(id, id_len), to_index, Text(o, o_len));
   });
 }
 
@@ -175,8 +174,7 @@ uint32_t DiffJson(int engine, uintptr_t b, uint32_t b_len, uintptr_t a, uint32_t
   });
 }
 
-uint32_t ApplyChangesJson(int engine, uintptr_t c, uint32_t c_len, uintptr_t ch,
-                          uint32_t ch_len) {
+uint32_t ApplyChangesJson(int engine, uintptr_t c, uint32_t c_len, uintptr_t ch, uint32_t ch_len) {
   return Answer([&] {
     const Engine* e = FindEngine(engine);
     if (e == nullptr) return NoEngine();

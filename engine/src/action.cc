@@ -13,9 +13,9 @@
 #include <utility>
 #include <vector>
 
-#include "milestone/codes.h"
 #include "action_spec.h"
 #include "json.h"
+#include "milestone/codes.h"
 #include "rules.h"
 
 namespace milestone {
@@ -27,15 +27,12 @@ class Reader {
 
   bool ok() const { return ok_; }
 
-  void Schema(const std::string& path, std::string message,
-              std::string hint = {}) {
-    issues_->push_back(MakeError(codes::kSchema, path, "", std::move(message),
-                                 std::move(hint)));
+  void Schema(const std::string& path, std::string message, std::string hint = {}) {
+    issues_->push_back(MakeError(codes::kSchema, path, "", std::move(message), std::move(hint)));
     ok_ = false;
   }
 
-  void ReadAction(const json::Value& value, const std::string& path,
-                  Action* out) {
+  void ReadAction(const json::Value& value, const std::string& path, Action* out) {
     if (!value.is_object()) {
       Schema(path, "An action must be a JSON object.",
              "Send an object such as {\"type\": \"fund\", \"id\": \"m-2\"}.");
@@ -142,8 +139,7 @@ class Reader {
     }
   }
 
-  void ReadId(const json::Value& value, const std::string& path, bool required,
-              std::string* out) {
+  void ReadId(const json::Value& value, const std::string& path, bool required, std::string* out) {
     const json::Value* id = value.Find("id");
     if (id == nullptr) {
       if (required) {
@@ -159,29 +155,25 @@ class Reader {
     *out = id->as_string();
   }
 
-  void ReadText(const json::Value& value, const char* key,
-                const std::string& path, bool required, std::string* out) {
+  void ReadText(const json::Value& value, const char* key, const std::string& path, bool required,
+                std::string* out) {
     const json::Value* text = value.Find(key);
     if (text == nullptr) {
       if (required) {
-        Schema(path + "/" + key,
-               std::string("The action needs \"") + key + "\".");
+        Schema(path + "/" + key, std::string("The action needs \"") + key + "\".");
       }
       return;
     }
     if (!text->is_string()) {
-      Schema(path + "/" + key,
-             std::string("\"") + key + "\" must be a string.");
+      Schema(path + "/" + key, std::string("\"") + key + "\" must be a string.");
       return;
     }
     *out = text->as_string();
   }
 
-  bool ReadIndex(const json::Value& value, const std::string& path,
-                 int64_t* out) {
+  bool ReadIndex(const json::Value& value, const std::string& path, int64_t* out) {
     if (!value.is_int()) {
-      Schema(path, "A position must be a whole number.",
-             "Count positions from 0.");
+      Schema(path, "A position must be a whole number.", "Count positions from 0.");
       return false;
     }
     *out = value.as_int();
@@ -196,8 +188,7 @@ class Reader {
       Schema(path,
              add ? "An add needs a \"milestone\" object."
                  : "An edit needs a \"set\" object with the fields to change.",
-             add ? "Give at least a title and an amount."
-                 : "For example {\"amount\": 15000}.");
+             add ? "Give at least a title and an amount." : "For example {\"amount\": 15000}.");
       return;
     }
     for (const json::Member& member : value->members()) {
@@ -222,8 +213,7 @@ class Reader {
         } else if (field.is_string()) {
           out->due_date = std::optional<std::string>(field.as_string());
         } else {
-          Schema(field_path, "The due date must be a string or null.",
-                 "Write it as YYYY-MM-DD.");
+          Schema(field_path, "The due date must be a string or null.", "Write it as YYYY-MM-DD.");
         }
       } else if (key == "amount") {
         int64_t n = 0;
@@ -258,8 +248,8 @@ json::Value FieldsToValue(const MilestoneFields& fields) {
     obj.Set("description", json::Value::String(*fields.description));
   }
   if (fields.due_date) {
-    obj.Set("dueDate", *fields.due_date ? json::Value::String(**fields.due_date)
-                                        : json::Value::Null());
+    obj.Set("dueDate",
+            *fields.due_date ? json::Value::String(**fields.due_date) : json::Value::Null());
   }
   if (fields.amount) obj.Set("amount", json::Value::Int(*fields.amount));
   return obj;
@@ -337,15 +327,13 @@ bool ParseActor(std::string_view text, Actor* out) {
 
 const char* ActionTypeName(ActionType type) { return SpecOf(type).name; }
 
-bool ParseActions(std::string_view json_text, std::vector<Action>* out,
-                  IssueList* issues) {
+bool ParseActions(std::string_view json_text, std::vector<Action>* out, IssueList* issues) {
   out->clear();
   json::Value value;
   const size_t before = issues->size();
   if (!ParseJson(json_text, &value, issues)) {
     if (issues->size() == before) {
-      issues->push_back(MakeError(codes::kInvalidJson, "", "",
-                                  "The action is not valid JSON."));
+      issues->push_back(MakeError(codes::kInvalidJson, "", "", "The action is not valid JSON."));
     }
     return false;
   }
@@ -363,9 +351,7 @@ bool ParseActions(std::string_view json_text, std::vector<Action>* out,
   return reader.ok();
 }
 
-std::string ActionToJson(const Action& action) {
-  return json::Write(ActionToValue(action));
-}
+std::string ActionToJson(const Action& action) { return json::Write(ActionToValue(action)); }
 
 std::string ActionsToJson(const std::vector<Action>& actions) {
   json::Value list = json::Value::Array();

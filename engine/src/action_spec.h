@@ -53,9 +53,9 @@ class Applier;
 
 struct ActionSpec {
   ActionType type;
-  const char* name;                     // "requestChanges"
-  FieldSpec fields[kMaxActionFields];   // unused slots have a null key
-  unsigned roles;                       // kByClient | ...
+  const char* name;                    // "requestChanges"
+  FieldSpec fields[kMaxActionFields];  // unused slots have a null key
+  unsigned roles;                      // kByClient | ...
   // Add, edit, delete and move change the plan: the freelancer makes them
   // only inside a proposal, and a pending request holds them for the client.
   bool plan_edit;
@@ -79,8 +79,8 @@ std::string ActionNameList();
 
 // Facts about a contract several rules read, found in one pass.
 struct ContractFacts {
-  int64_t first_open = 0;         // the first position an add or a move may take
-  int64_t in_flight = 0;          // how many milestones are active or submitted
+  int64_t first_open = 0;  // the first position an add or a move may take
+  int64_t in_flight = 0;   // how many milestones are active or submitted
   int64_t first_in_flight = -1;
   int64_t first_not_funded = -1;
   int64_t last_not_funded = -1;
@@ -99,10 +99,10 @@ bool Admit(const Policy& policy, const ActOptions& options, const Contract& cont
 
 // What funding `m` would charge (SPEC 3, fund).
 struct FundCharge {
-  int64_t amount = 0;        // the milestone's amount, held in escrow
-  int64_t from_carry = 0;    // paid from carry-over
-  int64_t fee = 0;           // the initiation fee, when not charged yet
-  int64_t total = 0;         // charged to the client now: amount - from_carry + fee
+  int64_t amount = 0;      // the milestone's amount, held in escrow
+  int64_t from_carry = 0;  // paid from carry-over
+  int64_t fee = 0;         // the initiation fee, when not charged yet
+  int64_t total = 0;       // charged to the client now: amount - from_carry + fee
 };
 FundCharge ChargeOf(const Policy& policy, const Contract& contract, const Milestone& m);
 
@@ -116,9 +116,9 @@ bool NeedsDecision(const ContractFacts& facts, int64_t index);
 // draft whose only errors are field values. `taken` (may be null) holds ids a
 // new milestone must not reuse (the session's opened contract).
 struct DraftStep {
-  bool stepped = false;  // every action was admitted and done
-  Contract contract;     // the result when stepped
-  IssueList issues;      // why not, or the document findings of the result
+  bool stepped = false;              // every action was admitted and done
+  Contract contract;                 // the result when stepped
+  IssueList issues;                  // why not, or the document findings of the result
   std::vector<std::string> touched;  // ids of milestones the actions set, moved or added
   std::vector<std::string> removed;  // ids of milestones the actions deleted
 };

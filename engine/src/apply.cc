@@ -169,7 +169,8 @@ class Applier {
                   "A new milestone needs an amount.",
                   "Give the amount in cents, for example 50000 for $500.00.");
     }
-    if (std::optional<Issue> limit = MilestoneLimitIssue(c().milestones.size() + 1, policy_, true)) {
+    if (std::optional<Issue> limit =
+            MilestoneLimitIssue(c().milestones.size() + 1, policy_, true)) {
       limit->path = path;
       issues_.push_back(std::move(*limit));
       return false;
@@ -203,7 +204,8 @@ class Applier {
     };
     if (to < 0 || to > last) {
       return Fail(codes::kSchema, path + "/toIndex", m.id,
-                  "Position " + std::to_string(to) + " is outside the list of milestones.", range());
+                  "Position " + std::to_string(to) + " is outside the list of milestones.",
+                  range());
     }
     if (to < first) {
       const Milestone& locked = At(first - 1);
@@ -255,8 +257,8 @@ class Applier {
     if (facts_.first_not_funded >= 0 && facts_.first_not_funded < index) {
       const Milestone& earlier = At(facts_.first_not_funded);
       return Fail(codes::kFundNotNext, path + "/id", m.id,
-                  "Milestones are funded in order, and " + QuotedTitle(earlier) +
-                      " comes before " + QuotedTitle(m) + ".",
+                  "Milestones are funded in order, and " + QuotedTitle(earlier) + " comes before " +
+                      QuotedTitle(m) + ".",
                   "Fund " + QuotedTitle(earlier) + " first, or move this milestone up.");
     }
     return true;
@@ -468,8 +470,7 @@ class Applier {
       message += FormatMoney(charge.from_carry) +
                  " paid from the previous milestone's unused deposit; nothing charged.";
     } else {
-      message += FormatMoney(charged) + " charged to escrow and " +
-                 FormatMoney(charge.from_carry) +
+      message += FormatMoney(charged) + " charged to escrow and " + FormatMoney(charge.from_carry) +
                  " paid from the previous milestone's unused deposit.";
     }
     Emit("charged", m.id, charged, std::move(message));
@@ -510,8 +511,8 @@ class Applier {
     contract_.carry_over += remainder;  // the guard checked the sum
     std::string message = "Released " + FormatMoney(amount) + " for " + QuotedTitle(m) + ".";
     if (remainder > 0) {
-      message += " The remaining " + FormatMoney(remainder) +
-                 " stays in escrow for the next milestone.";
+      message +=
+          " The remaining " + FormatMoney(remainder) + " stays in escrow for the next milestone.";
     }
     Emit("released", m.id, amount, std::move(message));
     if (last && action.then == "end") DoEnd(action, path, -1);
@@ -572,8 +573,8 @@ class Applier {
 
   bool Fail(const char* code, std::string path, std::string milestone_id, std::string message,
             std::string hint = {}) {
-    issues_.push_back(
-        MakeError(code, std::move(path), std::move(milestone_id), std::move(message), std::move(hint)));
+    issues_.push_back(MakeError(code, std::move(path), std::move(milestone_id), std::move(message),
+                                std::move(hint)));
     return false;
   }
 
@@ -626,9 +627,9 @@ class Applier {
   const Policy& policy_;
   const ActOptions& options_;
   Contract contract_;
-  int64_t index_hint_ = -1;           // where the named milestone likely is
-  const Contract* view_ = nullptr;    // what the guards read
-  const Contract* taken_ = nullptr;   // ids a new milestone must not reuse
+  int64_t index_hint_ = -1;          // where the named milestone likely is
+  const Contract* view_ = nullptr;   // what the guards read
+  const Contract* taken_ = nullptr;  // ids a new milestone must not reuse
   ContractFacts facts_;
   IssueList issues_;
   std::vector<Event> events_;
@@ -642,44 +643,148 @@ constexpr unsigned kBoth = kByClient | kByFreelancer;
 
 // The actions of SPEC 3, one entry each.
 const ActionSpec kActionSpecs[] = {
-    {ActionType::kAdd, "add", {{"milestone", K::kMilestone}, {"index", K::kIndex}}, kByClient,
-     true, true, "add milestones", "Propose the change instead; the client accepts or declines it.",
-     "Add milestone", &Applier::GuardAdd, &Applier::DoAdd},
-    {ActionType::kEdit, "edit", {{"id", K::kId}, {"set", K::kSet}}, kByClient, true, true,
-     "edit milestones", "Propose the change instead; the client accepts or declines it.", "Edit",
-     &Applier::GuardEdit, &Applier::DoEdit},
-    {ActionType::kDelete, "delete", {{"id", K::kId}}, kByClient, true, true, "delete milestones",
-     "Propose the change instead; the client accepts or declines it.", "Delete",
-     &Applier::GuardDelete, &Applier::DoDelete},
-    {ActionType::kMove, "move", {{"id", K::kId}, {"toIndex", K::kToIndex}}, kByClient, true, true,
-     "reorder milestones", "Propose the change instead; the client accepts or declines it.",
-     "Move", &Applier::GuardMove, &Applier::DoMove},
-    {ActionType::kPropose, "propose", {{"actions", K::kActions}, {"message", K::kMessage}},
-     kByFreelancer, false, false, "propose milestone changes",
-     "Make the change directly; proposals are the freelancer's.", "Propose changes",
-     &Applier::GuardPropose, &Applier::DoPropose},
-    {ActionType::kWithdraw, "withdraw", {}, kByFreelancer, false, false,
-     "withdraw a change request", "Decline the request instead.", "Withdraw request",
-     &Applier::GuardRequest, &Applier::DoWithdraw},
-    {ActionType::kAccept, "accept", {}, kByClient, false, false, "accept a change request",
-     "Only the client can do this.", "Accept changes", &Applier::GuardRequest, &Applier::DoAccept},
-    {ActionType::kDecline, "decline", {{"reason", K::kReason}}, kByClient, false, false,
-     "decline a change request", "Only the client can do this.", "Decline changes",
-     &Applier::GuardDecline, &Applier::DoDecline},
-    {ActionType::kFund, "fund", {{"id", K::kId}}, kByClient, false, true, "fund milestones",
-     "Only the client can do this.", "Fund", &Applier::GuardFund, &Applier::DoFund},
-    {ActionType::kSubmit, "submit", {{"id", K::kId}, {"message", K::kMessage}}, kByFreelancer,
-     false, false, "submit work", "Only the freelancer submits work.", "Submit work",
-     &Applier::GuardSubmit, &Applier::DoSubmit},
-    {ActionType::kRequestChanges, "requestChanges",
-     {{"id", K::kId}, {"message", K::kRequiredMessage}}, kByClient, false, false,
-     "request changes to submitted work", "Only the client can do this.", "Request changes",
-     &Applier::GuardRequestChanges, &Applier::DoRequestChanges},
-    {ActionType::kRelease, "release", {{"id", K::kId}, {"amount", K::kAmount}, {"then", K::kThen}},
-     kByClient, false, false, "release payments", "Only the client can do this.", "Release",
-     &Applier::GuardRelease, &Applier::DoRelease},
-    {ActionType::kEnd, "end", {}, kBoth, false, false, "end the contract",
-     "Only the client or the freelancer can do this.", "End contract", &Applier::GuardNothing,
+    {ActionType::kAdd,
+     "add",
+     {{"milestone", K::kMilestone}, {"index", K::kIndex}},
+     kByClient,
+     true,
+     true,
+     "add milestones",
+     "Propose the change instead; the client accepts or declines it.",
+     "Add milestone",
+     &Applier::GuardAdd,
+     &Applier::DoAdd},
+    {ActionType::kEdit,
+     "edit",
+     {{"id", K::kId}, {"set", K::kSet}},
+     kByClient,
+     true,
+     true,
+     "edit milestones",
+     "Propose the change instead; the client accepts or declines it.",
+     "Edit",
+     &Applier::GuardEdit,
+     &Applier::DoEdit},
+    {ActionType::kDelete,
+     "delete",
+     {{"id", K::kId}},
+     kByClient,
+     true,
+     true,
+     "delete milestones",
+     "Propose the change instead; the client accepts or declines it.",
+     "Delete",
+     &Applier::GuardDelete,
+     &Applier::DoDelete},
+    {ActionType::kMove,
+     "move",
+     {{"id", K::kId}, {"toIndex", K::kToIndex}},
+     kByClient,
+     true,
+     true,
+     "reorder milestones",
+     "Propose the change instead; the client accepts or declines it.",
+     "Move",
+     &Applier::GuardMove,
+     &Applier::DoMove},
+    {ActionType::kPropose,
+     "propose",
+     {{"actions", K::kActions}, {"message", K::kMessage}},
+     kByFreelancer,
+     false,
+     false,
+     "propose milestone changes",
+     "Make the change directly; proposals are the freelancer's.",
+     "Propose changes",
+     &Applier::GuardPropose,
+     &Applier::DoPropose},
+    {ActionType::kWithdraw,
+     "withdraw",
+     {},
+     kByFreelancer,
+     false,
+     false,
+     "withdraw a change request",
+     "Decline the request instead.",
+     "Withdraw request",
+     &Applier::GuardRequest,
+     &Applier::DoWithdraw},
+    {ActionType::kAccept,
+     "accept",
+     {},
+     kByClient,
+     false,
+     false,
+     "accept a change request",
+     "Only the client can do this.",
+     "Accept changes",
+     &Applier::GuardRequest,
+     &Applier::DoAccept},
+    {ActionType::kDecline,
+     "decline",
+     {{"reason", K::kReason}},
+     kByClient,
+     false,
+     false,
+     "decline a change request",
+     "Only the client can do this.",
+     "Decline changes",
+     &Applier::GuardDecline,
+     &Applier::DoDecline},
+    {ActionType::kFund,
+     "fund",
+     {{"id", K::kId}},
+     kByClient,
+     false,
+     true,
+     "fund milestones",
+     "Only the client can do this.",
+     "Fund",
+     &Applier::GuardFund,
+     &Applier::DoFund},
+    {ActionType::kSubmit,
+     "submit",
+     {{"id", K::kId}, {"message", K::kMessage}},
+     kByFreelancer,
+     false,
+     false,
+     "submit work",
+     "Only the freelancer submits work.",
+     "Submit work",
+     &Applier::GuardSubmit,
+     &Applier::DoSubmit},
+    {ActionType::kRequestChanges,
+     "requestChanges",
+     {{"id", K::kId}, {"message", K::kRequiredMessage}},
+     kByClient,
+     false,
+     false,
+     "request changes to submitted work",
+     "Only the client can do this.",
+     "Request changes",
+     &Applier::GuardRequestChanges,
+     &Applier::DoRequestChanges},
+    {ActionType::kRelease,
+     "release",
+     {{"id", K::kId}, {"amount", K::kAmount}, {"then", K::kThen}},
+     kByClient,
+     false,
+     false,
+     "release payments",
+     "Only the client can do this.",
+     "Release",
+     &Applier::GuardRelease,
+     &Applier::DoRelease},
+    {ActionType::kEnd,
+     "end",
+     {},
+     kBoth,
+     false,
+     false,
+     "end the contract",
+     "Only the client or the freelancer can do this.",
+     "End contract",
+     &Applier::GuardNothing,
      &Applier::DoEnd},
 };
 

@@ -1,8 +1,9 @@
+#include "milestone/contract.h"
+
 #include <cmath>
 
 #include "action_spec.h"
 #include "milestone/codes.h"
-#include "milestone/contract.h"
 #include "milestone/money.h"
 #include "rules.h"
 
@@ -10,11 +11,16 @@ namespace milestone {
 
 const char* StateName(MilestoneState state) {
   switch (state) {
-    case MilestoneState::kNotFunded: return "not_funded";
-    case MilestoneState::kActive: return "active";
-    case MilestoneState::kSubmitted: return "submitted";
-    case MilestoneState::kReleased: return "released";
-    case MilestoneState::kRefunded: return "refunded";
+    case MilestoneState::kNotFunded:
+      return "not_funded";
+    case MilestoneState::kActive:
+      return "active";
+    case MilestoneState::kSubmitted:
+      return "submitted";
+    case MilestoneState::kReleased:
+      return "released";
+    case MilestoneState::kRefunded:
+      return "refunded";
   }
   return "not_funded";
 }
@@ -45,21 +51,20 @@ bool ParseJson(std::string_view text, json::Value* out, IssueList* issues,
   return false;
 }
 
-bool ReadAmount(const json::Value& value, const std::string& path,
-                const std::string& milestone_id, int64_t* out, IssueList* issues) {
+bool ReadAmount(const json::Value& value, const std::string& path, const std::string& milestone_id,
+                int64_t* out, IssueList* issues) {
   if (!value.is_number()) {
-    issues->push_back(MakeError(codes::kSchema, path, milestone_id,
-                                "The value at " + path + " must be a number of cents.",
-                                "Write the amount as an integer count of cents, e.g. 50000 for $500.00."));
+    issues->push_back(MakeError(
+        codes::kSchema, path, milestone_id, "The value at " + path + " must be a number of cents.",
+        "Write the amount as an integer count of cents, e.g. 50000 for $500.00."));
     return false;
   }
-  if (!value.is_int() || value.as_int() > kMaxSafeInteger ||
-      value.as_int() < -kMaxSafeInteger) {
+  if (!value.is_int() || value.as_int() > kMaxSafeInteger || value.as_int() < -kMaxSafeInteger) {
     std::string spelled = value.is_int() ? std::to_string(value.as_int()) : value.number_text();
-    issues->push_back(MakeError(codes::kInvalidAmount, path, milestone_id,
-                                "The amount " + spelled.substr(0, 40) +
-                                    " is not a whole number of cents in range.",
-                                "Use an integer count of cents between 0 and 9007199254740992."));
+    issues->push_back(MakeError(
+        codes::kInvalidAmount, path, milestone_id,
+        "The amount " + spelled.substr(0, 40) + " is not a whole number of cents in range.",
+        "Use an integer count of cents between 0 and 9007199254740992."));
     return false;
   }
   *out = value.as_int();
@@ -70,12 +75,18 @@ namespace {
 
 const char* TypeName(const json::Value& v) {
   switch (v.type()) {
-    case json::Type::kNull: return "null";
-    case json::Type::kBool: return "a boolean";
-    case json::Type::kNumber: return "a number";
-    case json::Type::kString: return "a string";
-    case json::Type::kArray: return "an array";
-    case json::Type::kObject: return "an object";
+    case json::Type::kNull:
+      return "null";
+    case json::Type::kBool:
+      return "a boolean";
+    case json::Type::kNumber:
+      return "a number";
+    case json::Type::kString:
+      return "a string";
+    case json::Type::kArray:
+      return "an array";
+    case json::Type::kObject:
+      return "an object";
   }
   return "a value";
 }
@@ -86,8 +97,11 @@ class ObjectReader {
  public:
   ObjectReader(const json::Value& obj, std::string base, std::string milestone_id,
                IssueList* issues, bool steal_strings = false)
-      : obj_(obj), base_(std::move(base)), milestone_id_(std::move(milestone_id)),
-        issues_(issues), steal_strings_(steal_strings) {}
+      : obj_(obj),
+        base_(std::move(base)),
+        milestone_id_(std::move(milestone_id)),
+        issues_(issues),
+        steal_strings_(steal_strings) {}
 
   std::string PathOf(const char* key) const { return base_ + "/" + key; }
 
@@ -98,10 +112,10 @@ class ObjectReader {
   }
 
   void WrongType(const char* key, const json::Value& v, const char* what) {
-    issues_->push_back(MakeError(codes::kSchema, PathOf(key), milestone_id_,
-                                 std::string("The field \"") + key + "\" must be " + what +
-                                     ", not " + TypeName(v) + ".",
-                                 std::string("Make \"") + key + "\" " + what + "."));
+    issues_->push_back(MakeError(
+        codes::kSchema, PathOf(key), milestone_id_,
+        std::string("The field \"") + key + "\" must be " + what + ", not " + TypeName(v) + ".",
+        std::string("Make \"") + key + "\" " + what + "."));
   }
 
   const json::Value* Get(std::string_view key) {
@@ -231,9 +245,10 @@ uint32_t ReadMilestone(const json::Value& v, size_t index, Milestone* m, IssueLi
   if (!r.String("state", true, &state)) {
     bad |= kBadState;
   } else if (!ParseState(state, &m->state)) {
-    issues->push_back(MakeError(codes::kSchema, r.PathOf("state"), milestone_id,
-                                "The state \"" + state.substr(0, 40) + "\" is not a milestone state.",
-                                "Use not_funded, active, submitted, released or refunded."));
+    issues->push_back(
+        MakeError(codes::kSchema, r.PathOf("state"), milestone_id,
+                  "The state \"" + state.substr(0, 40) + "\" is not a milestone state.",
+                  "Use not_funded, active, submitted, released or refunded."));
     bad |= kBadState;
   }
   if (!r.Money("funded", true, &m->funded)) bad |= kBadFunded;
@@ -245,9 +260,9 @@ uint32_t ReadMilestone(const json::Value& v, size_t index, Milestone* m, IssueLi
 bool ReadChangeRequest(const json::Value& v, ChangeRequest* out, IssueList* issues) {
   const std::string base = "/changeRequest";
   if (!v.is_object()) {
-    issues->push_back(MakeError(codes::kSchema, base, "",
-                                "The change request must be an object or null.",
-                                "Write {\"id\", \"by\": \"freelancer\", \"actions\": [...]} or null."));
+    issues->push_back(
+        MakeError(codes::kSchema, base, "", "The change request must be an object or null.",
+                  "Write {\"id\", \"by\": \"freelancer\", \"actions\": [...]} or null."));
     return false;
   }
   ObjectReader r(v, base, "", issues);
@@ -299,10 +314,10 @@ bool ReadChangeRequest(const json::Value& v, ChangeRequest* out, IssueList* issu
 bool ReadContractImpl(const json::Value& doc, Contract* out, IssueList* issues, ReadNotes* notes,
                       bool steal_strings) {
   if (!doc.is_object()) {
-    issues->push_back(MakeError(codes::kSchema, "", "",
-                                "The contract must be a JSON object, not " +
-                                    std::string(TypeName(doc)) + ".",
-                                "Send the contract document as an object."));
+    issues->push_back(
+        MakeError(codes::kSchema, "", "",
+                  "The contract must be a JSON object, not " + std::string(TypeName(doc)) + ".",
+                  "Send the contract document as an object."));
     return false;
   }
   size_t errors_before = issues->size();
@@ -377,8 +392,8 @@ bool ReadContractImpl(const json::Value& doc, Contract* out, IssueList* issues, 
     }
   }
   r.KeepUnknown(&out->unknown);
-  return NoErrors(IssueList(issues->begin() + static_cast<std::ptrdiff_t>(errors_before),
-                            issues->end()));
+  return NoErrors(
+      IssueList(issues->begin() + static_cast<std::ptrdiff_t>(errors_before), issues->end()));
 }
 
 }  // namespace

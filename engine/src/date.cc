@@ -4,9 +4,7 @@
 
 namespace milestone {
 
-bool IsLeapYear(int year) {
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
+bool IsLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
 
 int DaysInMonth(int year, int month) {
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -56,8 +54,8 @@ std::string FormatReadableDate(const Date& date) {
   static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   if (date.month < 1 || date.month > 12) return FormatIsoDate(date);
-  return std::string(kMonths[date.month - 1]) + " " + std::to_string(date.day) +
-         ", " + std::to_string(date.year);
+  return std::string(kMonths[date.month - 1]) + " " + std::to_string(date.day) + ", " +
+         std::to_string(date.year);
 }
 
 }  // namespace milestone

@@ -19,8 +19,8 @@
 #include <utility>
 #include <vector>
 
-#include "milestone/codes.h"
 #include "json.h"
+#include "milestone/codes.h"
 #include "milestone/date.h"
 #include "milestone/money.h"
 #include "rules.h"
@@ -108,13 +108,10 @@ const char* OpName(ChangeOp op) {
 // ---------------------------------------------------------------------------
 // Summary sentences.
 
-
 // ---------------------------------------------------------------------------
 // RFC 6902 patch operations.
 
-std::string ElementPointer(int64_t index) {
-  return "/milestones/" + std::to_string(index);
-}
+std::string ElementPointer(int64_t index) { return "/milestones/" + std::to_string(index); }
 
 json::Value PatchOp(const char* op, const std::string& path) {
   json::Value v = json::Value::Object();
@@ -128,16 +125,15 @@ json::Value PatchOp(const char* op, const std::string& path) {
 // creates it when not, so it is right either way. Required members are
 // always there, and "replace" says what happens.
 const char* PatchVerbFor(EditField field) {
-  return field == EditField::kTitle || field == EditField::kAmount ? "replace"
-                                                                   : "add";
+  return field == EditField::kTitle || field == EditField::kAmount ? "replace" : "add";
 }
 
 // Steps for what a Change cannot say (state, ledger, unknown fields), so the
 // patch yields `after`'s milestones exactly even when those differ.
-void AppendNonEditablePatch(const Milestone& b, const Milestone& a,
-                            int64_t index, json::Value* patch) {
-  if (b.state == a.state && b.funded == a.funded && b.released == a.released &&
-      b.unknown.empty() && a.unknown.empty()) {
+void AppendNonEditablePatch(const Milestone& b, const Milestone& a, int64_t index,
+                            json::Value* patch) {
+  if (b.state == a.state && b.funded == a.funded && b.released == a.released && b.unknown.empty() &&
+      a.unknown.empty()) {
     return;  // the common case, checked before any string is built
   }
   const std::string base = ElementPointer(index) + "/";
@@ -186,9 +182,8 @@ std::vector<bool> LongestIncreasing(const std::vector<int32_t>& seq) {
   std::vector<int32_t> tails;  // tails[k]: index ending the best run of k+1
   std::vector<int32_t> prev(n, -1);
   for (size_t i = 0; i < n; ++i) {
-    auto it = std::lower_bound(
-        tails.begin(), tails.end(), seq[i],
-        [&seq](int32_t t, int32_t value) { return seq[t] < value; });
+    auto it = std::lower_bound(tails.begin(), tails.end(), seq[i],
+                               [&seq](int32_t t, int32_t value) { return seq[t] < value; });
     if (it != tails.begin()) prev[i] = *(it - 1);
     if (it == tails.end()) {
       tails.push_back(static_cast<int32_t>(i));
@@ -277,20 +272,18 @@ std::vector<MoveStep> FewestMoves(const std::vector<int32_t>& rank) {
 // ---------------------------------------------------------------------------
 // Reading changes.
 
-bool ReadIndex(const json::Value& obj, const char* key,
-               const std::string& base, int64_t* out, IssueList* issues) {
+bool ReadIndex(const json::Value& obj, const char* key, const std::string& base, int64_t* out,
+               IssueList* issues) {
   const json::Value* v = obj.Find(key);
   if (!v) {
     issues->push_back(MakeError(codes::kSchema, base + "/" + key, "",
-                                std::string("The change has no \"") + key +
-                                    "\".",
+                                std::string("The change has no \"") + key + "\".",
                                 "Give the index as a whole number."));
     return false;
   }
   if (!v->is_int()) {
     issues->push_back(MakeError(codes::kSchema, base + "/" + key, "",
-                                std::string("\"") + key +
-                                    "\" must be a whole number.",
+                                std::string("\"") + key + "\" must be a whole number.",
                                 "Give the index as a whole number."));
     return false;
   }
@@ -298,14 +291,13 @@ bool ReadIndex(const json::Value& obj, const char* key,
   return true;
 }
 
-bool ReadString(const json::Value& obj, const char* key,
-                const std::string& base, std::string* out, IssueList* issues) {
+bool ReadString(const json::Value& obj, const char* key, const std::string& base, std::string* out,
+                IssueList* issues) {
   const json::Value* v = obj.Find(key);
   if (!v || !v->is_string()) {
-    issues->push_back(MakeError(
-        codes::kSchema, base + "/" + key, "",
-        std::string("\"") + key + "\" must be a string.",
-        v ? "" : std::string("Add \"") + key + "\" to the change."));
+    issues->push_back(MakeError(codes::kSchema, base + "/" + key, "",
+                                std::string("\"") + key + "\" must be a string.",
+                                v ? "" : std::string("Add \"") + key + "\" to the change."));
     return false;
   }
   *out = v->as_string();
@@ -313,8 +305,8 @@ bool ReadString(const json::Value& obj, const char* key,
 }
 
 bool ReadFieldValue(const json::Value& obj, const char* key, EditField field,
-                    const std::string& base, const std::string& id,
-                    FieldValue* out, IssueList* issues) {
+                    const std::string& base, const std::string& id, FieldValue* out,
+                    IssueList* issues) {
   const json::Value* v = obj.Find(key);
   const std::string path = base + "/" + key;
   const std::string name = EditFieldName(field);
@@ -338,25 +330,22 @@ bool ReadFieldValue(const json::Value& obj, const char* key, EditField field,
     *out = nullptr;
     return true;
   }
-  issues->push_back(MakeError(
-      codes::kSchema, path, id,
-      "\"" + std::string(key) + "\" of a " + name + " edit must be " +
-          (field == EditField::kDueDate ? "a date string or null."
-                                        : "a string."),
-      ""));
+  issues->push_back(
+      MakeError(codes::kSchema, path, id,
+                "\"" + std::string(key) + "\" of a " + name + " edit must be " +
+                    (field == EditField::kDueDate ? "a date string or null." : "a string."),
+                ""));
   return false;
 }
 
 // A change's milestone, read by the document reader (so it is read exactly as
 // a contract's would be) from a one-milestone contract. A future milestone's
 // state and ledger may be left out: they are the only ones an edit can add.
-bool ReadChangeMilestone(const json::Value& value, const std::string& id,
-                         const std::string& base, Milestone* out,
-                         IssueList* issues) {
+bool ReadChangeMilestone(const json::Value& value, const std::string& id, const std::string& base,
+                         Milestone* out, IssueList* issues) {
   const std::string path = base + "/milestone";
   if (!value.is_object()) {
-    issues->push_back(MakeError(codes::kSchema, path, id,
-                                "\"milestone\" must be an object.", ""));
+    issues->push_back(MakeError(codes::kSchema, path, id, "\"milestone\" must be an object.", ""));
     return false;
   }
   json::Value m = value;
@@ -394,32 +383,26 @@ bool ReadChangeMilestone(const json::Value& value, const std::string& id,
   if (!ok) return false;
   *out = std::move(contract.milestones[0]);
   if (out->id != id) {
-    issues->push_back(MakeError(
-        codes::kSchema, path + "/id", id,
-        "The milestone's id \"" + out->id + "\" is not the change's id.",
-        "Use the same id in the change and its milestone."));
+    issues->push_back(MakeError(codes::kSchema, path + "/id", id,
+                                "The milestone's id \"" + out->id + "\" is not the change's id.",
+                                "Use the same id in the change and its milestone."));
     return false;
   }
   return true;
 }
 
-bool ReadChange(const json::Value& v, size_t n, Change* out,
-                IssueList* issues) {
+bool ReadChange(const json::Value& v, size_t n, Change* out, IssueList* issues) {
   const std::string base = "/changes/" + std::to_string(n);
   if (!v.is_object()) {
-    issues->push_back(MakeError(codes::kSchema, base, "",
-                                "A change must be an object.", ""));
+    issues->push_back(MakeError(codes::kSchema, base, "", "A change must be an object.", ""));
     return false;
   }
   std::string op;
   if (!ReadString(v, "op", base, &op, issues)) return false;
   const char* const* allowed = nullptr;
-  static const char* const kAddKeys[] = {"op", "id", "index", "milestone",
-                                         nullptr};
-  static const char* const kEditKeys[] = {"op", "id", "field", "from", "to",
-                                          nullptr};
-  static const char* const kMoveKeys[] = {"op", "id", "fromIndex", "toIndex",
-                                          nullptr};
+  static const char* const kAddKeys[] = {"op", "id", "index", "milestone", nullptr};
+  static const char* const kEditKeys[] = {"op", "id", "field", "from", "to", nullptr};
+  static const char* const kMoveKeys[] = {"op", "id", "fromIndex", "toIndex", nullptr};
   if (op == "add") {
     out->op = ChangeOp::kAdd;
     allowed = kAddKeys;
@@ -433,8 +416,7 @@ bool ReadChange(const json::Value& v, size_t n, Change* out,
     out->op = ChangeOp::kMove;
     allowed = kMoveKeys;
   } else {
-    issues->push_back(MakeError(codes::kSchema, base + "/op", "",
-                                "\"" + op + "\" is not a change.",
+    issues->push_back(MakeError(codes::kSchema, base + "/op", "", "\"" + op + "\" is not a change.",
                                 "Use add, delete, edit or move."));
     return false;
   }
@@ -445,10 +427,9 @@ bool ReadChange(const json::Value& v, size_t n, Change* out,
       known = known || member.first == *k;
     }
     if (!known) {
-      issues->push_back(MakeError(
-          codes::kSchema, base + "/" + PointerToken(member.first), "",
-          "A " + op + " change has no \"" + member.first + "\".",
-          "Remove \"" + member.first + "\"."));
+      issues->push_back(MakeError(codes::kSchema, base + "/" + PointerToken(member.first), "",
+                                  "A " + op + " change has no \"" + member.first + "\".",
+                                  "Remove \"" + member.first + "\"."));
       ok = false;
     }
   }
@@ -459,11 +440,10 @@ bool ReadChange(const json::Value& v, size_t n, Change* out,
       ok = ReadIndex(v, "index", base, &out->index, issues) && ok;
       const json::Value* m = v.Find("milestone");
       if (m) {
-        ok = ReadChangeMilestone(*m, out->id, base, &out->milestone, issues) &&
-             ok;
+        ok = ReadChangeMilestone(*m, out->id, base, &out->milestone, issues) && ok;
       } else if (out->op == ChangeOp::kAdd) {
-        issues->push_back(MakeError(codes::kSchema, base + "/milestone",
-                                    out->id, "The add has no \"milestone\".",
+        issues->push_back(MakeError(codes::kSchema, base + "/milestone", out->id,
+                                    "The add has no \"milestone\".",
                                     "Add the milestone to insert."));
         ok = false;
       }
@@ -482,18 +462,13 @@ bool ReadChange(const json::Value& v, size_t n, Change* out,
         }
       }
       if (!known) {
-        issues->push_back(MakeError(
-            codes::kSchema, base + "/field", out->id,
-            "\"" + field + "\" is not an editable field.",
-            "Use title, description, dueDate or amount."));
+        issues->push_back(MakeError(codes::kSchema, base + "/field", out->id,
+                                    "\"" + field + "\" is not an editable field.",
+                                    "Use title, description, dueDate or amount."));
         return false;
       }
-      ok = ReadFieldValue(v, "from", out->field, base, out->id, &out->from,
-                          issues) &&
-           ok;
-      ok = ReadFieldValue(v, "to", out->field, base, out->id, &out->to,
-                          issues) &&
-           ok;
+      ok = ReadFieldValue(v, "from", out->field, base, out->id, &out->from, issues) && ok;
+      ok = ReadFieldValue(v, "to", out->field, base, out->id, &out->to, issues) && ok;
       break;
     }
     case ChangeOp::kMove:
@@ -538,15 +513,14 @@ json::Value ChangesToValue(const std::vector<Change>& changes) {
 namespace {
 
 bool SameEditableFields(const Milestone& a, const Milestone& b) {
-  return a.title == b.title && a.description == b.description &&
-         a.due_date == b.due_date && a.amount == b.amount;
+  return a.title == b.title && a.description == b.description && a.due_date == b.due_date &&
+         a.amount == b.amount;
 }
 
 Issue Conflict(size_t n, const Change& change, const std::string& what) {
-  return MakeError(codes::kChangeConflict, "/changes/" + std::to_string(n),
-                   change.id,
-                   "Change " + std::to_string(n + 1) + " (" + OpName(change.op) +
-                       " of \"" + change.id + "\") conflicts: " + what,
+  return MakeError(codes::kChangeConflict, "/changes/" + std::to_string(n), change.id,
+                   "Change " + std::to_string(n + 1) + " (" + OpName(change.op) + " of \"" +
+                       change.id + "\") conflicts: " + what,
                    "Reload the contract and make the change again.");
 }
 
@@ -577,8 +551,7 @@ DiffResult Diff(const Contract& before, const Contract& after) {
   next_after.reserve(am.size());
   std::vector<int32_t> after_next(am.size(), -1);
   for (size_t j = am.size(); j-- > 0;) {
-    auto [it, inserted] =
-        next_after.emplace(am[j].id, static_cast<int32_t>(j));
+    auto [it, inserted] = next_after.emplace(am[j].id, static_cast<int32_t>(j));
     if (!inserted) {
       after_next[j] = it->second;
       it->second = static_cast<int32_t>(j);
@@ -665,14 +638,13 @@ DiffResult Diff(const Contract& before, const Contract& after) {
     if (partner_of_after[j] < 0) continue;
     const Milestone& was = bm[partner_of_after[j]];
     if (SameEditableFields(was, am[j])) continue;  // the common case: no copy
-    Milestone current = was;  // as edited so far: it names the sentences
+    Milestone current = was;                       // as edited so far: it names the sentences
     for (EditField field : kEditFields) {
       FieldValue from = GetField(current, field);
       FieldValue to = GetField(am[j], field);
       if (from == to) continue;
-      json::Value op = PatchOp(
-          PatchVerbFor(field),
-          ElementPointer(static_cast<int64_t>(j)) + "/" + EditFieldName(field));
+      json::Value op = PatchOp(PatchVerbFor(field), ElementPointer(static_cast<int64_t>(j)) + "/" +
+                                                        EditFieldName(field));
       op.Set("value", FieldToValue(to));
       patch.Push(std::move(op));
       std::string sentence = EditedSentence(current, field, from, to);
@@ -688,15 +660,13 @@ DiffResult Diff(const Contract& before, const Contract& after) {
   }
   for (size_t j = 0; j < am.size(); ++j) {
     if (partner_of_after[j] < 0) continue;
-    AppendNonEditablePatch(bm[partner_of_after[j]], am[j],
-                           static_cast<int64_t>(j), &patch);
+    AppendNonEditablePatch(bm[partner_of_after[j]], am[j], static_cast<int64_t>(j), &patch);
   }
   result.patch = json::Write(patch);
   return result;
 }
 
-ApplyChangesResult ApplyChanges(const Contract& contract,
-                                const std::vector<Change>& changes) {
+ApplyChangesResult ApplyChanges(const Contract& contract, const std::vector<Change>& changes) {
   ApplyChangesResult result;
   // The steps permute indices into a pool of milestones (the contract's, then
   // each add's), so a move shifts integers, not milestones, and an id finds
@@ -712,24 +682,19 @@ ApplyChangesResult ApplyChanges(const Contract& contract,
     by_id.emplace(pool[i].id, static_cast<int32_t>(i));  // first one wins
   }
   const auto size = [&order] { return static_cast<int64_t>(order.size()); };
-  const auto id_at = [&](int64_t index) -> const std::string& {
-    return pool[order[index]].id;
-  };
+  const auto id_at = [&](int64_t index) -> const std::string& { return pool[order[index]].id; };
 
   for (size_t n = 0; n < changes.size(); ++n) {
     const Change& c = changes[n];
     switch (c.op) {
       case ChangeOp::kAdd: {
         if (by_id.count(c.id)) {
-          result.issues.push_back(
-              Conflict(n, c, "a milestone with that id already exists."));
+          result.issues.push_back(Conflict(n, c, "a milestone with that id already exists."));
         } else if (c.index < 0 || c.index > size()) {
-          result.issues.push_back(
-              Conflict(n, c, "position " + std::to_string(c.index + 1) +
-                                 " is past the end of the list."));
+          result.issues.push_back(Conflict(
+              n, c, "position " + std::to_string(c.index + 1) + " is past the end of the list."));
         } else if (!c.milestone.id.empty() && c.milestone.id != c.id) {
-          result.issues.push_back(
-              Conflict(n, c, "its milestone has another id."));
+          result.issues.push_back(Conflict(n, c, "its milestone has another id."));
         } else {
           const auto k = static_cast<int32_t>(pool.size());
           pool.push_back(c.milestone);
@@ -743,13 +708,10 @@ ApplyChangesResult ApplyChanges(const Contract& contract,
       case ChangeOp::kDelete: {
         if (c.index < 0 || c.index >= size() || id_at(c.index) != c.id) {
           result.issues.push_back(Conflict(
-              n, c,
-              "the milestone is no longer at position " +
-                  std::to_string(c.index + 1) + "."));
+              n, c, "the milestone is no longer at position " + std::to_string(c.index + 1) + "."));
         } else if (!c.milestone.id.empty() &&
                    !SameEditableFields(c.milestone, pool[order[c.index]])) {
-          result.issues.push_back(
-              Conflict(n, c, "the milestone was changed meanwhile."));
+          result.issues.push_back(Conflict(n, c, "the milestone was changed meanwhile."));
         } else {
           auto it = by_id.find(c.id);
           if (it != by_id.end() && it->second == order[c.index]) {
@@ -763,19 +725,17 @@ ApplyChangesResult ApplyChanges(const Contract& contract,
       case ChangeOp::kEdit: {
         auto it = by_id.find(c.id);
         if (it == by_id.end()) {
-          result.issues.push_back(
-              Conflict(n, c, "the milestone is no longer in the contract."));
+          result.issues.push_back(Conflict(n, c, "the milestone is no longer in the contract."));
         } else if (!FitsField(c.field, c.from) || !FitsField(c.field, c.to)) {
-          result.issues.push_back(MakeError(
-              codes::kSchema, "/changes/" + std::to_string(n), c.id,
-              std::string("The values of a ") + EditFieldName(c.field) +
-                  " edit have the wrong type.",
-              ""));
+          result.issues.push_back(MakeError(codes::kSchema, "/changes/" + std::to_string(n), c.id,
+                                            std::string("The values of a ") +
+                                                EditFieldName(c.field) +
+                                                " edit have the wrong type.",
+                                            ""));
         } else if (GetField(pool[it->second], c.field) != c.from) {
-          result.issues.push_back(Conflict(
-              n, c,
-              std::string("its ") + EditFieldName(c.field) +
-                  " is no longer what the change started from."));
+          result.issues.push_back(Conflict(n, c,
+                                           std::string("its ") + EditFieldName(c.field) +
+                                               " is no longer what the change started from."));
         } else {
           SetField(&pool[it->second], c.field, c.to);
           continue;
@@ -787,20 +747,15 @@ ApplyChangesResult ApplyChanges(const Contract& contract,
         const int64_t to = c.to_index;
         if (from < 0 || from >= size() || id_at(from) != c.id) {
           result.issues.push_back(Conflict(
-              n, c,
-              "the milestone is no longer at position " +
-                  std::to_string(from + 1) + "."));
+              n, c, "the milestone is no longer at position " + std::to_string(from + 1) + "."));
         } else if (to < 0 || to >= size()) {
           result.issues.push_back(
-              Conflict(n, c, "position " + std::to_string(to + 1) +
-                                 " is outside the list."));
+              Conflict(n, c, "position " + std::to_string(to + 1) + " is outside the list."));
         } else {
           if (from < to) {
-            std::rotate(order.begin() + from, order.begin() + from + 1,
-                        order.begin() + to + 1);
+            std::rotate(order.begin() + from, order.begin() + from + 1, order.begin() + to + 1);
           } else if (to < from) {
-            std::rotate(order.begin() + to, order.begin() + from,
-                        order.begin() + from + 1);
+            std::rotate(order.begin() + to, order.begin() + from, order.begin() + from + 1);
           }
           continue;
         }
@@ -844,9 +799,7 @@ std::vector<Change> InvertChanges(const std::vector<Change>& changes) {
   return inverse;
 }
 
-std::string ChangeToJson(const Change& change) {
-  return json::Write(ChangeToValue(change));
-}
+std::string ChangeToJson(const Change& change) { return json::Write(ChangeToValue(change)); }
 
 std::string ChangesToJson(const std::vector<Change>& changes) {
   return json::Write(ChangesToValue(changes));
@@ -889,14 +842,12 @@ std::string ReorderPreviewToJson(const ReorderPreview& preview) {
   return out;
 }
 
-bool ParseChanges(std::string_view json_text, std::vector<Change>* out,
-                  IssueList* issues) {
+bool ParseChanges(std::string_view json_text, std::vector<Change>* out, IssueList* issues) {
   out->clear();
   json::Value doc;
   if (!ParseJson(json_text, &doc, issues, "/changes")) return false;
   if (!doc.is_array()) {
-    issues->push_back(MakeError(codes::kSchema, "/changes", "",
-                                "The changes must be a JSON array.",
+    issues->push_back(MakeError(codes::kSchema, "/changes", "", "The changes must be a JSON array.",
                                 "Pass the \"changes\" list of a diff."));
     return false;
   }

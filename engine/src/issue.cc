@@ -30,21 +30,27 @@ std::string PointerToken(const std::string& token) {
   return out;
 }
 
-Issue MakeError(const char* code, std::string path, std::string milestone_id,
-                std::string message, std::string hint) {
-  return Issue{code, Severity::kError, std::move(path), std::move(milestone_id),
-               std::move(message), std::move(hint)};
+Issue MakeError(const char* code, std::string path, std::string milestone_id, std::string message,
+                std::string hint) {
+  return Issue{code,
+               Severity::kError,
+               std::move(path),
+               std::move(milestone_id),
+               std::move(message),
+               std::move(hint)};
 }
 
-Issue MakeWarning(const char* code, std::string path, std::string milestone_id,
-                  std::string message, std::string hint) {
-  return Issue{code, Severity::kWarning, std::move(path), std::move(milestone_id),
-               std::move(message), std::move(hint)};
+Issue MakeWarning(const char* code, std::string path, std::string milestone_id, std::string message,
+                  std::string hint) {
+  return Issue{code,
+               Severity::kWarning,
+               std::move(path),
+               std::move(milestone_id),
+               std::move(message),
+               std::move(hint)};
 }
 
-std::string MilestonePath(size_t index) {
-  return "/milestones/" + std::to_string(index);
-}
+std::string MilestonePath(size_t index) { return "/milestones/" + std::to_string(index); }
 
 std::string MilestonePath(size_t index, const char* field) {
   return MilestonePath(index) + "/" + field;

@@ -7,13 +7,19 @@
 namespace milestone::json {
 
 Value::Value(const Value& other)
-    : type_(other.type_), bool_(other.bool_), is_int_(other.is_int_), int_(other.int_),
+    : type_(other.type_),
+      bool_(other.bool_),
+      is_int_(other.is_int_),
+      int_(other.int_),
       text_(other.text_) {
   CopyContainer(other);
 }
 
 Value::Value(Value&& other) noexcept
-    : type_(other.type_), bool_(other.bool_), is_int_(other.is_int_), int_(other.int_),
+    : type_(other.type_),
+      bool_(other.bool_),
+      is_int_(other.is_int_),
+      int_(other.int_),
       text_(std::move(other.text_)) {
   TakeContainer(std::move(other));
 }
@@ -158,8 +164,8 @@ inline bool WordNeedsStop(uint64_t w) {
   constexpr uint64_t kHigh = 0x8080808080808080ULL;
   uint64_t quote = w ^ (kOnes * '"');
   uint64_t backslash = w ^ (kOnes * '\\');
-  uint64_t found = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
-                   ((w - kOnes * 0x20) & ~w);
+  uint64_t found =
+      ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | ((w - kOnes * 0x20) & ~w);
   return (found & kHigh) != 0;
 }
 
@@ -210,24 +216,29 @@ class Parser {
   bool ParseValue(Value* out, int depth) {
     if (pos_ >= text_.size()) return Fail("Unexpected end of text");
     switch (text_[pos_]) {
-      case '{': return ParseObject(out, depth);
-      case '[': return ParseArray(out, depth);
-      case '"': return ParseString(out->MakeString());
+      case '{':
+        return ParseObject(out, depth);
+      case '[':
+        return ParseArray(out, depth);
+      case '"':
+        return ParseString(out->MakeString());
       case 't':
         out->MakeBool(true);
         return Literal("true");
       case 'f':
         out->MakeBool(false);
         return Literal("false");
-      case 'n': return Literal("null");
-      default: return ParseNumber(out);
+      case 'n':
+        return Literal("null");
+      default:
+        return ParseNumber(out);
     }
   }
 
   bool EnterContainer(int depth) {
     if (depth > limits_.max_depth) {
-      return Fail("The document nests deeper than " +
-                  std::to_string(limits_.max_depth) + " levels");
+      return Fail("The document nests deeper than " + std::to_string(limits_.max_depth) +
+                  " levels");
     }
     return true;
   }
@@ -368,19 +379,35 @@ class Parser {
       if (pos_ >= text_.size()) return Fail("Unterminated string");
       char e = text_[pos_++];
       switch (e) {
-        case '"': out->push_back('"'); break;
-        case '\\': out->push_back('\\'); break;
-        case '/': out->push_back('/'); break;
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
-        case 'n': out->push_back('\n'); break;
-        case 'r': out->push_back('\r'); break;
-        case 't': out->push_back('\t'); break;
+        case '"':
+          out->push_back('"');
+          break;
+        case '\\':
+          out->push_back('\\');
+          break;
+        case '/':
+          out->push_back('/');
+          break;
+        case 'b':
+          out->push_back('\b');
+          break;
+        case 'f':
+          out->push_back('\f');
+          break;
+        case 'n':
+          out->push_back('\n');
+          break;
+        case 'r':
+          out->push_back('\r');
+          break;
+        case 't':
+          out->push_back('\t');
+          break;
         case 'u': {
           unsigned cp = 0;
           if (!ReadHex4(&cp)) return false;
-          if (cp >= 0xD800 && cp < 0xDC00 && pos_ + 6 <= text_.size() &&
-              text_[pos_] == '\\' && text_[pos_ + 1] == 'u') {
+          if (cp >= 0xD800 && cp < 0xDC00 && pos_ + 6 <= text_.size() && text_[pos_] == '\\' &&
+              text_[pos_ + 1] == 'u') {
             size_t save = pos_;
             pos_ += 2;
             unsigned low = 0;
@@ -394,7 +421,8 @@ class Parser {
           AppendUtf8(cp, out);
           break;
         }
-        default: return Fail("Invalid escape in a string");
+        default:
+          return Fail("Invalid escape in a string");
       }
     }
   }
@@ -455,8 +483,7 @@ class Parser {
 
 }  // namespace
 
-bool Parse(std::string_view text, Value* out, ParseError* error,
-           const Limits& limits) {
+bool Parse(std::string_view text, Value* out, ParseError* error, const Limits& limits) {
   Parser parser(text, limits, error);
   return parser.ParseDocument(out);
 }
@@ -478,13 +505,27 @@ void WriteString(std::string_view text, std::string* out) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
       switch (c) {
-        case '"': out->append("\\\""); break;
-        case '\\': out->append("\\\\"); break;
-        case '\n': out->append("\\n"); break;
-        case '\r': out->append("\\r"); break;
-        case '\t': out->append("\\t"); break;
-        case '\b': out->append("\\b"); break;
-        case '\f': out->append("\\f"); break;
+        case '"':
+          out->append("\\\"");
+          break;
+        case '\\':
+          out->append("\\\\");
+          break;
+        case '\n':
+          out->append("\\n");
+          break;
+        case '\r':
+          out->append("\\r");
+          break;
+        case '\t':
+          out->append("\\t");
+          break;
+        case '\b':
+          out->append("\\b");
+          break;
+        case '\f':
+          out->append("\\f");
+          break;
         default:
           out->append("\\u00");
           out->push_back(kHex[c >> 4]);
@@ -530,8 +571,12 @@ void WriteString(std::string_view text, std::string* out) {
 
 void Write(const Value& value, std::string* out) {
   switch (value.type()) {
-    case Type::kNull: out->append("null"); break;
-    case Type::kBool: out->append(value.as_bool() ? "true" : "false"); break;
+    case Type::kNull:
+      out->append("null");
+      break;
+    case Type::kBool:
+      out->append(value.as_bool() ? "true" : "false");
+      break;
     case Type::kNumber:
       if (value.is_int()) {
         out->append(std::to_string(value.as_int()));
@@ -539,7 +584,9 @@ void Write(const Value& value, std::string* out) {
         out->append(value.number_text());
       }
       break;
-    case Type::kString: WriteString(value.as_string(), out); break;
+    case Type::kString:
+      WriteString(value.as_string(), out);
+      break;
     case Type::kArray: {
       out->push_back('[');
       bool first = true;

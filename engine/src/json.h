@@ -72,10 +72,23 @@ class Value {
   }
 
   // In-place construction for the parser: no temporary Value is moved.
-  void MakeBool(bool b) { Become(Type::kBool); bool_ = b; }
-  void MakeInt(int64_t i) { Become(Type::kNumber); is_int_ = true; int_ = i; }
-  std::string* MakeNumberText() { Become(Type::kNumber); return &text_; }
-  std::string* MakeString() { Become(Type::kString); return &text_; }
+  void MakeBool(bool b) {
+    Become(Type::kBool);
+    bool_ = b;
+  }
+  void MakeInt(int64_t i) {
+    Become(Type::kNumber);
+    is_int_ = true;
+    int_ = i;
+  }
+  std::string* MakeNumberText() {
+    Become(Type::kNumber);
+    return &text_;
+  }
+  std::string* MakeString() {
+    Become(Type::kString);
+    return &text_;
+  }
   void MakeArray();
   void MakeObject();
 
@@ -117,8 +130,7 @@ struct ParseError {
 
 // Parses exactly one JSON value (surrounding white space allowed). On failure
 // `out` is unspecified.
-bool Parse(std::string_view text, Value* out, ParseError* error,
-           const Limits& limits = Limits());
+bool Parse(std::string_view text, Value* out, ParseError* error, const Limits& limits = Limits());
 
 // Compact JSON. Strings that are not valid UTF-8 are written with U+FFFD for
 // bad bytes, except encoded lone surrogates, which are written as \uXXXX

@@ -147,8 +147,8 @@ std::string PreviewReorder(const Engine& engine, std::string_view contract, std:
   Contract doc;
   bool ok = ReadActOptions(options, ActorRule::kOptional, &act, &issues);
   const bool readable = ParseContract(contract, &doc, &issues);
-  const bool whole = std::isfinite(to_index) && std::floor(to_index) == to_index &&
-                     to_index >= 0 && to_index <= 1e9;
+  const bool whole = std::isfinite(to_index) && std::floor(to_index) == to_index && to_index >= 0 &&
+                     to_index <= 1e9;
   if (!whole) {
     issues.push_back(MakeError(codes::kSchema, "/toIndex", "",
                                "The target position must be a whole number of zero or more.",
@@ -170,7 +170,8 @@ std::string PreviewReorder(const Engine& engine, std::string_view contract, std:
     preview.ok = false;
     return ReorderPreviewToJson(preview);
   }
-  return ReorderPreviewToJson(engine.PreviewReorderAs(doc, id, static_cast<int64_t>(to_index), act));
+  return ReorderPreviewToJson(
+      engine.PreviewReorderAs(doc, id, static_cast<int64_t>(to_index), act));
 }
 
 std::string Describe(const Engine& engine, std::string_view contract, std::string_view options) {

@@ -14,10 +14,9 @@ void Reject(std::string_view text, IssueList* issues) {
   Issue issue;
   issue.code = codes::kInvalidAmount;
   issue.severity = Severity::kError;
-  issue.message = text.empty()
-                      ? "Enter an amount."
-                      : "The amount \"" + std::string(text.substr(0, 40)) +
-                            "\" is not a dollar amount with at most two decimals.";
+  issue.message = text.empty() ? "Enter an amount."
+                               : "The amount \"" + std::string(text.substr(0, 40)) +
+                                     "\" is not a dollar amount with at most two decimals.";
   issue.hint = "Write the amount like 1234.56 or $1,234.56.";
   issues->push_back(std::move(issue));
 }
@@ -69,8 +68,8 @@ bool ParseMoney(std::string_view text, int64_t* amount, IssueList* issues) {
 
 std::string FormatMoney(int64_t amount) {
   // Magnitude as unsigned so INT64_MIN does not overflow on negation.
-  uint64_t magnitude = amount < 0 ? 0 - static_cast<uint64_t>(amount)
-                                  : static_cast<uint64_t>(amount);
+  uint64_t magnitude =
+      amount < 0 ? 0 - static_cast<uint64_t>(amount) : static_cast<uint64_t>(amount);
   std::string whole = std::to_string(magnitude / 100);
   std::string grouped;
   grouped.reserve(whole.size() + whole.size() / 3);

@@ -34,9 +34,10 @@ bool ReadActOptions(std::string_view text, ActorRule actor_rule, ActOptions* out
   bool absent = actor == nullptr || actor->is_null();
   if (absent && actor_rule == ActorRule::kOptional) return ok;
   if (absent || !actor->is_string() || !ParseActor(actor->as_string(), &out->actor)) {
-    issues->push_back(MakeError(codes::kSchema, "/options/actor", "",
-                                "The option \"actor\" must be \"client\", \"freelancer\" or \"marketplace\".",
-                                "Say who acts: {\"actor\": \"client\"}."));
+    issues->push_back(
+        MakeError(codes::kSchema, "/options/actor", "",
+                  "The option \"actor\" must be \"client\", \"freelancer\" or \"marketplace\".",
+                  "Say who acts: {\"actor\": \"client\"}."));
     ok = false;
   }
   return ok;

@@ -23,8 +23,8 @@ const IntKey kIntKeys[] = {
 };
 
 Issue PolicyError(const std::string& key, std::string message, std::string hint) {
-  return MakeError(codes::kPolicy, key.empty() ? "/policy" : "/policy/" + PointerToken(key), "", std::move(message),
-                   std::move(hint));
+  return MakeError(codes::kPolicy, key.empty() ? "/policy" : "/policy/" + PointerToken(key), "",
+                   std::move(message), std::move(hint));
 }
 
 }  // namespace
@@ -49,7 +49,8 @@ bool ParsePolicy(std::string_view text, const Policy& base, Policy* out, IssueLi
       bool iso = c.size() == 3;
       for (char ch : c) iso = iso && ch >= 'A' && ch <= 'Z';
       if (!iso) {
-        issues->push_back(PolicyError(m.first, "The policy currency must be a three-letter ISO 4217 code.",
+        issues->push_back(PolicyError(m.first,
+                                      "The policy currency must be a three-letter ISO 4217 code.",
                                       "Use e.g. \"USD\"."));
         ok = false;
       } else {
@@ -62,16 +63,18 @@ bool ParsePolicy(std::string_view text, const Policy& base, Policy* out, IssueLi
       if (m.first == k.name) key = &k;
     }
     if (key == nullptr) {
-      issues->push_back(PolicyError(m.first, "The policy key \"" + m.first.substr(0, 40) + "\" is unknown.",
+      issues->push_back(PolicyError(m.first,
+                                    "The policy key \"" + m.first.substr(0, 40) + "\" is unknown.",
                                     "Use currency, minimumAmount, maximumAmount, maxMilestones, "
                                     "titleMaxLength, descriptionMaxLength or initiationFee."));
       ok = false;
       continue;
     }
     if (!m.second.is_int() || m.second.as_int() < key->min || m.second.as_int() > kMaxSafeInteger) {
-      issues->push_back(PolicyError(m.first, std::string("The policy value \"") + key->name +
-                                                 "\" must be an integer of at least " +
-                                                 std::to_string(key->min) + ".",
+      issues->push_back(PolicyError(m.first,
+                                    std::string("The policy value \"") + key->name +
+                                        "\" must be an integer of at least " +
+                                        std::to_string(key->min) + ".",
                                     "Give whole numbers; money is in cents."));
       ok = false;
       continue;
@@ -79,7 +82,8 @@ bool ParsePolicy(std::string_view text, const Policy& base, Policy* out, IssueLi
     policy.*(key->field) = m.second.as_int();
   }
   if (ok && policy.minimum_amount > policy.maximum_amount) {
-    issues->push_back(PolicyError("minimumAmount", "The minimum amount is above the maximum amount.",
+    issues->push_back(PolicyError("minimumAmount",
+                                  "The minimum amount is above the maximum amount.",
                                   "Make minimumAmount at most maximumAmount."));
     ok = false;
   }

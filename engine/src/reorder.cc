@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "action_spec.h"
 #include "milestone/codes.h"
 #include "milestone/diff.h"
 #include "milestone/engine.h"
-#include "action_spec.h"
 #include "rules.h"
 
 namespace milestone {
@@ -21,7 +21,6 @@ void OrderOf(const Contract& contract, ReorderPreview* preview) {
   preview->order.reserve(contract.milestones.size());
   for (const Milestone& m : contract.milestones) preview->order.push_back(m.id);
 }
-
 
 }  // namespace
 
@@ -65,11 +64,9 @@ ReorderPreview Engine::PreviewReorderAs(const Contract& contract, std::string_vi
   Contract moved = contract;
   std::vector<Milestone>& list = moved.milestones;
   if (from < to_index) {
-    std::rotate(list.begin() + from, list.begin() + from + 1,
-                list.begin() + to_index + 1);
+    std::rotate(list.begin() + from, list.begin() + from + 1, list.begin() + to_index + 1);
   } else if (to_index < from) {
-    std::rotate(list.begin() + to_index, list.begin() + from,
-                list.begin() + from + 1);
+    std::rotate(list.begin() + to_index, list.begin() + from, list.begin() + from + 1);
   }
   if (from != to_index) {
     Change change;

@@ -21,10 +21,10 @@
 
 namespace milestone {
 
-Issue MakeError(const char* code, std::string path, std::string milestone_id,
-                std::string message, std::string hint = {});
-Issue MakeWarning(const char* code, std::string path, std::string milestone_id,
-                  std::string message, std::string hint = {});
+Issue MakeError(const char* code, std::string path, std::string milestone_id, std::string message,
+                std::string hint = {});
+Issue MakeWarning(const char* code, std::string path, std::string milestone_id, std::string message,
+                  std::string hint = {});
 
 // "/milestones/3" and "/milestones/3/amount".
 std::string MilestonePath(size_t index);
@@ -62,12 +62,10 @@ bool ParseJson(std::string_view text, json::Value* out, IssueList* issues,
 // Reads an integer amount at `path`: SCHEMA when not a number, INVALID_AMOUNT
 // when not an integer in [-(2^53), 2^53] (floats, -0.0, 1e2, 1e400 included).
 // Range below zero is left to the caller, which knows what the field means.
-bool ReadAmount(const json::Value& value, const std::string& path,
-                const std::string& milestone_id, int64_t* out,
-                IssueList* issues);
+bool ReadAmount(const json::Value& value, const std::string& path, const std::string& milestone_id,
+                int64_t* out, IssueList* issues);
 
-bool ReadContract(const json::Value& doc, Contract* out, IssueList* issues,
-                  ReadNotes* notes);
+bool ReadContract(const json::Value& doc, Contract* out, IssueList* issues, ReadNotes* notes);
 // The same, taking the text of known string fields from `doc` instead of
 // copying it (the parse-then-read path owns its document).
 bool ReadContract(json::Value&& doc, Contract* out, IssueList* issues, ReadNotes* notes);
@@ -77,21 +75,18 @@ json::Value MilestoneToValue(const Milestone& milestone);
 void AppendUnknown(const std::vector<UnknownField>& unknown, json::Value* obj);
 
 // Document rules on a model. `notes` may be null (nothing was unreadable).
-void CheckDocument(const Contract& contract, const Policy& policy,
-                   const ValidateOptions& options, const ReadNotes* notes,
-                   IssueList* issues);
+void CheckDocument(const Contract& contract, const Policy& policy, const ValidateOptions& options,
+                   const ReadNotes* notes, IssueList* issues);
 
 // The value rules of one milestone's fields (id syntax, text, amount range,
 // date syntax, ledger): the cheap part a keystroke re-checks.
-void CheckMilestoneFields(const Milestone& milestone, size_t index,
-                          const Policy& policy, uint32_t bad_fields,
-                          IssueList* issues);
+void CheckMilestoneFields(const Milestone& milestone, size_t index, const Policy& policy,
+                          uint32_t bad_fields, IssueList* issues);
 
 // The rules across milestones: duplicate ids, count, sequence, in flight,
 // due dates (order, and in the past when options.now is set).
 void CheckMilestoneList(const Contract& contract, const Policy& policy,
-                        const ValidateOptions& options, const ReadNotes* notes,
-                        IssueList* issues);
+                        const ValidateOptions& options, const ReadNotes* notes, IssueList* issues);
 
 // Reads call options {"actor", "now"}: `now`, when given, must be a real date;
 // the actor is required (check, apply), optional (a session: the client by
@@ -106,7 +101,6 @@ std::optional<Issue> MilestoneLimitIssue(size_t count, const Policy& policy, boo
 
 // Whether a code is about a field's value only (a session keeps such drafts).
 bool IsFieldValueCode(std::string_view code);
-
 
 }  // namespace milestone
 

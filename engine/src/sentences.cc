@@ -47,9 +47,7 @@ constexpr StateText kStateTexts[] = {
     {"Released", "released"},     {"Refunded", "refunded"},
 };
 
-const StateText& TextOf(MilestoneState state) {
-  return kStateTexts[static_cast<size_t>(state)];
-}
+const StateText& TextOf(MilestoneState state) { return kStateTexts[static_cast<size_t>(state)]; }
 
 }  // namespace
 

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <utility>
 
-#include "milestone/codes.h"
-#include "json.h"
-#include "milestone/date.h"
 #include "action_spec.h"
+#include "json.h"
+#include "milestone/codes.h"
+#include "milestone/date.h"
 #include "rules.h"
 #include "view_build.h"
 
@@ -16,9 +16,7 @@ namespace {
 // Undo reaches this far back; each structural step keeps two drafts.
 constexpr size_t kMaxHistory = 500;
 
-std::string ErrorKey(const Issue& issue) {
-  return issue.code + '\x1f' + issue.milestone_id;
-}
+std::string ErrorKey(const Issue& issue) { return issue.code + '\x1f' + issue.milestone_id; }
 
 // The probe holds the edited milestone at index 0; the draft has it at
 // `index`.
@@ -65,13 +63,11 @@ void AppendStringArray(const std::vector<std::string>& items, std::string* out) 
 
 }  // namespace
 
-bool ParseSessionOptions(std::string_view text, ActOptions* out,
-                         IssueList* issues) {
+bool ParseSessionOptions(std::string_view text, ActOptions* out, IssueList* issues) {
   return ReadActOptions(text, ActorRule::kOptional, out, issues);
 }
 
-Session::Session(const Engine& engine, std::string_view contract_json,
-                 const ActOptions& options)
+Session::Session(const Engine& engine, std::string_view contract_json, const ActOptions& options)
     : engine_(engine), options_(options) {
   Open(contract_json);
 }
@@ -93,8 +89,7 @@ void Session::Open(std::string_view contract_json) {
       if (issue.severity == Severity::kError) open_issues_.push_back(issue);
     }
     if (open_issues_.empty()) {
-      open_issues_.push_back(MakeError(codes::kSchema, "", "",
-                                       "The contract could not be read.",
+      open_issues_.push_back(MakeError(codes::kSchema, "", "", "The contract could not be read.",
                                        "Pass a contract document object."));
     }
     base_ = Contract();
@@ -124,14 +119,12 @@ SessionEdit Session::Apply(std::vector<Action> actions) {
   if (!usable_) return Reject(open_issues_);
   for (size_t i = 0; i < actions.size(); ++i) {
     if (SpecOf(actions[i].type).plan_edit) continue;
-    const std::string path =
-        actions.size() == 1 ? "/type" : "/" + std::to_string(i) + "/type";
-    return Reject({MakeError(
-        codes::kSchema, path, actions[i].id,
-        std::string("A draft holds milestone edits, not \"") +
-            ActionTypeName(actions[i].type) + "\".",
-        "Use add, edit, delete or move here; send other actions with the "
-        "engine's apply.")});
+    const std::string path = actions.size() == 1 ? "/type" : "/" + std::to_string(i) + "/type";
+    return Reject({MakeError(codes::kSchema, path, actions[i].id,
+                             std::string("A draft holds milestone edits, not \"") +
+                                 ActionTypeName(actions[i].type) + "\".",
+                             "Use add, edit, delete or move here; send other actions with the "
+                             "engine's apply.")});
   }
   if (actions.size() == 1 && actions[0].type == ActionType::kEdit) {
     auto found = index_of_.find(actions[0].id);
@@ -188,8 +181,7 @@ SessionEdit Session::ApplyFieldEdit(const Action& action, int64_t index) {
   entry.before_milestone = milestone;
   SetFields(step.contract.milestones[0], &milestone);
   entry.after_milestone = milestone;
-  const bool dates_changed =
-      entry.before_milestone.due_date != entry.after_milestone.due_date;
+  const bool dates_changed = entry.before_milestone.due_date != entry.after_milestone.due_date;
   Remember(std::move(entry));
   issues_valid_ = false;
   if (dates_changed) RecheckList();

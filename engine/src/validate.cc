@@ -1,7 +1,7 @@
-#include <optional>
 #include <algorithm>
-#include <string_view>
 #include <functional>
+#include <optional>
+#include <string_view>
 
 #include "milestone/codes.h"
 #include "milestone/date.h"
@@ -17,8 +17,8 @@ constexpr size_t kMaxIdLength = 64;
 constexpr size_t kNoIndex = static_cast<size_t>(-1);
 
 bool IsIdChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '.' || c == ':' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == ':' || c == '-';
 }
 
 bool IsValidId(std::string_view id) {
@@ -41,10 +41,9 @@ std::string Shown(std::string_view text) {
 void CheckId(std::string_view id, size_t index, const char* field, const std::string& milestone_id,
              IssueList* issues) {
   if (IsValidId(id)) return;
-  std::string why = id.empty() ? "is empty"
-                    : id.size() > kMaxIdLength
-                        ? "is longer than 64 characters"
-                        : "may only hold letters, digits and _ . : -";
+  std::string why = id.empty()                 ? "is empty"
+                    : id.size() > kMaxIdLength ? "is longer than 64 characters"
+                                               : "may only hold letters, digits and _ . : -";
   std::string path = index == kNoIndex ? std::string(field) : MilestonePath(index, field);
   issues->push_back(MakeError(codes::kInvalidId, std::move(path), milestone_id,
                               "The id \"" + Shown(id) + "\" " + why + ".",
@@ -59,8 +58,9 @@ int64_t CheckText(std::string_view text, size_t index, const char* field,
   if (facts.valid_utf8 && !facts.forbidden_control) return facts.code_points;
   issues->push_back(MakeError(
       codes::kInvalidText, MilestonePath(index, field), milestone_id,
-      facts.valid_utf8 ? std::string("The ") + field + " holds an invisible control character."
-                       : std::string("The ") + field + " holds bytes that are not valid UTF-8 text.",
+      facts.valid_utf8
+          ? std::string("The ") + field + " holds an invisible control character."
+          : std::string("The ") + field + " holds bytes that are not valid UTF-8 text.",
       facts.valid_utf8 ? "Remove control characters; only tab and new line are allowed."
                        : "Retype the text; it contains a broken or lone surrogate character."));
   return -1;
@@ -122,15 +122,17 @@ void CheckList(const Contract& contract, const Policy& policy, const ValidateOpt
     if (!(bad & kBadState)) {
       int rank = StateRank(m.state);
       if (IsInFlight(m.state) && ++in_flight > 1) {
-        issues->push_back(MakeError(codes::kMultipleInFlight, MilestonePath(i, "state"), m.id,
-                                    "Only one milestone can be funded and in progress at a time.",
-                                    "Release or refund the current milestone before another is active."));
+        issues->push_back(
+            MakeError(codes::kMultipleInFlight, MilestonePath(i, "state"), m.id,
+                      "Only one milestone can be funded and in progress at a time.",
+                      "Release or refund the current milestone before another is active."));
       } else if (rank < highest_rank) {
-        issues->push_back(MakeError(codes::kOutOfSequence, MilestonePath(i, "state"), m.id,
-                                    QuotedTitle(m) + " is " + StateName(m.state) +
-                                        " but comes after a milestone that has not got that far.",
-                                    "Milestones are sequential: finished ones first, then the one in "
-                                    "progress, then future ones."));
+        issues->push_back(
+            MakeError(codes::kOutOfSequence, MilestonePath(i, "state"), m.id,
+                      QuotedTitle(m) + " is " + StateName(m.state) +
+                          " but comes after a milestone that has not got that far.",
+                      "Milestones are sequential: finished ones first, then the one in "
+                      "progress, then future ones."));
       } else if (IsInFlight(m.state) && contract.status == ContractStatus::kEnded) {
         issues->push_back(MakeError(codes::kOutOfSequence, MilestonePath(i, "state"), m.id,
                                     "An ended contract cannot have a milestone in progress.",
@@ -142,10 +144,10 @@ void CheckList(const Contract& contract, const Policy& policy, const ValidateOpt
     std::optional<Date> due = ParseDate(*m.due_date);
     if (!due) continue;  // INVALID_DATE, reported with the fields
     if (now && *due < *now && !(bad & kBadState) && !IsClosed(m.state)) {
-      issues->push_back(MakeWarning(codes::kDueDateInPast, MilestonePath(i, "dueDate"), m.id,
-                                    QuotedTitle(m) + " is due " + FormatReadableDate(*due) +
-                                        ", which has already passed.",
-                                    "Pick a due date from today on, or agree a new one."));
+      issues->push_back(MakeWarning(
+          codes::kDueDateInPast, MilestonePath(i, "dueDate"), m.id,
+          QuotedTitle(m) + " is due " + FormatReadableDate(*due) + ", which has already passed.",
+          "Pick a due date from today on, or agree a new one."));
     }
     if (latest_due && *due < *latest_due) {
       issues->push_back(MakeWarning(
@@ -194,12 +196,12 @@ void CheckMilestoneFields(const Milestone& m, size_t i, const Policy& policy, ui
                                   "Milestone " + std::to_string(i + 1) + " needs a title.",
                                   "Name the deliverable, e.g. \"Wireframes\"."));
     } else if (title_length > policy.title_max_length) {
-      issues->push_back(MakeError(codes::kTitleTooLong, MilestonePath(i, "title"), m.id,
-                                  "The title is " + std::to_string(title_length) +
-                                      " characters long; the limit is " +
-                                      std::to_string(policy.title_max_length) + ".",
-                                  "Shorten the title to " + std::to_string(policy.title_max_length) +
-                                      " characters or fewer."));
+      issues->push_back(MakeError(
+          codes::kTitleTooLong, MilestonePath(i, "title"), m.id,
+          "The title is " + std::to_string(title_length) + " characters long; the limit is " +
+              std::to_string(policy.title_max_length) + ".",
+          "Shorten the title to " + std::to_string(policy.title_max_length) +
+              " characters or fewer."));
     }
   }
   int64_t description_length =
@@ -212,22 +214,25 @@ void CheckMilestoneFields(const Milestone& m, size_t i, const Policy& policy, ui
                                 "Shorten the description or attach the details elsewhere."));
   }
   if (!(bad & kBadDueDate) && m.due_date && !ParseDate(*m.due_date)) {
-    issues->push_back(MakeError(codes::kInvalidDate, MilestonePath(i, "dueDate"), m.id,
-                                "The due date \"" + Shown(*m.due_date) + "\" is not a real calendar date.",
-                                "Write the date as YYYY-MM-DD, e.g. 2026-12-20, or leave it empty."));
+    issues->push_back(
+        MakeError(codes::kInvalidDate, MilestonePath(i, "dueDate"), m.id,
+                  "The due date \"" + Shown(*m.due_date) + "\" is not a real calendar date.",
+                  "Write the date as YYYY-MM-DD, e.g. 2026-12-20, or leave it empty."));
   }
   if (!(bad & kBadAmount)) {
     if (m.amount < policy.minimum_amount) {
-      issues->push_back(MakeError(codes::kAmountBelowMinimum, MilestonePath(i, "amount"), m.id,
-                                  "The amount " + FormatMoney(m.amount) + " is below the " +
-                                      FormatMoney(policy.minimum_amount) + " minimum per milestone.",
-                                  "Set the amount to at least " + FormatMoney(policy.minimum_amount) + "."));
+      issues->push_back(
+          MakeError(codes::kAmountBelowMinimum, MilestonePath(i, "amount"), m.id,
+                    "The amount " + FormatMoney(m.amount) + " is below the " +
+                        FormatMoney(policy.minimum_amount) + " minimum per milestone.",
+                    "Set the amount to at least " + FormatMoney(policy.minimum_amount) + "."));
     } else if (m.amount > policy.maximum_amount) {
-      issues->push_back(MakeError(codes::kAmountAboveMaximum, MilestonePath(i, "amount"), m.id,
-                                  "The amount " + FormatMoney(m.amount) + " is above the " +
-                                      FormatMoney(policy.maximum_amount) + " maximum per milestone.",
-                                  "Set the amount to at most " + FormatMoney(policy.maximum_amount) +
-                                      ", or split the work into more milestones."));
+      issues->push_back(
+          MakeError(codes::kAmountAboveMaximum, MilestonePath(i, "amount"), m.id,
+                    "The amount " + FormatMoney(m.amount) + " is above the " +
+                        FormatMoney(policy.maximum_amount) + " maximum per milestone.",
+                    "Set the amount to at most " + FormatMoney(policy.maximum_amount) +
+                        ", or split the work into more milestones."));
     }
   }
   if (bad & (kBadState | kBadAmount | kBadFunded | kBadReleased)) return;
@@ -243,9 +248,10 @@ void CheckMilestoneFields(const Milestone& m, size_t i, const Policy& policy, ui
     if (m.funded == 0) field = "released";
   }
   if (why != nullptr) {
-    issues->push_back(MakeError(codes::kLedgerMismatch, MilestonePath(i, field), m.id,
-                                "The money of " + QuotedTitle(m) + " does not add up: " + why + ".",
-                                "Take funded and released from the server's copy of the contract."));
+    issues->push_back(
+        MakeError(codes::kLedgerMismatch, MilestonePath(i, field), m.id,
+                  "The money of " + QuotedTitle(m) + " does not add up: " + why + ".",
+                  "Take funded and released from the server's copy of the contract."));
   }
 }
 
@@ -261,7 +267,8 @@ void CheckDocument(const Contract& contract, const Policy& policy, const Validat
   if (!(bad & kBadCurrency) && contract.currency != policy.currency) {
     issues->push_back(MakeError(codes::kUnsupportedCurrency, "/currency", "",
                                 "The currency \"" + Shown(contract.currency) +
-                                    "\" is not supported; contracts here are in " + policy.currency + ".",
+                                    "\" is not supported; contracts here are in " +
+                                    policy.currency + ".",
                                 "Set \"currency\" to \"" + policy.currency + "\"."));
   }
   if (std::optional<Issue> limit = MilestoneLimitIssue(contract.milestones.size(), policy, false)) {

@@ -176,7 +176,12 @@ void WriteRow(const RowView& row, Out& out) {
   const Charge& c = row.charge;
   out.Key("charge").Open().Key("amount").Int(c.amount).Key("fromCarryOver").Int(c.from_carry_over);
   out.Key("fee").Int(c.fee).Key("total").Int(c.total);
-  out.Key("text").Open().Key("amount").Money(c.amount).Key("fromCarryOver").Money(c.from_carry_over);
+  out.Key("text")
+      .Open()
+      .Key("amount")
+      .Money(c.amount)
+      .Key("fromCarryOver")
+      .Money(c.from_carry_over);
   out.Key("fee").Money(c.fee).Key("total").Money(c.total).Close().Close();
   out.Close();
   WriteCan("submit", row.submit, out);
@@ -355,9 +360,9 @@ View Describe(const Engine& engine, const Contract& contract, const ActOptions& 
   view.milestones.reserve(contract.milestones.size());
   for (size_t i = 0; i < contract.milestones.size(); ++i) {
     auto found = by_milestone.find(contract.milestones[i].id);
-    view.milestones.push_back(DescribeRow(engine.policy(), options, contract, facts, i,
-                                          found == by_milestone.end() ? IssueList()
-                                                                      : std::move(found->second)));
+    view.milestones.push_back(
+        DescribeRow(engine.policy(), options, contract, facts, i,
+                    found == by_milestone.end() ? IssueList() : std::move(found->second)));
   }
   return view;
 }

@@ -12,15 +12,23 @@ export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export { serverBinary };
 
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export function preconditions() {
   const missing = [];
   if (!existsSync(serverBinary)) missing.push(serverBinary);
-  if (!existsSync(path.join(repo, 'dist/milestone-engine/index.mjs'))) missing.push('dist/milestone-engine');
-  if (!existsSync(path.join(repo, 'dist/web-precache.json'))) missing.push('dist/web-precache.json');
+  if (!existsSync(path.join(repo, 'dist/milestone-engine/index.mjs')))
+    missing.push('dist/milestone-engine');
+  if (!existsSync(path.join(repo, 'dist/web-precache.json')))
+    missing.push('dist/web-precache.json');
   if (!existsSync('/usr/bin/chromium')) missing.push('/usr/bin/chromium');
   // ./tools/test builds all of these first: there, a missing one is a failure,
   // not a reason to skip (a skipped suite would pass CI while testing nothing).
@@ -35,8 +43,14 @@ export function preconditions() {
 export async function startServer() {
   const dir = mkdtempSync(path.join(tmpdir(), 'milestone-e2e-'));
   const server = await startServerProcess(
-    { db: path.join(dir, 'milestones.db'), web: path.join(repo, 'web'), dist: process.env.MILESTONE_DIST ?? path.join(repo, 'dist') },
-    [], { now: null });
+    {
+      db: path.join(dir, 'milestones.db'),
+      web: path.join(repo, 'web'),
+      dist: process.env.MILESTONE_DIST ?? path.join(repo, 'dist'),
+    },
+    [],
+    { now: null },
+  );
   return {
     url: server.url,
     async stop() {
@@ -107,7 +121,8 @@ export async function growDemo(url, count) {
   }
   if (adds.length === 0) return getJson(url, 'demo-client', '/api/contracts/ctr-demo');
   const answer = await post(url, 'demo-client', 1, adds);
-  if (answer.status !== 200) throw new Error(`growing ctr-demo: ${answer.status} ${JSON.stringify(answer.body)}`);
+  if (answer.status !== 200)
+    throw new Error(`growing ctr-demo: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body.contract;
 }
 
@@ -129,10 +144,15 @@ export async function axeViolations(page) {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const result = await window.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
   });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.targets.join(', ')}`);
 }
 
@@ -152,6 +172,8 @@ export async function post(url, token, version, actions) {
 }
 
 export async function getJson(url, token, apiPath) {
-  const response = await fetch(`${url}${apiPath}`, { headers: { Authorization: `Bearer ${token}` } });
+  const response = await fetch(`${url}${apiPath}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
   return response.json();
 }

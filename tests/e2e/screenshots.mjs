@@ -2,7 +2,15 @@
 //   node tests/e2e/screenshots.mjs      (MILESTONE_SERVER overrides the server path)
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { launchBrowser, newContext, openEditor, preconditions, repo, row, startServer } from './helpers.mjs';
+import {
+  launchBrowser,
+  newContext,
+  openEditor,
+  preconditions,
+  repo,
+  row,
+  startServer,
+} from './helpers.mjs';
 
 const missing = preconditions();
 if (missing.length) {
@@ -12,7 +20,8 @@ if (missing.length) {
 
 const out = path.join(repo, 'docs/screenshots');
 mkdirSync(out, { recursive: true });
-const shot = (page, name, options = {}) => page.screenshot({ path: path.join(out, `${name}.png`), ...options });
+const shot = (page, name, options = {}) =>
+  page.screenshot({ path: path.join(out, `${name}.png`), ...options });
 
 const server = await startServer();
 const browser = await launchBrowser();
@@ -43,7 +52,9 @@ try {
   await shot(page, 'show-changes');
   await page.setViewportSize({ width: 1280, height: 860 });
 
-  await row(page, 'm-2').getByRole('button', { name: /^Release/ }).click();
+  await row(page, 'm-2')
+    .getByRole('button', { name: /^Release/ })
+    .click();
   await page.locator('#money[open]').waitFor();
   await shot(page, 'release-dialog');
   await page.keyboard.press('Escape');
@@ -56,7 +67,11 @@ try {
   await context.close();
 
   // Phone size (360 px), client and freelancer.
-  const phone = await newContext(browser, { viewport: { width: 360, height: 780 }, hasTouch: true, isMobile: true });
+  const phone = await newContext(browser, {
+    viewport: { width: 360, height: 780 },
+    hasTouch: true,
+    isMobile: true,
+  });
   const client = await openEditor(phone.context, server.url);
   await shot(client, 'phone-client', { fullPage: true });
   const freelancer = await openEditor(phone.context, server.url, 'freelancer');

@@ -19,17 +19,37 @@ test('no milestone state name, role table or rule sentence in web/', () => {
     lines.forEach((line, i) => {
       assert.doesNotMatch(line, states, `${f}:${i + 1} names a milestone state: ${line.trim()}`);
       // A role compared to decide what may be done is a role table.
-      assert.doesNotMatch(line, /[!=]==?\s*(['"`])(client|freelancer|marketplace)\1|(['"`])(client|freelancer)\3\s*:/,
-        `${f}:${i + 1} decides by role: ${line.trim()}`);
-      assert.doesNotMatch(line, /\.state\s*[!=]==/, `${f}:${i + 1} compares a state: ${line.trim()}`);
-      assert.doesNotMatch(line, /(funded|released)\s*-\s*\w+\.(released|funded)/,
-        `${f}:${i + 1} does escrow arithmetic: ${line.trim()}`);
-      assert.doesNotMatch(line, /innerHTML|outerHTML|insertAdjacentHTML|document\.write/, `${f}:${i + 1}`);
+      assert.doesNotMatch(
+        line,
+        /[!=]==?\s*(['"`])(client|freelancer|marketplace)\1|(['"`])(client|freelancer)\3\s*:/,
+        `${f}:${i + 1} decides by role: ${line.trim()}`,
+      );
+      assert.doesNotMatch(
+        line,
+        /\.state\s*[!=]==/,
+        `${f}:${i + 1} compares a state: ${line.trim()}`,
+      );
+      assert.doesNotMatch(
+        line,
+        /(funded|released)\s*-\s*\w+\.(released|funded)/,
+        `${f}:${i + 1} does escrow arithmetic: ${line.trim()}`,
+      );
+      assert.doesNotMatch(
+        line,
+        /innerHTML|outerHTML|insertAdjacentHTML|document\.write/,
+        `${f}:${i + 1}`,
+      );
     });
   }
   // Rule sentences the page used to write itself.
   for (const f of scripts) {
-    for (const phrase of [/Ending refunds/, /unused deposit/, /into escrow so work/, /cannot move above/, /STATE_LABELS/]) {
+    for (const phrase of [
+      /Ending refunds/,
+      /unused deposit/,
+      /into escrow so work/,
+      /cannot move above/,
+      /STATE_LABELS/,
+    ]) {
       assert.doesNotMatch(source(f), phrase, `${f} holds a rule sentence (${phrase})`);
     }
   }
@@ -41,7 +61,14 @@ test('one module names the engine, one talks to the server, only the view touche
   const fetches = scripts.filter((f) => f !== 'sw.js' && /\bfetch\(/.test(source(f)));
   assert.deepEqual(fetches, ['server.mjs']);
   const dom = /\bdocument\.|getElementById|createElement|querySelector|\.append\(|classList/;
-  for (const f of ['edit.mjs', 'sync.mjs', 'server.mjs', 'controller.mjs', 'engine.mjs', 'store.mjs']) {
+  for (const f of [
+    'edit.mjs',
+    'sync.mjs',
+    'server.mjs',
+    'controller.mjs',
+    'engine.mjs',
+    'store.mjs',
+  ]) {
     assert.doesNotMatch(source(f), dom, `${f} touches the DOM`);
   }
   // The view never calls the server nor applies an action.
@@ -52,27 +79,46 @@ test('one module names the engine, one talks to the server, only the view touche
   assert.ok(source('app.mjs').split('\n').length < 70, 'app.mjs is wiring');
 });
 
-test('the precache list is the build’s, and names every file the page loads', { skip: !existsSync(path.join(repo, 'dist/web-precache.json')) && 'dist not built' }, () => {
-  assert.doesNotMatch(source('sw.js'), /'\/app\.mjs'/, 'sw.js holds no hand-typed asset list');
-  const list = JSON.parse(readFileSync(path.join(repo, 'dist/web-precache.json'), 'utf8')).assets;
-  const expected = files.filter((f) => f !== 'sw.js' && f !== 'index.html').map((f) => `/${f}`);
-  for (const asset of ['/', ...expected, '/dist/milestone-engine/index.mjs',
-    '/dist/milestone-engine/milestone_wasm.mjs', '/dist/milestone-engine/milestone_wasm.wasm']) {
-    assert.ok(list.includes(asset), `precache list lacks ${asset} (rebuild: the list is made by the build)`);
-  }
-  // Every module a module imports is in the list.
-  for (const f of scripts) {
-    for (const m of source(f).matchAll(/from '(\.\/[^']+|\/[^']+)'/g)) {
-      const asset = m[1].startsWith('./') ? `/${m[1].slice(2)}` : m[1];
-      assert.ok(list.includes(asset), `${f} imports ${asset}, which is not precached`);
+test(
+  'the precache list is the build’s, and names every file the page loads',
+  { skip: !existsSync(path.join(repo, 'dist/web-precache.json')) && 'dist not built' },
+  () => {
+    assert.doesNotMatch(source('sw.js'), /'\/app\.mjs'/, 'sw.js holds no hand-typed asset list');
+    const list = JSON.parse(readFileSync(path.join(repo, 'dist/web-precache.json'), 'utf8')).assets;
+    const expected = files.filter((f) => f !== 'sw.js' && f !== 'index.html').map((f) => `/${f}`);
+    for (const asset of [
+      '/',
+      ...expected,
+      '/dist/milestone-engine/index.mjs',
+      '/dist/milestone-engine/milestone_wasm.mjs',
+      '/dist/milestone-engine/milestone_wasm.wasm',
+    ]) {
+      assert.ok(
+        list.includes(asset),
+        `precache list lacks ${asset} (rebuild: the list is made by the build)`,
+      );
     }
-  }
-});
+    // Every module a module imports is in the list.
+    for (const f of scripts) {
+      for (const m of source(f).matchAll(/from '(\.\/[^']+|\/[^']+)'/g)) {
+        const asset = m[1].startsWith('./') ? `/${m[1].slice(2)}` : m[1];
+        assert.ok(list.includes(asset), `${f} imports ${asset}, which is not precached`);
+      }
+    }
+  },
+);
 
-test('the codes the page names are the package’s', { skip: !existsSync(path.join(repo, 'dist/milestone-engine/index.mjs')) && 'dist not built' }, async () => {
-  const pkg = await import(path.join(process.env.MILESTONE_DIST ?? path.join(repo, 'dist'), 'milestone-engine/index.mjs'));
-  const named = [...source('engine.mjs').matchAll(/'([A-Z][A-Z_]+)'/g)].map((m) => m[1]);
-  assert.ok(named.length > 0);
-  const codes = Array.isArray(pkg.codes) ? pkg.codes : Object.values(pkg.codes ?? {});
-  for (const code of named) assert.ok(codes.includes(code), `${code} is not in the package's codes`);
-});
+test(
+  'the codes the page names are the package’s',
+  { skip: !existsSync(path.join(repo, 'dist/milestone-engine/index.mjs')) && 'dist not built' },
+  async () => {
+    const pkg = await import(
+      path.join(process.env.MILESTONE_DIST ?? path.join(repo, 'dist'), 'milestone-engine/index.mjs')
+    );
+    const named = [...source('engine.mjs').matchAll(/'([A-Z][A-Z_]+)'/g)].map((m) => m[1]);
+    assert.ok(named.length > 0);
+    const codes = Array.isArray(pkg.codes) ? pkg.codes : Object.values(pkg.codes ?? {});
+    for (const code of named)
+      assert.ok(codes.includes(code), `${code} is not in the package's codes`);
+  },
+);

@@ -6,9 +6,9 @@
 #include <set>
 #include <string>
 
-#include "milestone/codes.h"
 #include "fixture_loader.h"
 #include "json.h"
+#include "milestone/codes.h"
 #include "milestone/engine.h"
 #include "milestone/json_api.h"
 #include "milestone/policy.h"
@@ -30,21 +30,19 @@ std::string Mismatch(const json::Value& expected, const json::Value& actual,
     return "";
   }
   if (expected.is_array()) {
-    if (!actual.is_array() ||
-        actual.items().size() != expected.items().size()) {
-      return path + ": expected " + std::to_string(expected.items().size()) +
-             " items, got " + json::Write(actual);
+    if (!actual.is_array() || actual.items().size() != expected.items().size()) {
+      return path + ": expected " + std::to_string(expected.items().size()) + " items, got " +
+             json::Write(actual);
     }
     for (size_t i = 0; i < expected.items().size(); ++i) {
-      std::string why = Mismatch(expected.items()[i], actual.items()[i],
-                                 path + "/" + std::to_string(i));
+      std::string why =
+          Mismatch(expected.items()[i], actual.items()[i], path + "/" + std::to_string(i));
       if (!why.empty()) return why;
     }
     return "";
   }
   if (json::Write(expected) != json::Write(actual)) {
-    return path + ": expected " + json::Write(expected) + ", got " +
-           json::Write(actual);
+    return path + ": expected " + json::Write(expected) + ", got " + json::Write(actual);
   }
   return "";
 }
@@ -58,20 +56,17 @@ TEST(ActionFixtures, EveryCaseMatches) {
     Policy policy;
     if (const json::Value* p = f.data.Find("policy")) {
       IssueList policy_issues;
-      ASSERT_TRUE(
-          ParsePolicy(json::Write(*p), policy, &policy, &policy_issues));
+      ASSERT_TRUE(ParsePolicy(json::Write(*p), policy, &policy, &policy_issues));
     }
     const json::Value* options = f.data.Find("options");
     const std::string out = json_api::Apply(
-        Engine(policy), testing::FixtureDocument(f.data),
-        json::Write(*f.data.Find("action")),
+        Engine(policy), testing::FixtureDocument(f.data), json::Write(*f.data.Find("action")),
         options != nullptr ? json::Write(*options) : std::string("{}"));
     json::Value result;
     json::ParseError error;
     ASSERT_TRUE(json::Parse(out, &result, &error)) << out;
     const json::Value& expect = *f.data.Find("expect");
-    EXPECT_EQ(result.Find("ok")->as_bool(), expect.Find("ok")->as_bool())
-        << out;
+    EXPECT_EQ(result.Find("ok")->as_bool(), expect.Find("ok")->as_bool()) << out;
 
     const auto& got = result.Find("issues")->items();
     const auto& want = expect.Find("issues")->items();
@@ -99,12 +94,10 @@ TEST(ActionFixtures, EveryCaseMatches) {
   }
   // The fixtures exercise every action code of SPEC 2.2.
   for (const char* code :
-       {codes::kNotAllowedForRole, codes::kContractEnded,
-        codes::kUnknownMilestone, codes::kMilestoneLocked,
-        codes::kMoveIntoLockedRange, codes::kChangeRequestPending,
-        codes::kNoPendingRequest, codes::kFundWhileInFlight,
-        codes::kFundNotNext, codes::kInvalidTransition,
-        codes::kReleaseExceedsEscrow, codes::kDecisionRequired}) {
+       {codes::kNotAllowedForRole, codes::kContractEnded, codes::kUnknownMilestone,
+        codes::kMilestoneLocked, codes::kMoveIntoLockedRange, codes::kChangeRequestPending,
+        codes::kNoPendingRequest, codes::kFundWhileInFlight, codes::kFundNotNext,
+        codes::kInvalidTransition, codes::kReleaseExceedsEscrow, codes::kDecisionRequired}) {
     EXPECT_TRUE(codes_seen.count(code)) << "no fixture produces " << code;
   }
 }

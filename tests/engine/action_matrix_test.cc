@@ -16,13 +16,12 @@
 namespace milestone {
 namespace {
 
-constexpr std::array<const char*, 5> kStates = {
-    "not_funded", "active", "submitted", "released", "refunded"};
+constexpr std::array<const char*, 5> kStates = {"not_funded", "active", "submitted", "released",
+                                                "refunded"};
 
 // m-1 is released, m-2 (the milestone every action names) is in `state`, m-3
 // is a future milestone. A pending request asks to rename m-2.
-std::string MatrixContract(const std::string& state, bool pending,
-                           bool ended = false) {
+std::string MatrixContract(const std::string& state, bool pending, bool ended = false) {
   const bool funded = state != "not_funded";
   const bool released = state == "released";
   std::string doc =
@@ -31,13 +30,14 @@ std::string MatrixContract(const std::string& state, bool pending,
       R"(","initiationFeeCharged":true,"carryOver":0,"milestones":[)"
       R"({"id":"m-1","title":"Design","amount":10000,"state":"released","funded":10000,"released":10000},)"
       R"({"id":"m-2","title":"Build","amount":20000,"state":")" +
-      state + R"(","funded":)" + (funded ? "20000" : "0") +
-      R"(,"released":)" + (released ? "20000" : "0") +
+      state + R"(","funded":)" + (funded ? "20000" : "0") + R"(,"released":)" +
+      (released ? "20000" : "0") +
       R"(},{"id":"m-3","title":"Launch","amount":30000,"state":"not_funded","funded":0,"released":0}],)"
       R"("changeRequest":)";
-  doc += pending
-             ? R"({"id":"cr-7","by":"freelancer","actions":[{"type":"edit","id":"m-2","set":{"title":"Renamed"}}]})"
-             : "null";
+  doc +=
+      pending
+          ? R"({"id":"cr-7","by":"freelancer","actions":[{"type":"edit","id":"m-2","set":{"title":"Renamed"}}]})"
+          : "null";
   return doc + "}";
 }
 
@@ -47,19 +47,28 @@ const char* ActionFor(ActionType type) {
       return R"({"type":"add","milestone":{"title":"New","amount":1000}})";
     case ActionType::kEdit:
       return R"({"type":"edit","id":"m-2","set":{"amount":25000}})";
-    case ActionType::kDelete: return R"({"type":"delete","id":"m-2"})";
-    case ActionType::kMove: return R"({"type":"move","id":"m-2","toIndex":2})";
+    case ActionType::kDelete:
+      return R"({"type":"delete","id":"m-2"})";
+    case ActionType::kMove:
+      return R"({"type":"move","id":"m-2","toIndex":2})";
     case ActionType::kPropose:
       return R"({"type":"propose","actions":[{"type":"edit","id":"m-2","set":{"title":"Renamed"}}]})";
-    case ActionType::kWithdraw: return R"({"type":"withdraw"})";
-    case ActionType::kAccept: return R"({"type":"accept"})";
-    case ActionType::kDecline: return R"({"type":"decline"})";
-    case ActionType::kFund: return R"({"type":"fund","id":"m-2"})";
-    case ActionType::kSubmit: return R"({"type":"submit","id":"m-2"})";
+    case ActionType::kWithdraw:
+      return R"({"type":"withdraw"})";
+    case ActionType::kAccept:
+      return R"({"type":"accept"})";
+    case ActionType::kDecline:
+      return R"({"type":"decline"})";
+    case ActionType::kFund:
+      return R"({"type":"fund","id":"m-2"})";
+    case ActionType::kSubmit:
+      return R"({"type":"submit","id":"m-2"})";
     case ActionType::kRequestChanges:
       return R"({"type":"requestChanges","id":"m-2","message":"Fix it"})";
-    case ActionType::kRelease: return R"({"type":"release","id":"m-2"})";
-    case ActionType::kEnd: return R"({"type":"end"})";
+    case ActionType::kRelease:
+      return R"({"type":"release","id":"m-2"})";
+    case ActionType::kEnd:
+      return R"({"type":"end"})";
   }
   return "";
 }
@@ -83,64 +92,106 @@ struct Row {
 const Row kRows[] = {
     // The client edits the plan directly, future milestones only, and not
     // while a request waits for an answer.
-    {Actor::kClient, ActionType::kAdd, {OK, OK, OK, OK, OK},
+    {Actor::kClient,
+     ActionType::kAdd,
+     {OK, OK, OK, OK, OK},
      {PENDING, PENDING, PENDING, PENDING, PENDING}},
-    {Actor::kClient, ActionType::kEdit, {OK, LOCKED, LOCKED, LOCKED, LOCKED},
+    {Actor::kClient,
+     ActionType::kEdit,
+     {OK, LOCKED, LOCKED, LOCKED, LOCKED},
      {PENDING, PENDING, PENDING, PENDING, PENDING}},
-    {Actor::kClient, ActionType::kDelete, {OK, LOCKED, LOCKED, LOCKED, LOCKED},
+    {Actor::kClient,
+     ActionType::kDelete,
+     {OK, LOCKED, LOCKED, LOCKED, LOCKED},
      {PENDING, PENDING, PENDING, PENDING, PENDING}},
-    {Actor::kClient, ActionType::kMove, {OK, LOCKED, LOCKED, LOCKED, LOCKED},
+    {Actor::kClient,
+     ActionType::kMove,
+     {OK, LOCKED, LOCKED, LOCKED, LOCKED},
      {PENDING, PENDING, PENDING, PENDING, PENDING}},
-    {Actor::kClient, ActionType::kPropose, {ROLE, ROLE, ROLE, ROLE, ROLE},
+    {Actor::kClient,
+     ActionType::kPropose,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
      {ROLE, ROLE, ROLE, ROLE, ROLE}},
-    {Actor::kClient, ActionType::kWithdraw, {ROLE, ROLE, ROLE, ROLE, ROLE},
+    {Actor::kClient,
+     ActionType::kWithdraw,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
      {ROLE, ROLE, ROLE, ROLE, ROLE}},
     // Accept re-checks the request against the contract as it is now: a
     // rename of a milestone that got locked no longer passes.
-    {Actor::kClient, ActionType::kAccept, {NONE, NONE, NONE, NONE, NONE},
+    {Actor::kClient,
+     ActionType::kAccept,
+     {NONE, NONE, NONE, NONE, NONE},
      {OK, LOCKED, LOCKED, LOCKED, LOCKED}},
-    {Actor::kClient, ActionType::kDecline, {NONE, NONE, NONE, NONE, NONE},
-     {OK, OK, OK, OK, OK}},
-    {Actor::kClient, ActionType::kFund, {OK, TRANS, TRANS, TRANS, TRANS},
+    {Actor::kClient, ActionType::kDecline, {NONE, NONE, NONE, NONE, NONE}, {OK, OK, OK, OK, OK}},
+    {Actor::kClient,
+     ActionType::kFund,
+     {OK, TRANS, TRANS, TRANS, TRANS},
      {PENDING, PENDING, PENDING, PENDING, PENDING}},
-    {Actor::kClient, ActionType::kSubmit, {ROLE, ROLE, ROLE, ROLE, ROLE},
+    {Actor::kClient,
+     ActionType::kSubmit,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
      {ROLE, ROLE, ROLE, ROLE, ROLE}},
     // Settling work already done stays open while a request waits.
-    {Actor::kClient, ActionType::kRequestChanges,
-     {TRANS, TRANS, OK, TRANS, TRANS}, {TRANS, TRANS, OK, TRANS, TRANS}},
-    {Actor::kClient, ActionType::kRelease, {TRANS, OK, OK, TRANS, TRANS},
+    {Actor::kClient,
+     ActionType::kRequestChanges,
+     {TRANS, TRANS, OK, TRANS, TRANS},
+     {TRANS, TRANS, OK, TRANS, TRANS}},
+    {Actor::kClient,
+     ActionType::kRelease,
+     {TRANS, OK, OK, TRANS, TRANS},
      {TRANS, OK, OK, TRANS, TRANS}},
-    {Actor::kClient, ActionType::kEnd, {OK, OK, OK, OK, OK},
-     {OK, OK, OK, OK, OK}},
+    {Actor::kClient, ActionType::kEnd, {OK, OK, OK, OK, OK}, {OK, OK, OK, OK, OK}},
     // The freelancer changes the plan only by proposing.
-    {Actor::kFreelancer, ActionType::kAdd, {ROLE, ROLE, ROLE, ROLE, ROLE},
+    {Actor::kFreelancer,
+     ActionType::kAdd,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
      {ROLE, ROLE, ROLE, ROLE, ROLE}},
-    {Actor::kFreelancer, ActionType::kEdit, {ROLE, ROLE, ROLE, ROLE, ROLE},
+    {Actor::kFreelancer,
+     ActionType::kEdit,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
      {ROLE, ROLE, ROLE, ROLE, ROLE}},
-    {Actor::kFreelancer, ActionType::kDelete, {ROLE, ROLE, ROLE, ROLE, ROLE},
+    {Actor::kFreelancer,
+     ActionType::kDelete,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
      {ROLE, ROLE, ROLE, ROLE, ROLE}},
-    {Actor::kFreelancer, ActionType::kMove, {ROLE, ROLE, ROLE, ROLE, ROLE},
+    {Actor::kFreelancer,
+     ActionType::kMove,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
      {ROLE, ROLE, ROLE, ROLE, ROLE}},
-    {Actor::kFreelancer, ActionType::kPropose,
+    {Actor::kFreelancer,
+     ActionType::kPropose,
      {OK, LOCKED, LOCKED, LOCKED, LOCKED},
      {PENDING, PENDING, PENDING, PENDING, PENDING}},
-    {Actor::kFreelancer, ActionType::kWithdraw, {NONE, NONE, NONE, NONE, NONE},
+    {Actor::kFreelancer,
+     ActionType::kWithdraw,
+     {NONE, NONE, NONE, NONE, NONE},
      {OK, OK, OK, OK, OK}},
-    {Actor::kFreelancer, ActionType::kAccept, {ROLE, ROLE, ROLE, ROLE, ROLE},
+    {Actor::kFreelancer,
+     ActionType::kAccept,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
      {ROLE, ROLE, ROLE, ROLE, ROLE}},
-    {Actor::kFreelancer, ActionType::kDecline, {ROLE, ROLE, ROLE, ROLE, ROLE},
+    {Actor::kFreelancer,
+     ActionType::kDecline,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
      {ROLE, ROLE, ROLE, ROLE, ROLE}},
-    {Actor::kFreelancer, ActionType::kFund, {ROLE, ROLE, ROLE, ROLE, ROLE},
+    {Actor::kFreelancer,
+     ActionType::kFund,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
      {ROLE, ROLE, ROLE, ROLE, ROLE}},
     // Submitting work is not a change to the plan: allowed while pending.
-    {Actor::kFreelancer, ActionType::kSubmit, {TRANS, OK, TRANS, TRANS, TRANS},
+    {Actor::kFreelancer,
+     ActionType::kSubmit,
+     {TRANS, OK, TRANS, TRANS, TRANS},
      {TRANS, OK, TRANS, TRANS, TRANS}},
-    {Actor::kFreelancer, ActionType::kRequestChanges,
-     {ROLE, ROLE, ROLE, ROLE, ROLE}, {ROLE, ROLE, ROLE, ROLE, ROLE}},
-    {Actor::kFreelancer, ActionType::kRelease, {ROLE, ROLE, ROLE, ROLE, ROLE},
+    {Actor::kFreelancer,
+     ActionType::kRequestChanges,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
      {ROLE, ROLE, ROLE, ROLE, ROLE}},
-    {Actor::kFreelancer, ActionType::kEnd, {OK, OK, OK, OK, OK},
-     {OK, OK, OK, OK, OK}},
+    {Actor::kFreelancer,
+     ActionType::kRelease,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
+     {ROLE, ROLE, ROLE, ROLE, ROLE}},
+    {Actor::kFreelancer, ActionType::kEnd, {OK, OK, OK, OK, OK}, {OK, OK, OK, OK, OK}},
 };
 
 std::string Outcome(const ApplyResult& result) {
@@ -172,9 +223,8 @@ TEST(ActionMatrix, EveryRoleActionStateAndPendingCell) {
       for (size_t s = 0; s < kStates.size(); ++s) {
         const std::string doc = MatrixContract(kStates[s], pending == 1);
         const char* want = pending == 1 ? row.pending[s] : row.idle[s];
-        SCOPED_TRACE(std::string(ActorName(row.actor)) + " " +
-                     ActionTypeName(row.type) + " on a " + kStates[s] +
-                     " milestone, request " + (pending ? "pending" : "idle"));
+        SCOPED_TRACE(std::string(ActorName(row.actor)) + " " + ActionTypeName(row.type) + " on a " +
+                     kStates[s] + " milestone, request " + (pending ? "pending" : "idle"));
         ApplyResult result = ApplyAs(doc, ActionFor(row.type), row.actor);
         EXPECT_EQ(Outcome(result), want);
         if (result.ok) {
@@ -202,8 +252,7 @@ TEST(ActionMatrix, EndedContractRefusesEverything) {
   // could never do the action hears that first.
   for (const Row& row : kRows) {
     for (int pending = 0; pending < 2; ++pending) {
-      SCOPED_TRACE(std::string(ActorName(row.actor)) + " " +
-                   ActionTypeName(row.type));
+      SCOPED_TRACE(std::string(ActorName(row.actor)) + " " + ActionTypeName(row.type));
       const std::string doc = MatrixContract("refunded", pending == 1, true);
       ApplyResult result = ApplyAs(doc, ActionFor(row.type), row.actor);
       const bool role_refuses = std::string(row.idle[0]) == ROLE;

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "test_rng.h"
 #include "milestone/action.h"
 #include "milestone/contract.h"
 #include "milestone/engine.h"
+#include "test_rng.h"
 
 namespace milestone {
 namespace {
@@ -43,10 +43,7 @@ Contract StartContract(Rng& rng) {
 
 std::string PickId(Rng& rng, const Contract& c) {
   if (c.milestones.empty() || rng.Chance(8)) return "m-404";
-  return c
-      .milestones[static_cast<size_t>(
-          rng.Below(static_cast<int64_t>(c.milestones.size())))]
-      .id;
+  return c.milestones[static_cast<size_t>(rng.Below(static_cast<int64_t>(c.milestones.size())))].id;
 }
 
 // The milestone a step most likely succeeds on (the one in flight, or the
@@ -54,8 +51,7 @@ std::string PickId(Rng& rng, const Contract& c) {
 std::string PickLikely(Rng& rng, const Contract& c, bool in_flight) {
   if (rng.Chance(70)) {
     for (const Milestone& m : c.milestones) {
-      if (in_flight ? IsInFlight(m.state)
-                    : m.state == MilestoneState::kNotFunded) {
+      if (in_flight ? IsInFlight(m.state) : m.state == MilestoneState::kNotFunded) {
         return m.id;
       }
     }
@@ -63,9 +59,7 @@ std::string PickLikely(Rng& rng, const Contract& c, bool in_flight) {
   return PickId(rng, c);
 }
 
-int64_t RandomAmount(Rng& rng) {
-  return rng.Chance(10) ? rng.Below(600) : 500 + rng.Below(60000);
-}
+int64_t RandomAmount(Rng& rng) { return rng.Chance(10) ? rng.Below(600) : 500 + rng.Below(60000); }
 
 Action RandomEdit(Rng& rng, const Contract& c) {
   Action a;
@@ -75,16 +69,14 @@ Action RandomEdit(Rng& rng, const Contract& c) {
       a.type = ActionType::kAdd;
       a.fields.title = rng.Chance(5) ? "" : "Extra";
       a.fields.amount = RandomAmount(rng);
-      if (rng.Chance(50))
-        a.index = rng.Below(size + 2) - (rng.Chance(10) ? 1 : 0);
+      if (rng.Chance(50)) a.index = rng.Below(size + 2) - (rng.Chance(10) ? 1 : 0);
       break;
     case 1:
       a.type = ActionType::kEdit;
       a.id = PickId(rng, c);
       if (rng.Chance(60)) a.fields.amount = RandomAmount(rng);
       if (rng.Chance(40)) a.fields.title = rng.Chance(10) ? " " : "Renamed";
-      if (rng.Chance(20))
-        a.fields.due_date = std::optional<std::string>("2027-03-01");
+      if (rng.Chance(20)) a.fields.due_date = std::optional<std::string>("2027-03-01");
       break;
     case 2:
       a.type = ActionType::kDelete;
@@ -101,19 +93,17 @@ Action RandomEdit(Rng& rng, const Contract& c) {
 
 Action RandomAction(Rng& rng, const Contract& c) {
   // Weighted so sequences get far: money moves often, ending is rare.
-  static const ActionType kPool[] = {
-      ActionType::kAdd,      ActionType::kEdit,
-      ActionType::kDelete,   ActionType::kMove,
-      ActionType::kPropose,  ActionType::kPropose,
-      ActionType::kWithdraw, ActionType::kAccept,
-      ActionType::kAccept,   ActionType::kDecline,
-      ActionType::kFund,     ActionType::kFund,
-      ActionType::kFund,     ActionType::kSubmit,
-      ActionType::kSubmit,   ActionType::kRequestChanges,
-      ActionType::kRelease,  ActionType::kRelease,
-      ActionType::kRelease,  ActionType::kEnd};
-  const ActionType type =
-      kPool[rng.Below(static_cast<int64_t>(std::size(kPool)))];
+  static const ActionType kPool[] = {ActionType::kAdd,      ActionType::kEdit,
+                                     ActionType::kDelete,   ActionType::kMove,
+                                     ActionType::kPropose,  ActionType::kPropose,
+                                     ActionType::kWithdraw, ActionType::kAccept,
+                                     ActionType::kAccept,   ActionType::kDecline,
+                                     ActionType::kFund,     ActionType::kFund,
+                                     ActionType::kFund,     ActionType::kSubmit,
+                                     ActionType::kSubmit,   ActionType::kRequestChanges,
+                                     ActionType::kRelease,  ActionType::kRelease,
+                                     ActionType::kRelease,  ActionType::kEnd};
+  const ActionType type = kPool[rng.Below(static_cast<int64_t>(std::size(kPool)))];
   if (type == ActionType::kEnd && !rng.Chance(30)) return RandomEdit(rng, c);
   Action a;
   a.type = type;
@@ -138,8 +128,7 @@ Action RandomAction(Rng& rng, const Contract& c) {
       a.id = PickLikely(rng, c, true);
       if (rng.Chance(50)) {
         const int64_t i = FindMilestone(c, a.id);
-        const int64_t funded =
-            i >= 0 ? c.milestones[static_cast<size_t>(i)].funded : 1000;
+        const int64_t funded = i >= 0 ? c.milestones[static_cast<size_t>(i)].funded : 1000;
         a.amount = rng.Below(funded + 2) - (rng.Chance(5) ? 1 : 0);
       }
       const int64_t pick = rng.Below(3);
@@ -160,13 +149,11 @@ struct Ledger {
 };
 
 // Empty when every invariant holds after a step; otherwise what broke.
-std::string Broken(const Engine& engine, const Contract& c,
-                   const Ledger& ledger) {
+std::string Broken(const Engine& engine, const Contract& c, const Ledger& ledger) {
   ValidateOptions no_clock;
   ValidateResult valid = engine.Validate(c, no_clock);
   if (!valid.ok) {
-    return "the result does not validate: " + valid.issues[0].code + " at " +
-           valid.issues[0].path;
+    return "the result does not validate: " + valid.issues[0].code + " at " + valid.issues[0].path;
   }
   int64_t escrow = 0;
   int64_t released_in_doc = 0;
@@ -179,13 +166,10 @@ std::string Broken(const Engine& engine, const Contract& c,
     released_in_doc += m.released;
   }
   if (in_flight > 1) return "more than one milestone in flight";
-  if (ledger.charged !=
-      ledger.released + ledger.refunded + escrow + c.carry_over) {
-    return "money created or lost: charged " + std::to_string(ledger.charged) +
-           " != released " + std::to_string(ledger.released) + " + refunded " +
-           std::to_string(ledger.refunded) + " + escrow " +
-           std::to_string(escrow) + " + carryOver " +
-           std::to_string(c.carry_over);
+  if (ledger.charged != ledger.released + ledger.refunded + escrow + c.carry_over) {
+    return "money created or lost: charged " + std::to_string(ledger.charged) + " != released " +
+           std::to_string(ledger.released) + " + refunded " + std::to_string(ledger.refunded) +
+           " + escrow " + std::to_string(escrow) + " + carryOver " + std::to_string(c.carry_over);
   }
   if (released_in_doc != ledger.released) {
     return "released events disagree with the milestones";
@@ -199,8 +183,7 @@ std::string Broken(const Engine& engine, const Contract& c,
 }
 
 // Runs one seeded sequence; empty when it held throughout.
-std::string RunSequence(const Engine& engine, uint64_t seed,
-                        std::vector<int>* applied) {
+std::string RunSequence(const Engine& engine, uint64_t seed, std::vector<int>* applied) {
   Rng rng(seed);
   Contract contract = StartContract(rng);
   Ledger ledger;
@@ -214,17 +197,14 @@ std::string RunSequence(const Engine& engine, uint64_t seed,
     // Mostly the role that may do the first action, so sequences get far;
     // sometimes the other, so refusals are exercised too.
     const ActionType first = actions[0].type;
-    const bool freelancer_acts = first == ActionType::kPropose ||
-                                 first == ActionType::kWithdraw ||
+    const bool freelancer_acts = first == ActionType::kPropose || first == ActionType::kWithdraw ||
                                  first == ActionType::kSubmit;
     const bool right_role = first == ActionType::kEnd || rng.Chance(85);
-    options.actor =
-        freelancer_acts == right_role ? Actor::kFreelancer : Actor::kClient;
+    options.actor = freelancer_acts == right_role ? Actor::kFreelancer : Actor::kClient;
     const std::string before = ContractToJson(contract);
     ApplyResult result = engine.Apply(contract, actions, options);
-    const std::string where = "step " + std::to_string(step) + " (" +
-                              ActorName(options.actor) + " " +
-                              ActionsToJson(actions) + "): ";
+    const std::string where = "step " + std::to_string(step) + " (" + ActorName(options.actor) +
+                              " " + ActionsToJson(actions) + "): ";
     if (ContractToJson(contract) != before) return where + "input modified";
     if (!result.ok) {
       if (NoErrors(result.issues)) return where + "refused without an error";
@@ -262,16 +242,14 @@ TEST(ActionProperty, RandomSequencesKeepEveryInvariant) {
     const std::string broken = RunSequence(engine, seed, &applied);
     if (!broken.empty()) {
       ADD_FAILURE() << "seed " << seed << ": " << broken;
-      std::printf("failing seed: %llu\n",
-                  static_cast<unsigned long long>(seed));
+      std::printf("failing seed: %llu\n", static_cast<unsigned long long>(seed));
       return;
     }
   }
   // The sequences must exercise every action, not only its refusals.
   int total = 0;
   for (size_t type = 0; type < applied.size(); ++type) {
-    EXPECT_GT(applied[type], 200)
-        << ActionTypeName(static_cast<ActionType>(type));
+    EXPECT_GT(applied[type], 200) << ActionTypeName(static_cast<ActionType>(type));
     total += applied[type];
   }
   EXPECT_GT(total, kSequences * 3);

@@ -97,7 +97,7 @@ TEST(ActionScenario, PartialReleaseFundsTheNextMilestone) {
   r = s.Do(Actor::kClient, R"({"type":"fund","id":"m-3"})");
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(Types(r), Strings({"charged"}));  // the fee was paid before
-  EXPECT_EQ(r.events[0].amount, 10000);        // $300.00 - $200.00 carried
+  EXPECT_EQ(r.events[0].amount, 10000);       // $300.00 - $200.00 carried
   EXPECT_EQ(r.events[0].message,
             "Funded “Launch”: $100.00 charged to escrow and $200.00 paid from "
             "the previous milestone's unused deposit.");
@@ -123,7 +123,8 @@ TEST(ActionScenario, ReleaseTheCurrentMilestoneBeforeFundingTheNext) {
   EXPECT_EQ(Codes(r), Strings({"FUND_WHILE_IN_FLIGHT"}));
   EXPECT_EQ(r.issues[0].path, "/id");
   EXPECT_EQ(r.issues[0].milestone_id, "m-3");
-  ASSERT_TRUE(s.Do(Actor::kClient, R"({"type":"add","milestone":{"title":"Docs","amount":5000}})").ok);
+  ASSERT_TRUE(
+      s.Do(Actor::kClient, R"({"type":"add","milestone":{"title":"Docs","amount":5000}})").ok);
   ASSERT_TRUE(s.Do(Actor::kClient, R"({"type":"release","id":"m-2"})").ok);
   r = s.Do(Actor::kClient, R"({"type":"fund","id":"m-4"})");
   EXPECT_EQ(Codes(r), Strings({"FUND_NOT_NEXT"}));
@@ -174,14 +175,15 @@ TEST(ActionScenario, RespondToTheRequestBeforeAnyOtherChange) {
   EXPECT_EQ(s.contract().change_request->id, "cr-5");  // version + 1
   // The generated id is fixed when proposed, so both sides see the same one.
   EXPECT_EQ(s.contract().change_request->actions[0].fields.id, "m-4");
-  EXPECT_EQ(s.contract().version, 4);  // the server's counter, not ours
+  EXPECT_EQ(s.contract().version, 4);             // the server's counter, not ours
   EXPECT_EQ(s.contract().milestones.size(), 3u);  // nothing applied yet
 
   EXPECT_EQ(Codes(s.Do(Actor::kClient, R"({"type":"edit","id":"m-3","set":{"title":"Go live"}})")),
             Strings({"CHANGE_REQUEST_PENDING"}));
   EXPECT_EQ(Codes(s.Do(Actor::kClient, R"({"type":"add","milestone":{"title":"X","amount":900}})")),
             Strings({"CHANGE_REQUEST_PENDING"}));
-  EXPECT_EQ(Codes(s.Do(Actor::kFreelancer, R"({"type":"propose","actions":[{"type":"delete","id":"m-3"}]})")),
+  EXPECT_EQ(Codes(s.Do(Actor::kFreelancer,
+                       R"({"type":"propose","actions":[{"type":"delete","id":"m-3"}]})")),
             Strings({"CHANGE_REQUEST_PENDING"}));
   // Work already done can still be paid for; the next funding waits.
   ASSERT_TRUE(s.Do(Actor::kFreelancer, R"({"type":"submit","id":"m-2"})").ok);
@@ -213,8 +215,7 @@ TEST(ActionScenario, DeclineAndWithdrawDropTheRequest) {
   r = s.Do(Actor::kFreelancer, R"({"type":"withdraw"})");
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(Types(r), Strings({"requestWithdrawn"}));
-  EXPECT_EQ(Codes(s.Do(Actor::kClient, R"({"type":"accept"})")),
-            Strings({"NO_PENDING_REQUEST"}));
+  EXPECT_EQ(Codes(s.Do(Actor::kClient, R"({"type":"accept"})")), Strings({"NO_PENDING_REQUEST"}));
 }
 
 TEST(ActionScenario, ProposalThatWouldNotPassIsRefusedWithItsIssues) {
@@ -224,7 +225,8 @@ TEST(ActionScenario, ProposalThatWouldNotPassIsRefusedWithItsIssues) {
     {"type":"edit","id":"m-3","set":{"amount":100}}]})");
   ASSERT_EQ(Codes(r), Strings({"AMOUNT_BELOW_MINIMUM"}));
   EXPECT_EQ(r.issues[0].path, "/actions/1/set/amount");
-  r = s.Do(Actor::kFreelancer, R"({"type":"propose","actions":[{"type":"move","id":"m-3","toIndex":0}]})");
+  r = s.Do(Actor::kFreelancer,
+           R"({"type":"propose","actions":[{"type":"move","id":"m-3","toIndex":0}]})");
   ASSERT_EQ(Codes(r), Strings({"MOVE_INTO_LOCKED_RANGE"}));
   EXPECT_EQ(r.issues[0].path, "/actions/0/toIndex");
   r = s.Do(Actor::kFreelancer, R"({"type":"propose","actions":[{"type":"fund","id":"m-3"}]})");
@@ -237,7 +239,8 @@ TEST(ActionScenario, AcceptRecheckedAgainstTheContractAsItIsNow) {
   Contract c = Doc(kContract);
   std::vector<Action> rename;
   IssueList issues;
-  ASSERT_TRUE(ParseActions(R"([{"type":"edit","id":"m-2","set":{"title":"X"}}])", &rename, &issues));
+  ASSERT_TRUE(
+      ParseActions(R"([{"type":"edit","id":"m-2","set":{"title":"X"}}])", &rename, &issues));
   c.change_request = ChangeRequest{"cr-4", "freelancer", rename, "", {}};
   std::vector<Action> accept(1);
   accept[0].type = ActionType::kAccept;
@@ -271,7 +274,8 @@ TEST(ActionScenario, LastReleaseAsksToEndOrKeepOpen) {
   EXPECT_EQ(Types(r), Strings({"released"}));
   EXPECT_EQ(s.contract().status, ContractStatus::kOpen);
   EXPECT_EQ(s.contract().carry_over, 5000);
-  ASSERT_TRUE(s.Do(Actor::kClient, R"({"type":"add","milestone":{"title":"Support","amount":8000}})").ok);
+  ASSERT_TRUE(
+      s.Do(Actor::kClient, R"({"type":"add","milestone":{"title":"Support","amount":8000}})").ok);
   r = s.Do(Actor::kClient, R"({"type":"fund","id":"m-4"})");
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(r.events[0].amount, 3000);
@@ -304,7 +308,8 @@ TEST(ActionScenario, EndRefundsEscrowAndCarryOver) {
 TEST(ActionScenario, ReleaseAmountsFromOneCentToTheEscrow) {
   for (const char* amount : {"0", "-5", "120001"}) {
     Session s(kContract);
-    ApplyResult r = s.Do(Actor::kClient, std::string(R"({"type":"release","id":"m-2","amount":)") + amount + "}");
+    ApplyResult r = s.Do(Actor::kClient,
+                         std::string(R"({"type":"release","id":"m-2","amount":)") + amount + "}");
     EXPECT_EQ(Codes(r), Strings({"RELEASE_EXCEEDS_ESCROW"})) << amount;
     EXPECT_EQ(r.issues[0].path, "/amount");
   }
@@ -339,12 +344,15 @@ TEST(ActionScenario, BatchIsAllOrNothingWithIndexedPaths) {
 
 TEST(ActionScenario, AddGeneratesTheNextFreeIdAndRespectsLockedRange) {
   Session s(kContract);
-  ApplyResult r = s.Do(Actor::kClient, R"({"type":"add","milestone":{"title":"QA","amount":5000},"index":2})");
+  ApplyResult r =
+      s.Do(Actor::kClient, R"({"type":"add","milestone":{"title":"QA","amount":5000},"index":2})");
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(s.contract().milestones[2].id, "m-4");
-  EXPECT_EQ(Codes(s.Do(Actor::kClient, R"({"type":"add","milestone":{"title":"Up","amount":5000},"index":1})")),
+  EXPECT_EQ(Codes(s.Do(Actor::kClient,
+                       R"({"type":"add","milestone":{"title":"Up","amount":5000},"index":1})")),
             Strings({"MOVE_INTO_LOCKED_RANGE"}));
-  r = s.Do(Actor::kClient, R"({"type":"add","milestone":{"id":"m-1","title":"Dup","amount":5000}})");
+  r = s.Do(Actor::kClient,
+           R"({"type":"add","milestone":{"id":"m-1","title":"Dup","amount":5000}})");
   ASSERT_EQ(Codes(r), Strings({"DUPLICATE_ID"}));
   EXPECT_EQ(r.issues[0].path, "/milestone/id");
   r = s.Do(Actor::kClient, R"({"type":"move","id":"m-3","toIndex":3})");
@@ -378,7 +386,8 @@ TEST(ActionScenario, ActionJsonRoundTripsAndRefusesWhatItCannotRead) {
            Bad{R"({"type":"fund","id":"m-1","ammount":5})", "SCHEMA", "/ammount"},
            Bad{R"({"type":"release","id":"m-1","amount":5.5})", "INVALID_AMOUNT", "/amount"},
            Bad{R"({"type":"release","id":"m-1","then":"later"})", "SCHEMA", "/then"},
-           Bad{R"([{"type":"end"},{"type":"edit","id":"m-1","set":{"amount":"5"}}])", "SCHEMA", "/1/set/amount"},
+           Bad{R"([{"type":"end"},{"type":"edit","id":"m-1","set":{"amount":"5"}}])", "SCHEMA",
+               "/1/set/amount"},
            Bad{R"({"type":"add","milestone":{"title":"x"}})", "SCHEMA", "/milestone/amount"},
            Bad{R"({"type":"end",)", "INVALID_JSON", ""},
        }) {
@@ -402,7 +411,8 @@ TEST(ActionScenario, JsonApiApplyAnswersTheCli) {
                         R"({"actor":"client"})");
   EXPECT_EQ(out.rfind("{\"ok\":true", 0), 0u) << out;
   EXPECT_NE(out.find(R"("events":[{"type":"released","milestoneId":"m-2","amount":120000,)"),
-            std::string::npos) << out;
+            std::string::npos)
+      << out;
 }
 
 }  // namespace

@@ -79,9 +79,9 @@ TEST(Money, ParsesWhatPeopleType) {
   struct Case {
     const char* text;
     int64_t cents;
-  } cases[] = {{"12", 1200},          {"12.5", 1250},       {"12.50", 1250},
-               {"$1,234.56", 123456}, {"1234.56", 123456},  {"0.01", 1},
-               {"$5", 500},           {" 7.25 ", 725},      {"1,000,000.00", 100000000}};
+  } cases[] = {{"12", 1200},          {"12.5", 1250},      {"12.50", 1250},
+               {"$1,234.56", 123456}, {"1234.56", 123456}, {"0.01", 1},
+               {"$5", 500},           {" 7.25 ", 725},     {"1,000,000.00", 100000000}};
   for (const Case& c : cases) {
     int64_t cents = -1;
     IssueList issues;
@@ -91,9 +91,9 @@ TEST(Money, ParsesWhatPeopleType) {
 }
 
 TEST(Money, RejectsWhatItCannotReadExactly) {
-  for (const char* text : {"5.005", "1e2", "NaN", "-5", "5,00", "", "$", "1,23", "12,3456",
-                           ",123", "1.", ".5", "$$5", "5$", "Infinity", "0x10", "1 000",
-                           "99999999999999999999"}) {
+  for (const char* text :
+       {"5.005", "1e2", "NaN", "-5", "5,00", "", "$", "1,23", "12,3456", ",123", "1.", ".5", "$$5",
+        "5$", "Infinity", "0x10", "1 000", "99999999999999999999"}) {
     int64_t cents = 0;
     IssueList issues;
     EXPECT_FALSE(ParseMoney(text, &cents, &issues)) << text;
@@ -143,11 +143,13 @@ TEST(Dates, RealCalendarDatesOnly) {
 TEST(Text, Utf8ValidityAndLength) {
   EXPECT_TRUE(IsValidUtf8("plain"));
   EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80 \xE4\xB8\xAD"));
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));        // lone surrogate
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));            // overlong
-  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));    // above U+10FFFF
-  EXPECT_FALSE(IsValidUtf8("\xE4\xB8"));            // truncated
-  EXPECT_EQ(CodePointCount("\xF0\x9F\x98\x80\xE4\xB8\xAD" "a"), 3);
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // lone surrogate
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xE4\xB8"));          // truncated
+  EXPECT_EQ(CodePointCount("\xF0\x9F\x98\x80\xE4\xB8\xAD"
+                           "a"),
+            3);
   EXPECT_TRUE(HasForbiddenControl("a\x07"));
   EXPECT_TRUE(HasForbiddenControl("a\x7F"));
   EXPECT_TRUE(HasForbiddenControl("a\xC2\x85"));

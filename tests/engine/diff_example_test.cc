@@ -17,8 +17,8 @@
 namespace milestone {
 namespace {
 
-Milestone Future(const std::string& id, const std::string& title,
-                 int64_t amount, std::optional<std::string> due = {}) {
+Milestone Future(const std::string& id, const std::string& title, int64_t amount,
+                 std::optional<std::string> due = {}) {
   Milestone m;
   m.id = id;
   m.title = title;
@@ -32,8 +32,7 @@ Contract Four() {
   Contract c;
   c.id = "ctr-1";
   c.milestones = {Future("m-1", "Design", 10000, "2026-12-01"),
-                  Future("m-2", "Build", 10000, "2026-12-10"),
-                  Future("m-3", "Review", 10000),
+                  Future("m-2", "Build", 10000, "2026-12-10"), Future("m-3", "Review", 10000),
                   Future("m-4", "Testing", 10000, "2026-12-20")};
   return c;
 }
@@ -63,10 +62,8 @@ TEST(DiffTest, AmountChangeSentenceAndPatch) {
   EXPECT_EQ(c.field, EditField::kAmount);
   EXPECT_EQ(c.from, FieldValue(int64_t{10000}));
   EXPECT_EQ(c.to, FieldValue(int64_t{15000}));
-  EXPECT_EQ(d.summary[0],
-            "Changed the amount of “Design” from $100.00 to $150.00.");
-  EXPECT_EQ(d.patch,
-            R"([{"op":"replace","path":"/milestones/0/amount","value":15000}])");
+  EXPECT_EQ(d.summary[0], "Changed the amount of “Design” from $100.00 to $150.00.");
+  EXPECT_EQ(d.patch, R"([{"op":"replace","path":"/milestones/0/amount","value":15000}])");
   EXPECT_EQ(ChangeToJson(c),
             R"({"op":"edit","id":"m-1","field":"amount","from":10000,"to":15000})");
 }
@@ -74,22 +71,20 @@ TEST(DiffTest, AmountChangeSentenceAndPatch) {
 TEST(DiffTest, MoveSentenceCountsFromOne) {
   Contract after = Four();
   // Testing from the bottom to the second place.
-  after.milestones = {after.milestones[0], after.milestones[3],
-                      after.milestones[1], after.milestones[2]};
+  after.milestones = {after.milestones[0], after.milestones[3], after.milestones[1],
+                      after.milestones[2]};
   const DiffResult d = Diff(Four(), after);
   ASSERT_EQ(d.changes.size(), 1u);
   EXPECT_EQ(d.changes[0].op, ChangeOp::kMove);
   EXPECT_EQ(d.changes[0].from_index, 3);
   EXPECT_EQ(d.changes[0].to_index, 1);
   EXPECT_EQ(d.summary[0], "Moved “Testing” from position 4 to 2.");
-  EXPECT_EQ(d.patch,
-            R"([{"op":"move","path":"/milestones/1","from":"/milestones/3"}])");
+  EXPECT_EQ(d.patch, R"([{"op":"move","path":"/milestones/1","from":"/milestones/3"}])");
 }
 
 TEST(DiffTest, BottomToTopIsOneMove) {
   Contract after = Four();
-  std::rotate(after.milestones.rbegin(), after.milestones.rbegin() + 1,
-              after.milestones.rend());
+  std::rotate(after.milestones.rbegin(), after.milestones.rbegin() + 1, after.milestones.rend());
   ASSERT_EQ(Ids(after), (std::vector<std::string>{"m-4", "m-1", "m-2", "m-3"}));
   const DiffResult d = Diff(Four(), after);
   ASSERT_EQ(d.changes.size(), 1u);
@@ -109,8 +104,7 @@ TEST(DiffTest, ReversalIsNMinusOneMoves) {
 TEST(DiffTest, AddSentences) {
   Contract after = Four();
   after.milestones.push_back(Future("m-5", "QA", 25000, "2026-12-20"));
-  after.milestones.insert(after.milestones.begin() + 1,
-                          Future("m-6", "Extra", 123456));
+  after.milestones.insert(after.milestones.begin() + 1, Future("m-6", "Extra", 123456));
   const DiffResult d = Diff(Four(), after);
   ASSERT_EQ(d.changes.size(), 2u);
   // In after-order, each at its index in `after`.
@@ -134,9 +128,8 @@ TEST(DiffTest, DeleteSentenceAndIndicesAtEachStep) {
   // Front to back: Review is at 1 once Build is gone.
   EXPECT_EQ(d.changes[0].index, 1);
   EXPECT_EQ(d.changes[1].index, 1);
-  EXPECT_EQ(d.patch,
-            R"([{"op":"remove","path":"/milestones/1"},)"
-            R"({"op":"remove","path":"/milestones/1"}])");
+  EXPECT_EQ(d.patch, R"([{"op":"remove","path":"/milestones/1"},)"
+                     R"({"op":"remove","path":"/milestones/1"}])");
 }
 
 TEST(DiffTest, TitleDescriptionAndDueDateSentences) {
@@ -176,8 +169,7 @@ TEST(DiffTest, DraftDatesAndBlankTitlesStayReadable) {
   after.milestones[1].title = "  ";
   const DiffResult d = Diff(Four(), after);
   ASSERT_EQ(d.summary.size(), 2u);
-  EXPECT_EQ(d.summary[0],
-            "Changed the due date of “Design” from Dec 1, 2026 to 2027-02-30.");
+  EXPECT_EQ(d.summary[0], "Changed the due date of “Design” from Dec 1, 2026 to 2027-02-30.");
   EXPECT_EQ(d.summary[1], "Renamed “Build” to “Untitled”.");
 }
 
@@ -188,9 +180,8 @@ TEST(DiffTest, OptionalMembersArePatchedWithAdd) {
   after.milestones[2].due_date = "2027-01-05";
   after.milestones[2].description = "x";
   const DiffResult d = Diff(Four(), after);
-  EXPECT_EQ(d.patch,
-            R"([{"op":"add","path":"/milestones/2/description","value":"x"},)"
-            R"({"op":"add","path":"/milestones/2/dueDate","value":"2027-01-05"}])");
+  EXPECT_EQ(d.patch, R"([{"op":"add","path":"/milestones/2/description","value":"x"},)"
+                     R"({"op":"add","path":"/milestones/2/dueDate","value":"2027-01-05"}])");
 }
 
 TEST(DiffTest, NonEditableDifferencesReachOnlyThePatch) {
@@ -200,24 +191,23 @@ TEST(DiffTest, NonEditableDifferencesReachOnlyThePatch) {
   after.milestones[0].unknown.push_back({"color", "\"red\""});
   const DiffResult d = Diff(Four(), after);
   EXPECT_TRUE(d.changes.empty());
-  EXPECT_EQ(d.patch,
-            R"([{"op":"replace","path":"/milestones/0/state","value":"active"},)"
-            R"({"op":"replace","path":"/milestones/0/funded","value":10000},)"
-            R"({"op":"add","path":"/milestones/0/color","value":"red"}])");
+  EXPECT_EQ(d.patch, R"([{"op":"replace","path":"/milestones/0/state","value":"active"},)"
+                     R"({"op":"replace","path":"/milestones/0/funded","value":10000},)"
+                     R"({"op":"add","path":"/milestones/0/color","value":"red"}])");
 }
 
 TEST(DiffTest, StepsComeDeletesMovesAddsEdits) {
   Contract after = Four();
-  after.milestones.erase(after.milestones.begin());             // -Design
+  after.milestones.erase(after.milestones.begin());  // -Design
   std::rotate(after.milestones.begin(), after.milestones.begin() + 2,
-              after.milestones.end());                         // Testing up
-  after.milestones.push_back(Future("m-9", "Launch", 5000));   // +Launch
-  after.milestones[1].amount = 500;                            // Build
+              after.milestones.end());                        // Testing up
+  after.milestones.push_back(Future("m-9", "Launch", 5000));  // +Launch
+  after.milestones[1].amount = 500;                           // Build
   const DiffResult d = Diff(Four(), after);
   std::vector<ChangeOp> ops;
   for (const Change& c : d.changes) ops.push_back(c.op);
-  EXPECT_EQ(ops, (std::vector<ChangeOp>{ChangeOp::kDelete, ChangeOp::kMove,
-                                        ChangeOp::kAdd, ChangeOp::kEdit}));
+  EXPECT_EQ(ops, (std::vector<ChangeOp>{ChangeOp::kDelete, ChangeOp::kMove, ChangeOp::kAdd,
+                                        ChangeOp::kEdit}));
   const ApplyChangesResult r = ApplyChanges(Four(), d.changes);
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(ContractToJson(r.contract), ContractToJson(after));
@@ -227,8 +217,7 @@ TEST(DiffTest, OneReorderInTenThousandIsOneMove) {
   Contract before;
   before.id = "ctr-big";
   for (int i = 0; i < 10000; ++i) {
-    before.milestones.push_back(
-        Future("m-" + std::to_string(i), "Step " + std::to_string(i), 500));
+    before.milestones.push_back(Future("m-" + std::to_string(i), "Step " + std::to_string(i), 500));
   }
   Contract after = before;
   Milestone last = after.milestones.back();
@@ -249,8 +238,7 @@ TEST(DiffTest, RepeatedIdsStillRebuildTheOrder) {
   // Invalid documents (DUPLICATE_ID) must not crash the diff; the k-th
   // occurrence pairs with the k-th.
   Contract before;
-  before.milestones = {Future("a", "A1", 500), Future("a", "A2", 500),
-                       Future("b", "B", 500)};
+  before.milestones = {Future("a", "A1", 500), Future("a", "A2", 500), Future("b", "B", 500)};
   Contract after;
   after.milestones = {before.milestones[2], before.milestones[0]};
   const DiffResult d = Diff(before, after);
@@ -262,8 +250,7 @@ TEST(DiffTest, RepeatedIdsStillRebuildTheOrder) {
 // ---------------------------------------------------------------------------
 // ApplyChanges and InvertChanges.
 
-Change Edit(const std::string& id, EditField field, FieldValue from,
-            FieldValue to) {
+Change Edit(const std::string& id, EditField field, FieldValue from, FieldValue to) {
   Change c;
   c.op = ChangeOp::kEdit;
   c.id = id;
@@ -282,8 +269,7 @@ Change Move(const std::string& id, int64_t from, int64_t to) {
   return c;
 }
 
-void ExpectConflict(const ApplyChangesResult& r, const std::string& path,
-                    const std::string& id) {
+void ExpectConflict(const ApplyChangesResult& r, const std::string& path, const std::string& id) {
   EXPECT_FALSE(r.ok);
   ASSERT_EQ(r.issues.size(), 1u);
   EXPECT_EQ(r.issues[0].code, "CHANGE_CONFLICT");
@@ -301,17 +287,13 @@ TEST(ApplyChangesTest, StaleFromValueConflicts) {
       Edit("m-1", EditField::kAmount, int64_t{9999}, int64_t{20000})};
   const ApplyChangesResult r = ApplyChanges(Four(), changes);
   ExpectConflict(r, "/changes/1", "m-1");
-  EXPECT_NE(r.issues[0].message.find("Change 2"), std::string::npos)
-      << r.issues[0].message;
+  EXPECT_NE(r.issues[0].message.find("Change 2"), std::string::npos) << r.issues[0].message;
 }
 
 TEST(ApplyChangesTest, MovedMilestoneConflicts) {
-  ExpectConflict(ApplyChanges(Four(), {Move("m-2", 2, 0)}), "/changes/0",
-                 "m-2");
-  ExpectConflict(ApplyChanges(Four(), {Move("m-2", 1, 4)}), "/changes/0",
-                 "m-2");
-  ExpectConflict(ApplyChanges(Four(), {Move("m-2", -1, 0)}), "/changes/0",
-                 "m-2");
+  ExpectConflict(ApplyChanges(Four(), {Move("m-2", 2, 0)}), "/changes/0", "m-2");
+  ExpectConflict(ApplyChanges(Four(), {Move("m-2", 1, 4)}), "/changes/0", "m-2");
+  ExpectConflict(ApplyChanges(Four(), {Move("m-2", -1, 0)}), "/changes/0", "m-2");
 }
 
 TEST(ApplyChangesTest, DeleteAndAddConflicts) {
@@ -343,18 +325,15 @@ TEST(ApplyChangesTest, DeleteAndAddConflicts) {
 }
 
 TEST(ApplyChangesTest, EditOfVanishedMilestoneConflicts) {
-  ExpectConflict(ApplyChanges(Four(), {Edit("m-7", EditField::kTitle,
-                                            std::string("X"),
-                                            std::string("Y"))}),
-                 "/changes/0", "m-7");
+  ExpectConflict(
+      ApplyChanges(Four(), {Edit("m-7", EditField::kTitle, std::string("X"), std::string("Y"))}),
+      "/changes/0", "m-7");
 }
 
 TEST(ApplyChangesTest, EditingDueDateToAndFromNull) {
-  const ApplyChangesResult r = ApplyChanges(
-      Four(), {Edit("m-3", EditField::kDueDate, nullptr,
-                    std::string("2027-01-01")),
-               Edit("m-1", EditField::kDueDate, std::string("2026-12-01"),
-                    nullptr)});
+  const ApplyChangesResult r =
+      ApplyChanges(Four(), {Edit("m-3", EditField::kDueDate, nullptr, std::string("2027-01-01")),
+                            Edit("m-1", EditField::kDueDate, std::string("2026-12-01"), nullptr)});
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(r.contract.milestones[2].due_date, "2027-01-01");
   EXPECT_FALSE(r.contract.milestones[0].due_date.has_value());
@@ -422,8 +401,7 @@ TEST(ParseChangesTest, ShortFormsFillTheMilestone) {
   EXPECT_EQ(parsed[0].milestone.state, MilestoneState::kNotFunded);
   const ApplyChangesResult r = ApplyChanges(Four(), parsed);
   ASSERT_TRUE(r.ok);
-  EXPECT_EQ(Ids(r.contract),
-            (std::vector<std::string>{"m-2", "m-3", "m-4", "m-9"}));
+  EXPECT_EQ(Ids(r.contract), (std::vector<std::string>{"m-2", "m-3", "m-4", "m-9"}));
 }
 
 std::vector<std::string> ParseProblems(const std::string& text) {
@@ -441,8 +419,7 @@ TEST(ParseChangesTest, RefusesMalformedChanges) {
   EXPECT_EQ(ParseProblems("[{]"), V{"INVALID_JSON /changes"});
   EXPECT_EQ(ParseProblems("{}"), V{"SCHEMA /changes"});
   EXPECT_EQ(ParseProblems("[1]"), V{"SCHEMA /changes/0"});
-  EXPECT_EQ(ParseProblems(R"([{"op":"rename","id":"m-1"}])"),
-            V{"SCHEMA /changes/0/op"});
+  EXPECT_EQ(ParseProblems(R"([{"op":"rename","id":"m-1"}])"), V{"SCHEMA /changes/0/op"});
   EXPECT_EQ(ParseProblems(R"([{"op":"move","id":"m-1","fromIndex":1.5,"toIndex":0}])"),
             V{"SCHEMA /changes/0/fromIndex"});
   EXPECT_EQ(ParseProblems(R"([{"op":"move","id":"m-1","toIndex":0,"to":3}])"),
@@ -459,8 +436,10 @@ TEST(ParseChangesTest, RefusesMalformedChanges) {
             V{"SCHEMA /changes/0/milestone"});
   EXPECT_EQ(ParseProblems(R"([{"op":"add","id":"m-9","index":0,"milestone":{"title":"x"}}])"),
             V{"SCHEMA /changes/0/milestone/amount"});
-  EXPECT_EQ(ParseProblems(R"([{"op":"add","id":"m-9","index":0,"milestone":{"id":"m-8","title":"x","amount":500}}])"),
-            V{"SCHEMA /changes/0/milestone/id"});
+  EXPECT_EQ(
+      ParseProblems(
+          R"([{"op":"add","id":"m-9","index":0,"milestone":{"id":"m-8","title":"x","amount":500}}])"),
+      V{"SCHEMA /changes/0/milestone/id"});
 }
 
 TEST(DiffResultJsonTest, HasTheThreeMembers) {

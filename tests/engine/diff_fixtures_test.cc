@@ -26,8 +26,7 @@ bool JsonEqual(const json::Value& a, const json::Value& b) {
       return a.as_bool() == b.as_bool();
     case json::Type::kNumber:
       if (a.is_int() != b.is_int()) return false;
-      return a.is_int() ? a.as_int() == b.as_int()
-                        : a.number_text() == b.number_text();
+      return a.is_int() ? a.as_int() == b.as_int() : a.number_text() == b.number_text();
     case json::Type::kString:
       return a.as_string() == b.as_string();
     case json::Type::kArray:
@@ -55,8 +54,7 @@ json::Value ParseOrDie(const std::string& text) {
 }
 
 // Compares `actual` (JSON text) with the case's expect[key] when present.
-void ExpectMember(const json::Value& expect, const char* key,
-                  const std::string& actual) {
+void ExpectMember(const json::Value& expect, const char* key, const std::string& actual) {
   const json::Value* want = expect.Find(key);
   if (!want) return;
   EXPECT_TRUE(JsonEqual(ParseOrDie(actual), *want))
@@ -83,8 +81,7 @@ std::string IssueKeys(const IssueList& issues) {
     json::Value v = json::Value::Object();
     v.Set("code", json::Value::String(i.code));
     v.Set("path", json::Value::String(i.path));
-    v.Set("severity", json::Value::String(
-                          i.severity == Severity::kError ? "error" : "warning"));
+    v.Set("severity", json::Value::String(i.severity == Severity::kError ? "error" : "warning"));
     list.Push(std::move(v));
   }
   return json::Write(list);
@@ -109,8 +106,7 @@ void RunDiffCase(const json::Value& data) {
   const ApplyChangesResult forward = ApplyChanges(before, result.changes);
   ASSERT_TRUE(forward.ok);
   EXPECT_EQ(ContractToJson(forward.contract), ContractToJson(after));
-  const ApplyChangesResult back =
-      ApplyChanges(after, InvertChanges(result.changes));
+  const ApplyChangesResult back = ApplyChanges(after, InvertChanges(result.changes));
   ASSERT_TRUE(back.ok);
   EXPECT_EQ(ContractToJson(back.contract), ContractToJson(before));
 }
@@ -119,8 +115,8 @@ void RunApplyChangesCase(const json::Value& data) {
   const Contract contract = ReadDocument(*data.Find("input"));
   std::vector<Change> changes;
   IssueList parse_issues;
-  ASSERT_TRUE(ParseChanges(json::Write(*data.Find("action")->Find("changes")),
-                           &changes, &parse_issues))
+  ASSERT_TRUE(
+      ParseChanges(json::Write(*data.Find("action")->Find("changes")), &changes, &parse_issues))
       << IssueKeys(parse_issues);
   const ApplyChangesResult result = ApplyChanges(contract, changes);
   const json::Value& expect = *data.Find("expect");
@@ -136,9 +132,8 @@ void RunReorderCase(const json::Value& data) {
   if (const json::Value* o = data.Find("options")) {
     if (const json::Value* now = o->Find("now")) options.now = now->as_string();
   }
-  const ReorderPreview preview = Engine().PreviewReorder(
-      contract, action.Find("id")->as_string(),
-      action.Find("toIndex")->as_int(), options);
+  const ReorderPreview preview = Engine().PreviewReorder(contract, action.Find("id")->as_string(),
+                                                         action.Find("toIndex")->as_int(), options);
   const json::Value all = ParseOrDie(ReorderPreviewToJson(preview));
   const json::Value& expect = *data.Find("expect");
   EXPECT_EQ(preview.ok, expect.Find("ok")->as_bool());
@@ -155,8 +150,7 @@ TEST(DiffFixtures, EveryCaseMatches) {
   for (const auto& f : fixtures) {
     SCOPED_TRACE(f.file);
     const json::Value* action = f.data.Find("action");
-    const std::string kind =
-        action ? action->Find("type")->as_string() : std::string("diff");
+    const std::string kind = action ? action->Find("type")->as_string() : std::string("diff");
     kinds.insert(kind);
     if (kind == "diff") {
       RunDiffCase(f.data);
@@ -168,8 +162,7 @@ TEST(DiffFixtures, EveryCaseMatches) {
       ADD_FAILURE() << "unknown action type " << kind;
     }
   }
-  EXPECT_EQ(kinds, (std::set<std::string>{"diff", "applyChanges",
-                                           "previewReorder"}));
+  EXPECT_EQ(kinds, (std::set<std::string>{"diff", "applyChanges", "previewReorder"}));
 }
 
 // The comparison the cases rest on must tell different values apart.

@@ -4,31 +4,29 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
-#include "test_rng.h"
 #include "json.h"
 #include "milestone/contract.h"
 #include "milestone/diff.h"
 #include "rules.h"
+#include "test_rng.h"
 
 namespace milestone {
 namespace {
 
 using testing::Rng;
 
-const char* const kTitles[] = {"Design", "Build", "Testing", "Launch", "QA",
-                               "Wireframes", "API", "Docs", "Café “menu”", ""};
+const char* const kTitles[] = {"Design",     "Build", "Testing", "Launch",      "QA",
+                               "Wireframes", "API",   "Docs",    "Café “menu”", ""};
 
 std::string RandomDate(Rng& rng) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "20%02d-%02d-%02d",
-                static_cast<int>(26 + rng.Below(3)),
-                static_cast<int>(1 + rng.Below(12)),
-                static_cast<int>(1 + rng.Below(28)));
+  std::snprintf(buf, sizeof buf, "20%02d-%02d-%02d", static_cast<int>(26 + rng.Below(3)),
+                static_cast<int>(1 + rng.Below(12)), static_cast<int>(1 + rng.Below(28)));
   return buf;
 }
 
@@ -139,8 +137,7 @@ json::Value* Child(json::Value* parent, const std::string& token) {
   }
   if (parent->is_array()) {
     size_t i = 0;
-    if (!ArrayIndex(token, parent->items().size() - 1, &i) ||
-        parent->items().empty()) {
+    if (!ArrayIndex(token, parent->items().size() - 1, &i) || parent->items().empty()) {
       return nullptr;
     }
     return &parent->items()[i];
@@ -206,8 +203,7 @@ bool Add(json::Value* doc, const std::string& path, json::Value value) {
 
 // Applies `patch` (JSON text) to `doc`; false at the first operation that is
 // malformed or whose target does not exist.
-bool ApplyJsonPatch(const std::string& patch, json::Value* doc,
-                    std::string* error) {
+bool ApplyJsonPatch(const std::string& patch, json::Value* doc, std::string* error) {
   json::Value ops;
   json::ParseError parse_error;
   json::Limits limits;
@@ -247,8 +243,7 @@ bool ApplyJsonPatch(const std::string& patch, json::Value* doc,
     } else if (verb == "move") {
       const json::Value* from = op.Find("from");
       json::Value moving;
-      done = from && from->is_string() &&
-             Remove(doc, from->as_string(), &moving) &&
+      done = from && from->is_string() && Remove(doc, from->as_string(), &moving) &&
              Add(doc, where, std::move(moving));
     }
     if (!done) {
@@ -270,20 +265,18 @@ std::string Describe(const Contract& c) {
 }
 
 // Field by field rather than through JSON: this runs 20,000 times.
-::testing::AssertionResult SameMilestones(const Contract& got,
-                                        const Contract& want) {
+::testing::AssertionResult SameMilestones(const Contract& got, const Contract& want) {
   bool same = got.milestones.size() == want.milestones.size();
   for (size_t i = 0; same && i < got.milestones.size(); ++i) {
     const Milestone& a = got.milestones[i];
     const Milestone& b = want.milestones[i];
-    same = a.id == b.id && a.title == b.title &&
-           a.description == b.description && a.due_date == b.due_date &&
-           a.amount == b.amount && a.state == b.state && a.funded == b.funded &&
-           a.released == b.released && a.unknown.size() == b.unknown.size();
+    same = a.id == b.id && a.title == b.title && a.description == b.description &&
+           a.due_date == b.due_date && a.amount == b.amount && a.state == b.state &&
+           a.funded == b.funded && a.released == b.released && a.unknown.size() == b.unknown.size();
   }
   if (same) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "got " << MilestonesJson(got)
-                                     << "\nwant " << MilestonesJson(want);
+  return ::testing::AssertionFailure()
+         << "got " << MilestonesJson(got) << "\nwant " << MilestonesJson(want);
 }
 
 Contract MakeBefore(Rng& rng, int* next_id) {
@@ -329,8 +322,7 @@ Contract MakeAfter(Rng& rng, const Contract& before, int* next_id) {
     const int64_t k = rng.Below(10) + 1;
     for (int64_t i = 0; i < k; ++i) {
       const int64_t at = rng.Below(list.size() + 1);
-      list.insert(list.begin() + at,
-                  RandomMilestone(rng, "n-" + std::to_string((*next_id)++)));
+      list.insert(list.begin() + at, RandomMilestone(rng, "n-" + std::to_string((*next_id)++)));
     }
   }
   // Edits.
@@ -365,8 +357,7 @@ TEST(DiffPropertyTest, RandomPairsRoundTrip) {
         ASSERT_FALSE(c.from == c.to);
       }
     }
-    ASSERT_EQ(moves, ExpectedMoves(before, after))
-        << Describe(before) << "-> " << Describe(after);
+    ASSERT_EQ(moves, ExpectedMoves(before, after)) << Describe(before) << "-> " << Describe(after);
 
     // (b) The changes rebuild `after`.
     const ApplyChangesResult forward = ApplyChanges(before, diff.changes);
@@ -374,8 +365,7 @@ TEST(DiffPropertyTest, RandomPairsRoundTrip) {
     ASSERT_TRUE(SameMilestones(forward.contract, after));
 
     // (c) Their inverse rebuilds `before`.
-    const ApplyChangesResult back =
-        ApplyChanges(after, InvertChanges(diff.changes));
+    const ApplyChangesResult back = ApplyChanges(after, InvertChanges(diff.changes));
     ASSERT_TRUE(back.ok) << back.issues.front().message;
     ASSERT_TRUE(SameMilestones(back.contract, before));
 
@@ -391,8 +381,7 @@ TEST(DiffPropertyTest, RandomPairsRoundTrip) {
       std::vector<Change> parsed;
       IssueList issues;
       ASSERT_TRUE(ParseChanges(ChangesToJson(diff.changes), &parsed, &issues))
-          << (issues.empty() ? "" : issues.front().path + " " +
-                                        issues.front().message);
+          << (issues.empty() ? "" : issues.front().path + " " + issues.front().message);
       ASSERT_EQ(ChangesToJson(parsed), ChangesToJson(diff.changes));
     }
   }
@@ -404,17 +393,13 @@ TEST(DiffPropertyTest, IndependentApplierRefusesMissingTargets) {
   json::Value doc = json::Value::Object();
   doc.Set("milestones", json::Value::Array());
   std::string error;
-  EXPECT_FALSE(ApplyJsonPatch(R"([{"op":"remove","path":"/milestones/0"}])",
+  EXPECT_FALSE(ApplyJsonPatch(R"([{"op":"remove","path":"/milestones/0"}])", &doc, &error));
+  EXPECT_FALSE(ApplyJsonPatch(R"([{"op":"replace","path":"/milestones/0/title","value":"x"}])",
                               &doc, &error));
-  EXPECT_FALSE(ApplyJsonPatch(
-      R"([{"op":"replace","path":"/milestones/0/title","value":"x"}])", &doc,
-      &error));
-  EXPECT_FALSE(ApplyJsonPatch(
-      R"([{"op":"move","from":"/milestones/1","path":"/milestones/0"}])", &doc,
-      &error));
-  EXPECT_TRUE(ApplyJsonPatch(
-      R"([{"op":"add","path":"/milestones/0","value":{"id":"a"}}])", &doc,
-      &error));
+  EXPECT_FALSE(ApplyJsonPatch(R"([{"op":"move","from":"/milestones/1","path":"/milestones/0"}])",
+                              &doc, &error));
+  EXPECT_TRUE(
+      ApplyJsonPatch(R"([{"op":"add","path":"/milestones/0","value":{"id":"a"}}])", &doc, &error));
   EXPECT_EQ(json::Write(doc), R"({"milestones":[{"id":"a"}]})");
 }
 

@@ -108,9 +108,9 @@ TEST(OneRuleTest, AChangeRequestHoldsPlanEditsOnly) {
   auto with_request = [&](const std::string& actions) {
     std::string text = base;
     const std::string key = "\"changeRequest\":null";
-    text.replace(text.find(key), key.size(),
-                 "\"changeRequest\":{\"id\":\"cr-1\",\"by\":\"freelancer\",\"actions\":" +
-                     actions + "}");
+    text.replace(
+        text.find(key), key.size(),
+        "\"changeRequest\":{\"id\":\"cr-1\",\"by\":\"freelancer\",\"actions\":" + actions + "}");
     return engine.Validate(text, {});
   };
   const ValidateResult fund = with_request(R"([{"type":"fund","id":"m-1"}])");

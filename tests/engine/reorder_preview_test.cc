@@ -101,8 +101,7 @@ TEST(ReorderPreviewTest, NothingMovesAboveAnInFlightOrClosedOne) {
     EXPECT_FALSE(p.ok);
     EXPECT_EQ(Codes(p.issues), Ids{"MOVE_INTO_LOCKED_RANGE"});
     EXPECT_EQ(p.issues[0].path, "/toIndex");
-    EXPECT_NE(p.issues[0].message.find("“Build”"), std::string::npos)
-        << p.issues[0].message;
+    EXPECT_NE(p.issues[0].message.find("“Build”"), std::string::npos) << p.issues[0].message;
     EXPECT_EQ(p.allowed_from, 2);
     EXPECT_EQ(p.allowed_to, 4);
     EXPECT_TRUE(p.changes.empty());
@@ -140,8 +139,7 @@ TEST(ReorderPreviewTest, WarnsOfDueDatesTheNewOrderPutsOutOfOrder) {
   options.now = "2027-01-01";
   const ReorderPreview late = engine.PreviewReorder(Load(), "m-5", 2, options);
   EXPECT_EQ(Codes(late.issues),
-            (Ids{"DUE_DATE_IN_PAST", "DUE_DATE_IN_PAST",
-                 "DUE_DATES_OUT_OF_ORDER"}));
+            (Ids{"DUE_DATE_IN_PAST", "DUE_DATE_IN_PAST", "DUE_DATES_OUT_OF_ORDER"}));
 }
 
 TEST(ReorderPreviewTest, EndedContractCannotBeReordered) {
@@ -191,8 +189,7 @@ TEST(ReorderPreviewTest, TenThousandMilestonesOneMove) {
     m.amount = 500;
     c.milestones.push_back(m);
   }
-  const ReorderPreview p =
-      Engine(policy).PreviewReorder(c, "m-9999", 0, {});
+  const ReorderPreview p = Engine(policy).PreviewReorder(c, "m-9999", 0, {});
   EXPECT_TRUE(p.ok);
   ASSERT_EQ(p.changes.size(), 1u);
   EXPECT_EQ(p.order.front(), "m-9999");

@@ -199,8 +199,13 @@ TEST(Session, UndoAndRedoWalkTheHistory) {
 TEST(Session, ChangesetActionsRebuildTheDraft) {
   Engine engine;
   Session session(engine, kContract, Client());
-  ASSERT_TRUE(session.Apply(R"({"type":"edit","id":"m-3","set":{"title":"Go live","amount":45000}})").ok);
-  ASSERT_TRUE(session.Apply(R"({"type":"add","milestone":{"title":"QA","amount":25000,"dueDate":"2027-03-01"}})").ok);
+  ASSERT_TRUE(
+      session.Apply(R"({"type":"edit","id":"m-3","set":{"title":"Go live","amount":45000}})").ok);
+  ASSERT_TRUE(
+      session
+          .Apply(
+              R"({"type":"add","milestone":{"title":"QA","amount":25000,"dueDate":"2027-03-01"}})")
+          .ok);
   ASSERT_TRUE(session.Apply(R"({"type":"move","id":"m-4","toIndex":2})").applied);
   ASSERT_TRUE(session.Apply(R"({"type":"edit","id":"m-4","set":{"description":"Two weeks"}})").ok);
 
@@ -275,8 +280,8 @@ TEST(Session, KeystrokeIssuesConcernOnlyTheTouchedMilestone) {
 
 TEST(Session, JsonAnswersCarryTheirFields) {
   Session session(Engine(), kContract, Client());
-  std::string edit = SessionEditToJson(
-      session.Apply(R"({"type":"edit","id":"m-3","set":{"amount":100}})"));
+  std::string edit =
+      SessionEditToJson(session.Apply(R"({"type":"edit","id":"m-3","set":{"amount":100}})"));
   EXPECT_NE(edit.find("\"applied\":true"), std::string::npos);
   EXPECT_NE(edit.find("\"touched\":[\"m-3\"]"), std::string::npos);
   std::string changeset = ChangesetToJson(session.MakeChangeset());

@@ -6,8 +6,8 @@
 #include <set>
 #include <string>
 
-#include "milestone/codes.h"
 #include "fixture_loader.h"
+#include "milestone/codes.h"
 #include "milestone/engine.h"
 
 namespace milestone {
@@ -56,13 +56,16 @@ TEST(ValidateFixtures, EveryCaseMatchesExactly) {
     }
   }
   // The fixtures exercise every document code of SPEC 2.1.
-  for (const char* code :
-       {codes::kInvalidJson, codes::kSchema, codes::kUnknownField, codes::kInvalidId,
-        codes::kDuplicateId, codes::kInvalidAmount, codes::kUnsupportedCurrency,
-        codes::kAmountBelowMinimum, codes::kAmountAboveMaximum, codes::kTooManyMilestones,
-        codes::kTitleRequired, codes::kTitleTooLong, codes::kDescriptionTooLong,
-        codes::kInvalidText, codes::kInvalidDate, codes::kMultipleInFlight, codes::kOutOfSequence,
-        codes::kLedgerMismatch, codes::kDueDateInPast, codes::kDueDatesOutOfOrder}) {
+  for (const char* code : {codes::kInvalidJson,         codes::kSchema,
+                           codes::kUnknownField,        codes::kInvalidId,
+                           codes::kDuplicateId,         codes::kInvalidAmount,
+                           codes::kUnsupportedCurrency, codes::kAmountBelowMinimum,
+                           codes::kAmountAboveMaximum,  codes::kTooManyMilestones,
+                           codes::kTitleRequired,       codes::kTitleTooLong,
+                           codes::kDescriptionTooLong,  codes::kInvalidText,
+                           codes::kInvalidDate,         codes::kMultipleInFlight,
+                           codes::kOutOfSequence,       codes::kLedgerMismatch,
+                           codes::kDueDateInPast,       codes::kDueDatesOutOfOrder}) {
     EXPECT_TRUE(codes_seen.count(code)) << "no fixture produces " << code;
   }
 }

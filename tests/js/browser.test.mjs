@@ -12,8 +12,14 @@ import { root, distDir } from './helpers.mjs';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
-const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript',
-  '.wasm': 'application/wasm', '.json': 'application/json', '.ts': 'text/plain' };
+const TYPES = {
+  '.html': 'text/html',
+  '.mjs': 'text/javascript',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.ts': 'text/plain',
+};
 // Only these folders are served; the page imports the package as it is built.
 const SERVED = ['/dist/milestone-engine/', '/tests/js/browser/'];
 
@@ -56,8 +62,16 @@ before(async () => {
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -71,7 +85,10 @@ function assertChecks(results, where) {
   assert.deepEqual(results.validate, { ok: true, issues: [] }, where);
   assert.deepEqual(results.money, [{ ok: true, amount: 123456 }, '$1,234.56'], where);
   assert.equal(results.cyclic, 'INVALID_JSON', where);
-  assert.ok(results.surrogate.includes('INVALID_ID') || results.surrogate.includes('INVALID_TEXT'), where);
+  assert.ok(
+    results.surrogate.includes('INVALID_ID') || results.surrogate.includes('INVALID_TEXT'),
+    where,
+  );
   assert.equal(results.keystroke.applied, true, where);
   assert.equal(results.keystroke.issues[0].code, 'AMOUNT_BELOW_MINIMUM', where);
   assert.equal(results.changeset.ok, true, where);
@@ -86,7 +103,9 @@ test('in a page and in a Web Worker, under the CSP', async () => {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   const response = await page.goto(`${baseUrl}/tests/js/browser/page.html`);
   assert.equal(response.headers()['content-security-policy'], CSP);
   await page.waitForFunction(() => window.__results !== undefined, null, { timeout: 30000 });

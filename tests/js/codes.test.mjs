@@ -18,8 +18,12 @@ const read = (file) => readFileSync(path.join(root, file), 'utf8');
 function catalogue() {
   const header = read('engine/include/milestone/codes.h');
   const value = new Map();
-  for (const [, name, code] of header.matchAll(/const char (k\w+)\[\] = "([A-Z_]+)"/g)) value.set(name, code);
-  const entries = [...header.matchAll(/\{(k\w+), Kind::(k\w+)\}/g)].map(([, name, kind]) => [value.get(name), kind]);
+  for (const [, name, code] of header.matchAll(/const char (k\w+)\[\] = "([A-Z_]+)"/g))
+    value.set(name, code);
+  const entries = [...header.matchAll(/\{(k\w+), Kind::(k\w+)\}/g)].map(([, name, kind]) => [
+    value.get(name),
+    kind,
+  ]);
   assert.equal(entries.length, value.size, 'every constant has a catalogue entry');
   return entries;
 }
@@ -33,7 +37,8 @@ function fixtureCodes() {
       if (!file.endsWith('.json')) continue;
       const text = readFileSync(path.join(dir, folder.name, file), 'utf8');
       const expect = JSON.parse(text).expect;
-      for (const [, code] of JSON.stringify(expect ?? {}).matchAll(/"code":"([A-Z_]+)"/g)) seen.add(code);
+      for (const [, code] of JSON.stringify(expect ?? {}).matchAll(/"code":"([A-Z_]+)"/g))
+        seen.add(code);
     }
   }
   return seen;
@@ -42,7 +47,10 @@ function fixtureCodes() {
 test('the package exports the catalogue, in its order', async () => {
   const { codes } = await loadPackage();
   assert.ok(Object.isFrozen(codes));
-  assert.deepEqual([...codes], catalogue().map(([code]) => code));
+  assert.deepEqual(
+    [...codes],
+    catalogue().map(([code]) => code),
+  );
 });
 
 test('the .d.ts types `code` as the union of the catalogue', () => {
@@ -50,23 +58,37 @@ test('the .d.ts types `code` as the union of the catalogue', () => {
   const union = /export type Code =([^;]+);/.exec(dts);
   assert.ok(union, 'index.d.ts declares `type Code`');
   const listed = [...union[1].matchAll(/'([A-Z_]+)'/g)].map(([, c]) => c).sort();
-  assert.deepEqual(listed, catalogue().map(([code]) => code).sort());
+  assert.deepEqual(
+    listed,
+    catalogue()
+      .map(([code]) => code)
+      .sort(),
+  );
   assert.match(dts, /interface Issue \{\s*code: Code;/);
 });
 
 test('docs/rules.md documents every code', () => {
   const docs = read('docs/rules.md');
   const missing = catalogue().filter(([code]) => !new RegExp('\\| `' + code + '`').test(docs));
-  assert.deepEqual(missing.map(([c]) => c), []);
+  assert.deepEqual(
+    missing.map(([c]) => c),
+    [],
+  );
 });
 
 test('every rule code is produced by at least one fixture', () => {
   const seen = fixtureCodes();
   const missing = catalogue().filter(([code, kind]) => kind !== 'kBinding' && !seen.has(code));
-  assert.deepEqual(missing.map(([c]) => c), []);
+  assert.deepEqual(
+    missing.map(([c]) => c),
+    [],
+  );
   // And no fixture expects a code the catalogue does not have.
   const known = new Set(catalogue().map(([c]) => c));
-  assert.deepEqual([...seen].filter((c) => !known.has(c)), []);
+  assert.deepEqual(
+    [...seen].filter((c) => !known.has(c)),
+    [],
+  );
 });
 
 test('the policy fixtures: createEngine rejects with POLICY exactly where the engine does', async () => {
@@ -82,8 +104,11 @@ test('the policy fixtures: createEngine rejects with POLICY exactly where the en
     } else {
       await assert.rejects(createEngine({ policy: fixture.policy }), (error) => {
         assert.equal(error.code, 'POLICY', file);
-        assert.deepEqual(error.issues.map((i) => [i.code, i.path]),
-          fixture.expect.issues.map((i) => [i.code, i.path]), file);
+        assert.deepEqual(
+          error.issues.map((i) => [i.code, i.path]),
+          fixture.expect.issues.map((i) => [i.code, i.path]),
+          file,
+        );
         return true;
       });
     }

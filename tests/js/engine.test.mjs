@@ -73,12 +73,16 @@ test('diff, applyChanges and invertChanges round-trip', () => {
   assert.equal(d.summary.length, d.changes.length);
   const forward = engine.applyChanges(before, d.changes);
   assert.equal(forward.ok, true, JSON.stringify(forward.issues));
-  assert.deepEqual(forward.contract.milestones.map((m) => [m.id, m.amount]),
-    after.milestones.map((m) => [m.id, m.amount]));
+  assert.deepEqual(
+    forward.contract.milestones.map((m) => [m.id, m.amount]),
+    after.milestones.map((m) => [m.id, m.amount]),
+  );
   const inverse = engine.invertChanges(d.changes);
   assert.ok(Array.isArray(inverse));
-  assert.deepEqual(engine.applyChanges(after, inverse).contract.milestones.map((m) => m.id),
-    before.milestones.map((m) => m.id));
+  assert.deepEqual(
+    engine.applyChanges(after, inverse).contract.milestones.map((m) => m.id),
+    before.milestones.map((m) => m.id),
+  );
   // A stale list conflicts rather than silently applying.
   const stale = engine.applyChanges(after, d.changes);
   assert.equal(stale.ok, false);
@@ -86,7 +90,12 @@ test('diff, applyChanges and invertChanges round-trip', () => {
 });
 
 test('parseMoney reads exactly or refuses', () => {
-  for (const [text, amount] of [['12', 1200], ['12.5', 1250], ['12.50', 1250], ['$1,234.56', 123456]]) {
+  for (const [text, amount] of [
+    ['12', 1200],
+    ['12.5', 1250],
+    ['12.50', 1250],
+    ['$1,234.56', 123456],
+  ]) {
     assert.deepEqual(engine.parseMoney(text), { ok: true, amount }, text);
   }
   for (const text of ['5.005', '1e2', 'NaN', '-5', '5,00', '', ' ', '\ud800']) {
@@ -114,18 +123,32 @@ test('policy overrides are data', async () => {
   const strict = await createEngine({ policy: { minimumAmount: 100000 } });
   assert.equal(strict.policy.minimumAmount, 100000);
   assert.equal(strict.policy.maximumAmount, engine.policy.maximumAmount);
-  assert.equal(strict.validate(sampleContract(), { now: NOW }).issues[0].code, 'AMOUNT_BELOW_MINIMUM');
+  assert.equal(
+    strict.validate(sampleContract(), { now: NOW }).issues[0].code,
+    'AMOUNT_BELOW_MINIMUM',
+  );
   // The default engine is untouched by another's policy.
   assert.equal(engine.validate(sampleContract(), { now: NOW }).ok, true);
-  await assert.rejects(createEngine({ policy: { minimumAmount: 'five' } }), (e) => e.code === 'POLICY' && e.issues.length > 0);
+  await assert.rejects(
+    createEngine({ policy: { minimumAmount: 'five' } }),
+    (e) => e.code === 'POLICY' && e.issues.length > 0,
+  );
   await assert.rejects(createEngine({ policy: { nope: 1 } }), (e) => e.code === 'POLICY');
 });
 
 test('a method that does not exist throws an Error with a code', () => {
-  assert.throws(() => engine.validat(sampleContract()), (e) => e instanceof Error && e.code === 'UNKNOWN_METHOD');
+  assert.throws(
+    () => engine.validat(sampleContract()),
+    (e) => e instanceof Error && e.code === 'UNKNOWN_METHOD',
+  );
   // ...but the engine is not mistaken for a promise, and JSON sees no junk.
   assert.equal(engine.then, undefined);
-  assert.throws(() => { engine.validate = null; }, (e) => e.code === 'READ_ONLY');
+  assert.throws(
+    () => {
+      engine.validate = null;
+    },
+    (e) => e.code === 'READ_ONLY',
+  );
 });
 
 test('results are plain objects, nothing to delete()', () => {

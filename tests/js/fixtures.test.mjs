@@ -18,12 +18,15 @@ async function engineFor(policy) {
 
 function cases(folder) {
   const dir = path.join(fixturesDir, folder);
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
     .map((file) => ({ file, data: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) }));
 }
 
 // Mirrors tests/engine/fixture_loader.cc's generators.
-const GENERATED_BASE = '{"id":"ctr-gen","version":1,"currency":"USD","status":"open","initiationFeeCharged":false,' +
+const GENERATED_BASE =
+  '{"id":"ctr-gen","version":1,"currency":"USD","status":"open","initiationFeeCharged":false,' +
   '"carryOver":0,"milestones":[{"id":"m-1","title":"Only","amount":1000,"state":"not_funded",' +
   '"funded":0,"released":0}],"changeRequest":null';
 
@@ -43,7 +46,8 @@ function documentOf(fixture) {
   return `${doc}}`;
 }
 
-const brief = (issues) => issues.map(({ code, path: p, severity }) => ({ code, path: p, severity }));
+const brief = (issues) =>
+  issues.map(({ code, path: p, severity }) => ({ code, path: p, severity }));
 // Options as a case gives them; absent means no clock.
 const optionsOf = (fixture, extra = {}) => ({ now: null, ...extra, ...(fixture.options ?? {}) });
 
@@ -54,7 +58,8 @@ function assertSubset(actual, expected, where) {
     expected.forEach((e, i) => assertSubset(actual[i], e, `${where}/${i}`));
   } else if (expected !== null && typeof expected === 'object') {
     assert.ok(actual !== null && typeof actual === 'object', `${where} is not an object`);
-    for (const key of Object.keys(expected)) assertSubset(actual[key], expected[key], `${where}/${key}`);
+    for (const key of Object.keys(expected))
+      assertSubset(actual[key], expected[key], `${where}/${key}`);
   } else {
     assert.deepEqual(actual, expected, where);
   }
@@ -80,7 +85,11 @@ test('action fixtures', async (t) => {
       const result = engine.apply(doc, data.action, optionsOf(data));
       assert.equal(result.ok, data.expect.ok, JSON.stringify(result.issues));
       if (data.expect.issues) assert.deepEqual(brief(result.issues), brief(data.expect.issues));
-      if (data.expect.events) assert.deepEqual(result.events.map((e) => e.type), data.expect.events);
+      if (data.expect.events)
+        assert.deepEqual(
+          result.events.map((e) => e.type),
+          data.expect.events,
+        );
       if (data.expect.contract) assertSubset(result.contract, data.expect.contract, 'contract');
       // check answers as apply does.
       const checked = engine.check(doc, data.action, optionsOf(data));
@@ -105,21 +114,41 @@ test('diff, applyChanges and reorder fixtures', async (t) => {
           assert.equal(result.changes.filter((c) => c.op === 'move').length, expect.moveCount);
         }
         // Any RFC 6902 library turns before into after's milestones.
-        const patched = jsonpatch.applyPatch(structuredClone(before), result.patch, true, false).newDocument;
+        const patched = jsonpatch.applyPatch(
+          structuredClone(before),
+          result.patch,
+          true,
+          false,
+        ).newDocument;
         assert.deepEqual(patched.milestones, after.milestones);
         const forward = engine.applyChanges(before, result.changes);
         assert.ok(forward.ok, JSON.stringify(forward.issues));
-        assert.deepEqual(forward.contract.milestones, engine.applyChanges(after, []).contract.milestones);
+        assert.deepEqual(
+          forward.contract.milestones,
+          engine.applyChanges(after, []).contract.milestones,
+        );
         const back = engine.applyChanges(after, engine.invertChanges(result.changes));
         assert.ok(back.ok, JSON.stringify(back.issues));
-        assert.deepEqual(back.contract.milestones, engine.applyChanges(before, []).contract.milestones);
+        assert.deepEqual(
+          back.contract.milestones,
+          engine.applyChanges(before, []).contract.milestones,
+        );
       } else if (kind === 'applyChanges') {
         const result = engine.applyChanges(data.input, data.action.changes);
         assert.equal(result.ok, expect.ok);
         if (expect.issues) assert.deepEqual(brief(result.issues), brief(expect.issues));
-        if (expect.order) assert.deepEqual(result.contract.milestones.map((m) => m.id), expect.order);
+        if (expect.order)
+          assert.deepEqual(
+            result.contract.milestones.map((m) => m.id),
+            expect.order,
+          );
       } else if (kind === 'previewReorder') {
-        const result = engine.previewReorder(data.input, data.action.id, data.action.toIndex, optionsOf(data));
+        const result = engine.previewReorder(
+          data.input,
+          data.action.id,
+          data.action.toIndex,
+          optionsOf(data),
+        );
         assert.equal(result.ok, expect.ok);
         for (const key of ['order', 'changes', 'allowedRange']) {
           if (key in expect) assert.deepEqual(result[key], expect[key], key);

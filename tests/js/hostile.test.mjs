@@ -5,7 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadPackage, sampleContract, client, NOW } from './helpers.mjs';
-import { notDocuments, badContracts, badActions, badChanges, badMoney, badOptions, badActors } from './hostile-corpus.mjs';
+import {
+  notDocuments,
+  badContracts,
+  badActions,
+  badChanges,
+  badMoney,
+  badOptions,
+  badActors,
+} from './hostile-corpus.mjs';
 
 const { createEngine } = await loadPackage();
 const engine = await createEngine();
@@ -35,7 +43,9 @@ function assertStillWorks() {
 
 function run(label, call) {
   let result;
-  assert.doesNotThrow(() => { result = call(); }, label);
+  assert.doesNotThrow(() => {
+    result = call();
+  }, label);
   const error = assertRefused(result, label);
   assertStillWorks();
   return error;
@@ -64,17 +74,23 @@ const entryPointsForDocuments = {
 for (const [name, make] of notDocuments) {
   test(`not a document: ${name}`, async (t) => {
     for (const [entry, call] of Object.entries(entryPointsForDocuments)) {
-      await t.test(entry, () => { run(`${name} → ${entry}`, () => call(make())); });
+      await t.test(entry, () => {
+        run(`${name} → ${entry}`, () => call(make()));
+      });
     }
   });
 }
 
 for (const [name, make] of badContracts) {
   test(`bad contract: ${name}`, async (t) => {
-    await t.test('validate', () => { run(name, () => engine.validate(make(), { now: NOW })); });
+    await t.test('validate', () => {
+      run(name, () => engine.validate(make(), { now: NOW }));
+    });
     await t.test('apply', () => {
       // The edit leaves the broken milestone (m-3) alone.
-      run(name, () => engine.apply(make(), { type: 'edit', id: 'm-4', set: { title: 'x' } }, client));
+      run(name, () =>
+        engine.apply(make(), { type: 'edit', id: 'm-4', set: { title: 'x' } }, client),
+      );
     });
     await t.test('session', () => {
       // A session opens what it can read and reports the rest; either way its
@@ -92,14 +108,15 @@ for (const [name, make] of badContracts) {
 }
 
 const sessionForActions = engine.openSession(sampleContract(), client);
-const actionSources = [
-  ...badActions,
-  ...notDocuments.filter(([name]) => !EMPTY_LIST.has(name)),
-];
+const actionSources = [...badActions, ...notDocuments.filter(([name]) => !EMPTY_LIST.has(name))];
 for (const [name, make] of actionSources) {
   test(`bad action: ${name}`, async (t) => {
-    await t.test('check', () => { run(name, () => engine.check(sampleContract(), make(), client)); });
-    await t.test('apply', () => { run(name, () => engine.apply(sampleContract(), make(), client)); });
+    await t.test('check', () => {
+      run(name, () => engine.check(sampleContract(), make(), client));
+    });
+    await t.test('apply', () => {
+      run(name, () => engine.apply(sampleContract(), make(), client));
+    });
     await t.test('session.apply', () => {
       const before = sessionForActions.contract;
       const error = run(name, () => sessionForActions.apply(make()));
@@ -111,10 +128,17 @@ for (const [name, make] of actionSources) {
 
 test('bad changes', async (t) => {
   for (const [name, make] of [...badChanges, ...notDocuments.filter(([n]) => !EMPTY_LIST.has(n))]) {
-    await t.test(`applyChanges: ${name}`, () => { run(name, () => engine.applyChanges(sampleContract(), make())); });
+    await t.test(`applyChanges: ${name}`, () => {
+      run(name, () => engine.applyChanges(sampleContract(), make()));
+    });
   }
-  for (const [name, make] of [...badChanges.slice(0, 4), ...notDocuments.filter(([n]) => !EMPTY_LIST.has(n))]) {
-    await t.test(`invertChanges: ${name}`, () => { run(name, () => engine.invertChanges(make())); });
+  for (const [name, make] of [
+    ...badChanges.slice(0, 4),
+    ...notDocuments.filter(([n]) => !EMPTY_LIST.has(n)),
+  ]) {
+    await t.test(`invertChanges: ${name}`, () => {
+      run(name, () => engine.invertChanges(make()));
+    });
   }
 });
 
@@ -138,7 +162,9 @@ test('formatMoney never throws', () => {
 
 test('bad options', async (t) => {
   for (const [name, make] of badOptions) {
-    await t.test(`validate: ${name}`, () => { run(name, () => engine.validate(sampleContract(), make())); });
+    await t.test(`validate: ${name}`, () => {
+      run(name, () => engine.validate(sampleContract(), make()));
+    });
     await t.test(`apply: ${name}`, () => {
       run(name, () => engine.apply(sampleContract(), { type: 'end' }, make()));
     });
@@ -152,7 +178,9 @@ test('bad options', async (t) => {
     });
   }
   for (const [name, make] of badActors) {
-    await t.test(`check: ${name}`, () => { run(name, () => engine.check(sampleContract(), { type: 'end' }, make())); });
+    await t.test(`check: ${name}`, () => {
+      run(name, () => engine.check(sampleContract(), { type: 'end' }, make()));
+    });
   }
 });
 

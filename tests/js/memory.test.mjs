@@ -13,8 +13,10 @@ const SLACK = 64 * 1024;
 
 function assertWithinBound(before, after, what) {
   assert.equal(after.heapBytes, before.heapBytes, `${what}: the wasm memory grew`);
-  assert.ok(Math.abs(after.inUseBytes - before.inUseBytes) <= SLACK,
-    `${what}: ${after.inUseBytes - before.inUseBytes} bytes more in use`);
+  assert.ok(
+    Math.abs(after.inUseBytes - before.inUseBytes) <= SLACK,
+    `${what}: ${after.inUseBytes - before.inUseBytes} bytes more in use`,
+  );
   assert.equal(after.sessions, before.sessions, `${what}: sessions left open`);
 }
 
@@ -64,15 +66,24 @@ test('one huge input does not keep its memory in use', () => {
   const after = engine.memoryUsage();
   // The memory may have grown to hold the input once; what malloc holds
   // afterwards must be back near where it was.
-  assert.ok(after.inUseBytes - before.inUseBytes <= SLACK, `${after.inUseBytes - before.inUseBytes} bytes kept`);
+  assert.ok(
+    after.inUseBytes - before.inUseBytes <= SLACK,
+    `${after.inUseBytes - before.inUseBytes} bytes kept`,
+  );
 });
 
-test('a session dropped without dispose is freed once collected', { skip: typeof globalThis.gc !== 'function' && 'run node with --expose-gc' }, async () => {
-  const before = engine.memoryUsage().sessions;
-  (() => { engine.openSession(bigContract(10), client); })();
-  for (let i = 0; i < 10 && engine.memoryUsage().sessions > before; i++) {
-    globalThis.gc();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  assert.equal(engine.memoryUsage().sessions, before);
-});
+test(
+  'a session dropped without dispose is freed once collected',
+  { skip: typeof globalThis.gc !== 'function' && 'run node with --expose-gc' },
+  async () => {
+    const before = engine.memoryUsage().sessions;
+    (() => {
+      engine.openSession(bigContract(10), client);
+    })();
+    for (let i = 0; i < 10 && engine.memoryUsage().sessions > before; i++) {
+      globalThis.gc();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    assert.equal(engine.memoryUsage().sessions, before);
+  },
+);

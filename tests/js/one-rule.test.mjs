@@ -10,9 +10,23 @@ const { createEngine } = await loadPackage();
 const engine = await createEngine();
 
 function future(ids) {
-  return { id: 'ctr-one', version: 2, currency: 'USD', status: 'open', initiationFeeCharged: false,
-    carryOver: 0, changeRequest: null,
-    milestones: ids.map((id) => ({ id, title: `Step ${id}`, amount: 10000, state: 'not_funded', funded: 0, released: 0 })) };
+  return {
+    id: 'ctr-one',
+    version: 2,
+    currency: 'USD',
+    status: 'open',
+    initiationFeeCharged: false,
+    carryOver: 0,
+    changeRequest: null,
+    milestones: ids.map((id) => ({
+      id,
+      title: `Step ${id}`,
+      amount: 10000,
+      state: 'not_funded',
+      funded: 0,
+      released: 0,
+    })),
+  };
 }
 const add = { type: 'add', milestone: { title: 'New', amount: 5000 } };
 
@@ -32,14 +46,23 @@ test('a session never reuses a deleted id, so Show Changes says deleted and adde
   s.apply({ type: 'delete', id: 'm-3' });
   s.apply(add);
   assert.equal(s.contract.milestones.at(-1).id, 'm-4');
-  assert.ok(s.changes().summary.every((line) => !line.startsWith('Renamed')), s.changes().summary.join(' '));
+  assert.ok(
+    s.changes().summary.every((line) => !line.startsWith('Renamed')),
+    s.changes().summary.join(' '),
+  );
   s.dispose();
 });
 
 test('a freelancer draft with no change sends no empty proposal', () => {
   const c = future(['m-1']);
   const s = engine.openSession(c, freelancer);
-  for (const step of [() => {}, () => { s.apply({ type: 'edit', id: 'm-1', set: { amount: 777 } }); s.undo(); }]) {
+  for (const step of [
+    () => {},
+    () => {
+      s.apply({ type: 'edit', id: 'm-1', set: { amount: 777 } });
+      s.undo();
+    },
+  ]) {
     step();
     const changeset = s.changeset();
     assert.equal(changeset.ok, true);
@@ -56,7 +79,10 @@ test('at exactly 1,000 milestones edits go on and the 1,001st add is refused wit
   assert.equal(view.contract.can.add.ok, false);
   assert.equal(view.contract.can.add.issue.code, 'TOO_MANY_MILESTONES');
   const s = engine.openSession(c, client);
-  assert.equal(s.apply({ type: 'edit', id: 'm-999', set: { title: 'Still editable' } }).applied, true);
+  assert.equal(
+    s.apply({ type: 'edit', id: 'm-999', set: { title: 'Still editable' } }).applied,
+    true,
+  );
   const refused = s.apply(add);
   assert.equal(refused.applied, false);
   assert.equal(refused.issues[0].message, view.contract.can.add.issue.message);

@@ -21,19 +21,26 @@ test('package.json names its exports and types', () => {
 test('npm pack, then import from an empty folder', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'milestone-pack-'));
   try {
-    const out = execFileSync('npm', ['pack', distDir, '--pack-destination', work, '--json'],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('npm', ['pack', distDir, '--pack-destination', work, '--json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const tarball = path.join(work, JSON.parse(out)[0].filename);
     const app = path.join(work, 'app');
     execFileSync('mkdir', ['-p', app]);
     writeFileSync(path.join(app, 'package.json'), '{"name":"app","private":true,"type":"module"}');
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball],
-      { cwd: app, stdio: 'ignore' });
-    writeFileSync(path.join(app, 'main.mjs'), `
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball], {
+      cwd: app,
+      stdio: 'ignore',
+    });
+    writeFileSync(
+      path.join(app, 'main.mjs'),
+      `
       import { createEngine } from 'milestone-engine';
       const engine = await createEngine();
       console.log(JSON.stringify([engine.formatMoney(1250), engine.parseMoney('12.50').amount]));
-    `);
+    `,
+    );
     const printed = execFileSync(process.execPath, ['main.mjs'], { cwd: app, encoding: 'utf8' });
     assert.deepEqual(JSON.parse(printed), ['$12.50', 1250]);
   } finally {

@@ -62,7 +62,10 @@ test('changes() is the Show Changes diff; undo and redo walk back and forth', ()
   assert.deepEqual(diff.changes.map((c) => c.op).sort(), ['edit', 'move']);
   assert.equal(diff.summary.length, 2);
   assert.equal(s.undo().applied, true);
-  assert.deepEqual(s.contract.milestones.map((m) => m.id), ['m-1', 'm-2', 'm-3', 'm-4']);
+  assert.deepEqual(
+    s.contract.milestones.map((m) => m.id),
+    ['m-1', 'm-2', 'm-3', 'm-4'],
+  );
   assert.equal(s.undo().applied, true);
   assert.equal(s.contract.milestones[2].amount, 30000);
   assert.equal(s.undo().applied, false);
@@ -115,19 +118,34 @@ test("a freelancer's draft becomes one proposal", () => {
 
 test('batches are all or nothing', () => {
   const s = engine.openSession(sampleContract(), client);
-  const r = s.apply([{ type: 'edit', id: 'm-3', set: { title: 'A' } }, { type: 'edit', id: 'm-2', set: { title: 'B' } }]);
+  const r = s.apply([
+    { type: 'edit', id: 'm-3', set: { title: 'A' } },
+    { type: 'edit', id: 'm-2', set: { title: 'B' } },
+  ]);
   assert.equal(r.applied, false);
   assert.equal(s.contract.milestones[2].title, 'Launch');
-  assert.equal(s.apply([{ type: 'edit', id: 'm-3', set: { title: 'A' } }, { type: 'edit', id: 'm-4', set: { title: 'B' } }]).applied, true);
+  assert.equal(
+    s.apply([
+      { type: 'edit', id: 'm-3', set: { title: 'A' } },
+      { type: 'edit', id: 'm-4', set: { title: 'B' } },
+    ]).applied,
+    true,
+  );
   s.dispose();
 });
 
 test('a keystroke answers with what it touched, not the whole contract', () => {
   const s = engine.openSession(bigContract(1000), client);
   const r = s.apply({ type: 'edit', id: 'm-500', set: { title: 'M' } });
-  assert.deepEqual([r.ok, r.applied, r.issues, r.touched, r.removed], [true, true, [], ['m-500'], []]);
+  assert.deepEqual(
+    [r.ok, r.applied, r.issues, r.touched, r.removed],
+    [true, true, [], ['m-500'], []],
+  );
   // The touched row's view and the contract's totals, never the draft itself.
-  assert.deepEqual(r.rows.map((row) => [row.id, row.index, row.title, row.can.edit.ok]), [['m-500', 499, 'M', true]]);
+  assert.deepEqual(
+    r.rows.map((row) => [row.id, row.index, row.title, row.can.edit.ok]),
+    [['m-500', 499, 'M', true]],
+  );
   assert.equal(r.order, undefined);
   assert.equal(typeof r.contract.totals.text.amount, 'string');
   assert.equal(r.contract.milestones, undefined);
@@ -183,11 +201,21 @@ test('a disposed session throws an Error with a code; dispose twice is harmless'
   s.dispose();
   s.dispose();
   assert.equal(s.disposed, true);
-  for (const use of [() => s.apply({}), () => s.contract, () => s.issues, () => s.changes(),
-    () => s.undo(), () => s.redo(), () => s.changeset()]) {
+  for (const use of [
+    () => s.apply({}),
+    () => s.contract,
+    () => s.issues,
+    () => s.changes(),
+    () => s.undo(),
+    () => s.redo(),
+    () => s.changeset(),
+  ]) {
     assert.throws(use, (e) => e instanceof Error && e.code === 'SESSION_DISPOSED');
   }
-  assert.throws(() => s.frobnicate(), (e) => e.code === 'UNKNOWN_METHOD');
+  assert.throws(
+    () => s.frobnicate(),
+    (e) => e.code === 'UNKNOWN_METHOD',
+  );
 });
 
 test('dispose frees the engine-side draft', () => {

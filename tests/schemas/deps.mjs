@@ -21,19 +21,28 @@ export function install() {
   const stamp = path.join(here, 'node_modules/.package-lock.json');
   const lock = path.join(here, 'package-lock.json');
   if (!existsSync(stamp) || statSync(lock).mtimeMs > statSync(stamp).mtimeMs) {
-    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
-      { cwd: here, stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+      cwd: here,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 300_000,
+    });
   }
   return createRequire(path.join(here, 'package.json'));
 }
 
 export function schemaFiles() {
-  return readdirSync(schemasDir).filter((f) => f.endsWith('.schema.json')).sort();
+  return readdirSync(schemasDir)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort();
 }
 
 export function loadSchemas() {
-  return Object.fromEntries(schemaFiles().map((f) =>
-    [f.replace('.schema.json', ''), JSON.parse(readFileSync(path.join(schemasDir, f), 'utf8'))]));
+  return Object.fromEntries(
+    schemaFiles().map((f) => [
+      f.replace('.schema.json', ''),
+      JSON.parse(readFileSync(path.join(schemasDir, f), 'utf8')),
+    ]),
+  );
 }
 
 // -> an Ajv 2020-12 instance (strict) holding every schema under its $id.

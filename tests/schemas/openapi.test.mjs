@@ -35,7 +35,7 @@ test('the linter refuses a broken document (it is really linting)', async () => 
   assert.equal(result.valid, false);
 });
 
-test('its version is the project\'s one version', () => {
+test("its version is the project's one version", () => {
   const cmake = readFileSync(path.join(root, 'CMakeLists.txt'), 'utf8');
   const version = /project\(milestone_engine VERSION ([0-9][^\s)]*)/.exec(cmake)[1];
   assert.equal(check.openapi.info.version, version);
@@ -43,35 +43,57 @@ test('its version is the project\'s one version', () => {
   if (existsSync(dist)) assert.equal(JSON.parse(readFileSync(dist, 'utf8')).version, version);
 });
 
-const issue = (code) => ({ ok: false, issues: [{ code, severity: 'error', path: '', message: 'Why.' }] });
+const issue = (code) => ({
+  ok: false,
+  issues: [{ code, severity: 'error', path: '', message: 'Why.' }],
+});
 
 test('checkResponse: what the document says passes, what it does not is named', () => {
   const { checkResponse } = check;
   assert.deepEqual(checkResponse('GET', '/api/contracts/ctr-1', 401, issue('UNAUTHORIZED')), []);
-  assert.deepEqual(checkResponse('GET', 'http://127.0.0.1:9/api/contracts/ctr-1?x=1', 404, issue('NOT_FOUND')), []);
-  assert.deepEqual(checkResponse('PUT', '/api/contracts/ctr-1', 405, issue('METHOD_NOT_ALLOWED')), []);
+  assert.deepEqual(
+    checkResponse('GET', 'http://127.0.0.1:9/api/contracts/ctr-1?x=1', 404, issue('NOT_FOUND')),
+    [],
+  );
+  assert.deepEqual(
+    checkResponse('PUT', '/api/contracts/ctr-1', 405, issue('METHOD_NOT_ALLOWED')),
+    [],
+  );
   assert.deepEqual(checkResponse('GET', '/api/elsewhere', 404, issue('NOT_FOUND')), []);
-  assert.deepEqual(checkResponse('GET', '/index.html', 200, undefined), [], 'static files are not the API');
+  assert.deepEqual(
+    checkResponse('GET', '/index.html', 200, undefined),
+    [],
+    'static files are not the API',
+  );
   assert.deepEqual(checkResponse('GET', '/api/contracts/ctr-1', 304, undefined), []);
   const refused = [
-    ['GET', '/api/contracts/ctr-1', 200, {}],                           // not a contract
-    ['GET', '/api/contracts/ctr-1', 401, { error: 'UNAUTHORIZED' }],    // the old envelope
-    ['GET', '/api/contracts/ctr-1', 401, { ok: false, issues: [] }],    // an envelope without an issue
-    ['GET', '/api/notifications', 299, { notifications: [] }],          // undocumented status
-    ['PUT', '/api/contracts/ctr-1', 404, issue('NOT_FOUND')],           // should be 405
-    ['GET', '/api/elsewhere', 200, {}],                                 // should be 404
-    ['POST', '/api/contracts/ctr-1/changesets', 412, issue('STALE_VERSION')],  // no current contract
+    ['GET', '/api/contracts/ctr-1', 200, {}], // not a contract
+    ['GET', '/api/contracts/ctr-1', 401, { error: 'UNAUTHORIZED' }], // the old envelope
+    ['GET', '/api/contracts/ctr-1', 401, { ok: false, issues: [] }], // an envelope without an issue
+    ['GET', '/api/notifications', 299, { notifications: [] }], // undocumented status
+    ['PUT', '/api/contracts/ctr-1', 404, issue('NOT_FOUND')], // should be 405
+    ['GET', '/api/elsewhere', 200, {}], // should be 404
+    ['POST', '/api/contracts/ctr-1/changesets', 412, issue('STALE_VERSION')], // no current contract
     ['GET', '/api/notifications', 200, { notifications: [{ contractId: 'c' }] }],
   ];
   for (const [method, url, status, body] of refused) {
-    assert.notDeepEqual(check.checkResponse(method, url, status, body), [], `${method} ${url} ${status}`);
+    assert.notDeepEqual(
+      check.checkResponse(method, url, status, body),
+      [],
+      `${method} ${url} ${status}`,
+    );
   }
-  assert.throws(() => check.assertResponse('GET', '/api/notifications', 299, {}), { code: 'OPENAPI_MISMATCH' });
+  assert.throws(() => check.assertResponse('GET', '/api/notifications', 299, {}), {
+    code: 'OPENAPI_MISMATCH',
+  });
 });
 
 // ---- a real server ----
 
-const serverBinary = path.resolve(root, process.env.MILESTONE_SERVER ?? 'build/native/tools/server/milestone_server');
+const serverBinary = path.resolve(
+  root,
+  process.env.MILESTONE_SERVER ?? 'build/native/tools/server/milestone_server',
+);
 let sandbox;
 let server;
 after(async () => {
@@ -92,7 +114,11 @@ test('every answer of a real milestone_server matches the document', async (t) =
   const call = async (method, url, options = {}) => {
     const r = await helpers.call(`${base}${url}`, { method, ...options });
     seen.push(`${method} ${url} ${r.status}`);
-    assert.deepEqual(check.checkResponse(method, url, r.status, r.body), [], `${method} ${url}: ${r.text.slice(0, 300)}`);
+    assert.deepEqual(
+      check.checkResponse(method, url, r.status, r.body),
+      [],
+      `${method} ${url}: ${r.text.slice(0, 300)}`,
+    );
     return r;
   };
   const client = 'demo-client';
@@ -100,7 +126,10 @@ test('every answer of a real milestone_server matches the document', async (t) =
   assert.equal(got.status, 200);
   const contract = got.body;
   const etag = got.headers.get('etag');
-  await call('GET', '/api/contracts/ctr-demo', { token: client, headers: { 'If-None-Match': etag } });
+  await call('GET', '/api/contracts/ctr-demo', {
+    token: client,
+    headers: { 'If-None-Match': etag },
+  });
   await call('GET', '/api/contracts/ctr-demo');
   await call('GET', '/api/contracts/ctr-other', { token: client });
   await call('GET', '/api/contracts/ctr-demo/nothing', { token: client });
@@ -109,25 +138,63 @@ test('every answer of a real milestone_server matches the document', async (t) =
   const future = contract.milestones.find((m) => m.state === 'not_funded');
   const changes = '/api/contracts/ctr-demo/changesets';
   const ifMatch = { 'If-Match': `"${contract.version}"` };
-  await call('POST', changes, { token: client, body: { actions: [{ type: 'edit', id: future.id, set: { title: 'x' } }] } });
-  await call('POST', changes, { token: client, headers: { 'If-Match': 'W/"1"' }, body: { actions: [] } });
-  await call('POST', changes, { token: client, headers: ifMatch, body: { actions: [{ type: 'nope' }] } });
+  await call('POST', changes, {
+    token: client,
+    body: { actions: [{ type: 'edit', id: future.id, set: { title: 'x' } }] },
+  });
+  await call('POST', changes, {
+    token: client,
+    headers: { 'If-Match': 'W/"1"' },
+    body: { actions: [] },
+  });
+  await call('POST', changes, {
+    token: client,
+    headers: ifMatch,
+    body: { actions: [{ type: 'nope' }] },
+  });
   await call('POST', changes, { token: client, headers: ifMatch, body: '[1]' });
-  await call('POST', changes, { token: client, headers: ifMatch,
-    body: { actions: [{ type: 'edit', id: future.id, set: { amount: 100 } }] } });
-  await call('POST', changes, { token: client, headers: ifMatch, body: { actor: 'freelancer', actions: [{ type: 'end' }] } });
-  await call('POST', changes, { token: 'demo-freelancer', headers: ifMatch, body: { actions: [{ type: 'fund', id: future.id }] } });
-  const ok = await call('POST', changes, { token: client, headers: { ...ifMatch, 'Idempotency-Key': 'k-1' },
-    body: { actions: [{ type: 'edit', id: future.id, set: { title: `${future.title} (renamed)` } }] } });
+  await call('POST', changes, {
+    token: client,
+    headers: ifMatch,
+    body: { actions: [{ type: 'edit', id: future.id, set: { amount: 100 } }] },
+  });
+  await call('POST', changes, {
+    token: client,
+    headers: ifMatch,
+    body: { actor: 'freelancer', actions: [{ type: 'end' }] },
+  });
+  await call('POST', changes, {
+    token: 'demo-freelancer',
+    headers: ifMatch,
+    body: { actions: [{ type: 'fund', id: future.id }] },
+  });
+  const ok = await call('POST', changes, {
+    token: client,
+    headers: { ...ifMatch, 'Idempotency-Key': 'k-1' },
+    body: {
+      actions: [{ type: 'edit', id: future.id, set: { title: `${future.title} (renamed)` } }],
+    },
+  });
   assert.equal(ok.status, 200, ok.text);
-  await call('POST', changes, { token: client, headers: { ...ifMatch, 'Idempotency-Key': 'k-1' },
-    body: { actions: [{ type: 'edit', id: future.id, set: { title: `${future.title} (renamed)` } }] } });
-  await call('POST', changes, { token: client, headers: ifMatch,
-    body: { actions: [{ type: 'edit', id: future.id, set: { title: 'stale' } }] } });
+  await call('POST', changes, {
+    token: client,
+    headers: { ...ifMatch, 'Idempotency-Key': 'k-1' },
+    body: {
+      actions: [{ type: 'edit', id: future.id, set: { title: `${future.title} (renamed)` } }],
+    },
+  });
+  await call('POST', changes, {
+    token: client,
+    headers: ifMatch,
+    body: { actions: [{ type: 'edit', id: future.id, set: { title: 'stale' } }] },
+  });
   await call('GET', '/api/contracts/ctr-demo/history', { token: client });
   await call('GET', '/api/notifications', { token: 'demo-freelancer' });
   await call('GET', '/api/notifications', { token: 'nobody' });
   const statuses = new Set(seen.map((s) => Number(s.split(' ').at(-1))));
-  console.log(`# openapi: ${seen.length} real responses checked, statuses ${[...statuses].sort().join(' ')}`);
-  for (const status of [200, 304, 401, 403, 404, 405, 400, 412, 422, 428]) assert.ok(statuses.has(status), `no ${status} was seen`);
+  console.log(
+    `# openapi: ${seen.length} real responses checked, statuses ${[...statuses].sort().join(' ')}`,
+  );
+  for (const status of [200, 304, 401, 403, 404, 405, 400, 412, 422, 428])
+    assert.ok(statuses.has(status), `no ${status} was seen`);
 });

@@ -24,11 +24,14 @@ const seen = { issues: 0, changesets: 0, views: 0 };
 
 function cases(folder) {
   const dir = path.join(fixturesDir, folder);
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
     .map((file) => ({ file, data: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) }));
 }
 
-const GENERATED_BASE = '{"id":"ctr-gen","version":1,"currency":"USD","status":"open","initiationFeeCharged":false,' +
+const GENERATED_BASE =
+  '{"id":"ctr-gen","version":1,"currency":"USD","status":"open","initiationFeeCharged":false,' +
   '"carryOver":0,"milestones":[{"id":"m-1","title":"Only","amount":1000,"state":"not_funded",' +
   '"funded":0,"released":0}],"changeRequest":null';
 
@@ -61,13 +64,17 @@ function valueOf(fixture) {
 }
 
 const codes = (issues) => issues.map((i) => i.code);
-const explain = (validate) => (validate.errors || []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+const explain = (validate) =>
+  (validate.errors || []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
 
 function checkIssues(answer, where) {
   const list = Array.isArray(answer?.issues) ? answer.issues : [];
   for (const issue of list) {
     seen.issues += 1;
-    assert.ok(validators.issue(issue), `${where}: issue ${JSON.stringify(issue)}: ${explain(validators.issue)}`);
+    assert.ok(
+      validators.issue(issue),
+      `${where}: issue ${JSON.stringify(issue)}: ${explain(validators.issue)}`,
+    );
   }
 }
 
@@ -85,9 +92,22 @@ function engineReadsContract(value) {
 // request waits) and as the role that may take it? The schema says what the
 // engine refuses whatever the contract; a position past the end depends on
 // the contract, so no probe uses one.
-const HOST = { id: 'ctr-host', version: 1, currency: 'USD', status: 'open', initiationFeeCharged: false,
-  carryOver: 0, milestones: ['m-1', 'm-2', 'm-3'].map((id) => ({ id, title: id, amount: 1000, state: 'not_funded',
-    funded: 0, released: 0 })) };
+const HOST = {
+  id: 'ctr-host',
+  version: 1,
+  currency: 'USD',
+  status: 'open',
+  initiationFeeCharged: false,
+  carryOver: 0,
+  milestones: ['m-1', 'm-2', 'm-3'].map((id) => ({
+    id,
+    title: id,
+    amount: 1000,
+    state: 'not_funded',
+    funded: 0,
+    released: 0,
+  })),
+};
 const FREELANCER_ACTIONS = new Set(['propose', 'withdraw', 'submit']);
 function engineReadsActions(actions, contract = HOST, options = {}) {
   const first = Array.isArray(actions) ? actions[0] : actions;
@@ -101,22 +121,31 @@ function engineReadsActions(actions, contract = HOST, options = {}) {
 function agree(kind, value, engineSaysReadable, where) {
   const validate = validators[kind];
   const accepted = validate(value);
-  assert.equal(accepted, engineSaysReadable,
+  assert.equal(
+    accepted,
+    engineSaysReadable,
     `${where}: the engine ${engineSaysReadable ? 'reads it' : 'answers SCHEMA'}, the ${kind} schema ` +
-    `${accepted ? 'accepts it' : `refuses it (${explain(validate)})`}`);
+      `${accepted ? 'accepts it' : `refuses it (${explain(validate)})`}`,
+  );
 }
 
 before(async () => {
-  assert.ok(existsSync(path.join(dist, 'index.mjs')), `build the package first (tools/build-dist): ${dist}`);
+  assert.ok(
+    existsSync(path.join(dist, 'index.mjs')),
+    `build the package first (tools/build-dist): ${dist}`,
+  );
   const require = install();
   ajv = makeAjv(require);
-  for (const name of Object.keys(loadSchemas())) validators[name] = ajv.getSchema(`${SCHEMA_BASE}${name}.schema.json`);
+  for (const name of Object.keys(loadSchemas()))
+    validators[name] = ajv.getSchema(`${SCHEMA_BASE}${name}.schema.json`);
   ({ createEngine } = await import(pathToFileURL(path.join(dist, 'index.mjs')).href));
   engine = await createEngine();
 });
 
 test('every schema is JSON Schema 2020-12, compiles in strict mode, and ships in the package', () => {
-  const shipped = existsSync(path.join(dist, 'schemas')) ? readdirSync(path.join(dist, 'schemas')).sort() : [];
+  const shipped = existsSync(path.join(dist, 'schemas'))
+    ? readdirSync(path.join(dist, 'schemas')).sort()
+    : [];
   assert.deepEqual(shipped, schemaFiles(), 'dist/milestone-engine/schemas/ is bindings/schemas/');
   for (const [name, schema] of Object.entries(loadSchemas())) {
     assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema', name);
@@ -137,8 +166,9 @@ test('contracts: the schema accepts exactly what the engine reads without SCHEMA
       if (value === undefined) continue;
       await t.test(`${folder}/${file}`, () => {
         const verdict = engineReadsContract(value);
-        if (verdict === null) return;  // INVALID_JSON: never read
-        if (verdict.schemaFree) readable += 1; else schemaCases += 1;
+        if (verdict === null) return; // INVALID_JSON: never read
+        if (verdict.schemaFree) readable += 1;
+        else schemaCases += 1;
         agree('contract', value, verdict.schemaFree, `${folder}/${file}`);
       });
     }
@@ -146,7 +176,8 @@ test('contracts: the schema accepts exactly what the engine reads without SCHEMA
   for (const { file, data } of cases('diff')) {
     const docs = data.input.before ? [data.input.before, data.input.after] : [data.input];
     await t.test(`diff/${file}`, () => {
-      for (const doc of docs) agree('contract', doc, engineReadsContract(doc).schemaFree, `diff/${file}`);
+      for (const doc of docs)
+        agree('contract', doc, engineReadsContract(doc).schemaFree, `diff/${file}`);
     });
   }
   console.log(`# contracts: ${readable} read, ${schemaCases} SCHEMA`);
@@ -155,66 +186,210 @@ test('contracts: the schema accepts exactly what the engine reads without SCHEMA
 
 // Shapes the fixtures do not reach, each judged by the engine, not by hand.
 function contractProbes() {
-  const base = () => ({ id: 'c-1', version: 1, currency: 'USD', status: 'open', initiationFeeCharged: false,
-    carryOver: 0, milestones: [{ id: 'm-1', title: 'A', amount: 1000, state: 'not_funded', funded: 0, released: 0 }] });
-  const m = (patch) => { const c = base(); Object.assign(c.milestones[0], patch); return c; };
-  const drop = (key) => { const c = base(); delete c[key]; return c; };
-  const dropM = (key) => { const c = base(); delete c.milestones[0][key]; return c; };
-  const out = [[], 'text', 7, null, { ...base(), extra: { kept: true } }, { ...base(), initiationFee: null },
-    { ...base(), initiationFee: '299' }, { ...base(), initiationFee: -1 }, { ...base(), version: -1 },
-    { ...base(), version: 1.5 }, { ...base(), version: 2 ** 53 + 2 }, { ...base(), status: 'closed' },
-    { ...base(), currency: 5 }, { ...base(), initiationFeeCharged: 'no' }, { ...base(), carryOver: '0' },
-    { ...base(), milestones: {} }, { ...base(), milestones: [7] }, { ...base(), changeRequest: 'cr' },
+  const base = () => ({
+    id: 'c-1',
+    version: 1,
+    currency: 'USD',
+    status: 'open',
+    initiationFeeCharged: false,
+    carryOver: 0,
+    milestones: [
+      { id: 'm-1', title: 'A', amount: 1000, state: 'not_funded', funded: 0, released: 0 },
+    ],
+  });
+  const m = (patch) => {
+    const c = base();
+    Object.assign(c.milestones[0], patch);
+    return c;
+  };
+  const drop = (key) => {
+    const c = base();
+    delete c[key];
+    return c;
+  };
+  const dropM = (key) => {
+    const c = base();
+    delete c.milestones[0][key];
+    return c;
+  };
+  const out = [
+    [],
+    'text',
+    7,
+    null,
+    { ...base(), extra: { kept: true } },
+    { ...base(), initiationFee: null },
+    { ...base(), initiationFee: '299' },
+    { ...base(), initiationFee: -1 },
+    { ...base(), version: -1 },
+    { ...base(), version: 1.5 },
+    { ...base(), version: 2 ** 53 + 2 },
+    { ...base(), status: 'closed' },
+    { ...base(), currency: 5 },
+    { ...base(), initiationFeeCharged: 'no' },
+    { ...base(), carryOver: '0' },
+    { ...base(), milestones: {} },
+    { ...base(), milestones: [7] },
+    { ...base(), changeRequest: 'cr' },
     { ...base(), changeRequest: { id: 'cr-1', by: 'client', actions: [] } },
     { ...base(), changeRequest: { id: 'cr-1', by: 'freelancer' } },
     { ...base(), changeRequest: { id: 'cr-1', by: 'freelancer', actions: [] } },
-    { ...base(), changeRequest: { id: 'cr-1', by: 'freelancer', actions: [{ type: 'delete', id: 'm-1' }], message: 5 } },
-    { ...base(), changeRequest: { id: 7, by: 'freelancer', actions: [{ type: 'delete', id: 'm-1' }] } },
-    { ...base(), changeRequest: { id: 'cr-1', by: 'freelancer', actions: [{ type: 'delete', id: 'm-1' }], note: 'kept' } },
-    { ...base(), changeRequest: { id: 'cr-1', by: 'freelancer', actions: [{ type: 'fund', id: 'm-1' }] } },
-    { ...base(), changeRequest: { id: 'cr-1', by: 'freelancer', actions: [{ type: 'move', id: 'm-1', toIndex: 0 }] } },
-    { ...base(), changeRequest: { id: 'cr-1', by: 'freelancer', actions: [{ type: 'edit', id: 'm-1', set: { nope: 1 } }] } },
-    m({ dueDate: 20270101 }), m({ dueDate: null }), m({ dueDate: 'not a date' }), m({ state: 'done' }),
-    m({ amount: '1000' }), m({ amount: 10.5 }), m({ amount: -5 }), m({ title: ['A'] }), m({ description: null }),
-    m({ funded: true }), m({ id: 1 }), m({ colour: 'red' })];
-  for (const key of ['id', 'version', 'currency', 'status', 'initiationFeeCharged', 'carryOver', 'milestones']) out.push(drop(key));
-  for (const key of ['id', 'title', 'amount', 'state', 'funded', 'released', 'description', 'dueDate']) out.push(dropM(key));
+    {
+      ...base(),
+      changeRequest: {
+        id: 'cr-1',
+        by: 'freelancer',
+        actions: [{ type: 'delete', id: 'm-1' }],
+        message: 5,
+      },
+    },
+    {
+      ...base(),
+      changeRequest: { id: 7, by: 'freelancer', actions: [{ type: 'delete', id: 'm-1' }] },
+    },
+    {
+      ...base(),
+      changeRequest: {
+        id: 'cr-1',
+        by: 'freelancer',
+        actions: [{ type: 'delete', id: 'm-1' }],
+        note: 'kept',
+      },
+    },
+    {
+      ...base(),
+      changeRequest: { id: 'cr-1', by: 'freelancer', actions: [{ type: 'fund', id: 'm-1' }] },
+    },
+    {
+      ...base(),
+      changeRequest: {
+        id: 'cr-1',
+        by: 'freelancer',
+        actions: [{ type: 'move', id: 'm-1', toIndex: 0 }],
+      },
+    },
+    {
+      ...base(),
+      changeRequest: {
+        id: 'cr-1',
+        by: 'freelancer',
+        actions: [{ type: 'edit', id: 'm-1', set: { nope: 1 } }],
+      },
+    },
+    m({ dueDate: 20270101 }),
+    m({ dueDate: null }),
+    m({ dueDate: 'not a date' }),
+    m({ state: 'done' }),
+    m({ amount: '1000' }),
+    m({ amount: 10.5 }),
+    m({ amount: -5 }),
+    m({ title: ['A'] }),
+    m({ description: null }),
+    m({ funded: true }),
+    m({ id: 1 }),
+    m({ colour: 'red' }),
+  ];
+  for (const key of [
+    'id',
+    'version',
+    'currency',
+    'status',
+    'initiationFeeCharged',
+    'carryOver',
+    'milestones',
+  ])
+    out.push(drop(key));
+  for (const key of [
+    'id',
+    'title',
+    'amount',
+    'state',
+    'funded',
+    'released',
+    'description',
+    'dueDate',
+  ])
+    out.push(dropM(key));
   return out;
 }
 
 test('contracts: hand-made shapes, each judged by the engine', () => {
   for (const [i, value] of contractProbes().entries()) {
     const verdict = engineReadsContract(value);
-    if (verdict !== null) agree('contract', value, verdict.schemaFree, `probe ${i} ${JSON.stringify(value).slice(0, 120)}`);
+    if (verdict !== null)
+      agree(
+        'contract',
+        value,
+        verdict.schemaFree,
+        `probe ${i} ${JSON.stringify(value).slice(0, 120)}`,
+      );
   }
 });
 
 function actionProbes() {
   return [
-    { type: 'fund', id: 'm-1' }, { type: 'fund' }, { type: 'fund', id: 3 }, { type: 'fund', id: 'm-1', amount: 5 },
-    { type: 'nope' }, { id: 'm-1' }, { type: 7 }, 'fund', null, [],
-    [{ type: 'end' }, { type: 'accept' }], [{ type: 'end' }, { type: 'what' }],
-    { type: 'add', milestone: { title: 'T', amount: 600 } }, { type: 'add', milestone: { title: 'T' } },
-    { type: 'add', milestone: { amount: 600 } }, { type: 'add' }, { type: 'add', milestone: [] },
+    { type: 'fund', id: 'm-1' },
+    { type: 'fund' },
+    { type: 'fund', id: 3 },
+    { type: 'fund', id: 'm-1', amount: 5 },
+    { type: 'nope' },
+    { id: 'm-1' },
+    { type: 7 },
+    'fund',
+    null,
+    [],
+    [{ type: 'end' }, { type: 'accept' }],
+    [{ type: 'end' }, { type: 'what' }],
+    { type: 'add', milestone: { title: 'T', amount: 600 } },
+    { type: 'add', milestone: { title: 'T' } },
+    { type: 'add', milestone: { amount: 600 } },
+    { type: 'add' },
+    { type: 'add', milestone: [] },
     { type: 'add', milestone: { title: 'T', amount: 600, state: 'active' } },
-    { type: 'add', milestone: { id: 'm-9', title: 'T', amount: 600, dueDate: null, description: '' }, index: 0 },
-    { type: 'add', milestone: { title: 'T', amount: '600' } }, { type: 'add', milestone: { title: 'T', amount: 6.5 } },
-    { type: 'add', milestone: { title: 'T', amount: 600 }, index: 1.5 }, { type: 'add', milestone: { title: 'T', amount: 600 }, index: -1 },
+    {
+      type: 'add',
+      milestone: { id: 'm-9', title: 'T', amount: 600, dueDate: null, description: '' },
+      index: 0,
+    },
+    { type: 'add', milestone: { title: 'T', amount: '600' } },
+    { type: 'add', milestone: { title: 'T', amount: 6.5 } },
+    { type: 'add', milestone: { title: 'T', amount: 600 }, index: 1.5 },
+    { type: 'add', milestone: { title: 'T', amount: 600 }, index: -1 },
     { type: 'add', milestone: { title: 'T', amount: 600 }, index: '0' },
-    { type: 'edit', id: 'm-1', set: {} }, { type: 'edit', id: 'm-1' }, { type: 'edit', id: 'm-1', set: { id: 'x' } },
-    { type: 'edit', id: 'm-1', set: { amount: 700, dueDate: 5 } }, { type: 'edit', id: 'm-1', set: { ammount: 700 } },
-    { type: 'edit', set: { title: 'x' } }, { type: 'delete', id: 'm-1' }, { type: 'delete', id: 'm-1', force: true },
-    { type: 'move', id: 'm-1' }, { type: 'move', id: 'm-1', toIndex: 0 }, { type: 'move', id: 'm-1', toIndex: -3 },
+    { type: 'edit', id: 'm-1', set: {} },
+    { type: 'edit', id: 'm-1' },
+    { type: 'edit', id: 'm-1', set: { id: 'x' } },
+    { type: 'edit', id: 'm-1', set: { amount: 700, dueDate: 5 } },
+    { type: 'edit', id: 'm-1', set: { ammount: 700 } },
+    { type: 'edit', set: { title: 'x' } },
+    { type: 'delete', id: 'm-1' },
+    { type: 'delete', id: 'm-1', force: true },
+    { type: 'move', id: 'm-1' },
+    { type: 'move', id: 'm-1', toIndex: 0 },
+    { type: 'move', id: 'm-1', toIndex: -3 },
     { type: 'move', id: 'm-1', toIndex: 'last' },
-    { type: 'propose', actions: [] }, { type: 'propose' }, { type: 'propose', actions: {} },
-    { type: 'propose', actions: [{ type: 'fund', id: 'm-1' }], message: 'why' }, { type: 'propose', actions: [{}] },
+    { type: 'propose', actions: [] },
+    { type: 'propose' },
+    { type: 'propose', actions: {} },
+    { type: 'propose', actions: [{ type: 'fund', id: 'm-1' }], message: 'why' },
+    { type: 'propose', actions: [{}] },
     { type: 'propose', actions: [{ type: 'delete', id: 'm-1' }], message: 7 },
-    { type: 'withdraw' }, { type: 'withdraw', id: 'm-1' }, { type: 'accept' }, { type: 'decline', reason: 'no' },
-    { type: 'decline', reason: 1 }, { type: 'submit', id: 'm-1', message: 'done' }, { type: 'submit', id: 'm-1', message: null },
-    { type: 'requestChanges', id: 'm-1' }, { type: 'requestChanges', id: 'm-1', message: 'more' },
-    { type: 'release', id: 'm-1' }, { type: 'release', id: 'm-1', amount: -5, then: 'end' },
-    { type: 'release', id: 'm-1', then: 'close' }, { type: 'release', id: 'm-1', amount: '5' },
-    { type: 'release', id: 'm-1', then: 'keepOpen', amount: 1.25 }, { type: 'end' }, { type: 'end', now: true },
+    { type: 'withdraw' },
+    { type: 'withdraw', id: 'm-1' },
+    { type: 'accept' },
+    { type: 'decline', reason: 'no' },
+    { type: 'decline', reason: 1 },
+    { type: 'submit', id: 'm-1', message: 'done' },
+    { type: 'submit', id: 'm-1', message: null },
+    { type: 'requestChanges', id: 'm-1' },
+    { type: 'requestChanges', id: 'm-1', message: 'more' },
+    { type: 'release', id: 'm-1' },
+    { type: 'release', id: 'm-1', amount: -5, then: 'end' },
+    { type: 'release', id: 'm-1', then: 'close' },
+    { type: 'release', id: 'm-1', amount: '5' },
+    { type: 'release', id: 'm-1', then: 'keepOpen', amount: 1.25 },
+    { type: 'end' },
+    { type: 'end', now: true },
   ];
 }
 
@@ -223,9 +398,10 @@ test('actions: the schema accepts exactly what ParseActions reads, fixtures and 
     await t.test(`actions/${file}`, () => {
       const value = valueOf(data);
       // On the fixture's own contract and options, when it has a readable one.
-      const verdict = value !== undefined && engineReadsContract(value)?.schemaFree
-        ? engineReadsActions(data.action, value, data.options ?? {})
-        : engineReadsActions(data.action);
+      const verdict =
+        value !== undefined && engineReadsContract(value)?.schemaFree
+          ? engineReadsActions(data.action, value, data.options ?? {})
+          : engineReadsActions(data.action);
       agree('action', data.action, verdict, `actions/${file}`);
     });
   }
@@ -237,11 +413,25 @@ test('actions: the schema accepts exactly what ParseActions reads, fixtures and 
 });
 
 test('policies: the schema accepts exactly the policies createEngine takes', async () => {
-  const policies = [{}, { minimumAmount: 1000 }, { currency: 'EUR' }, { currency: 'eur' }, { currency: 'EURO' },
-    { minimumAmount: -1 }, { minimumAmount: 1.5 }, { minimumAmount: '500' }, { titleMaxLength: 0 },
-    { titleMaxLength: 1 }, { maxMilestones: 0 }, { descriptionMaxLength: 2 ** 53 + 2 }, { initiationFee: 0 },
-    { unknownKey: 1 }, { currency: null }];
-  for (const { data } of [...cases('validate'), ...cases('actions')]) if (data.policy) policies.push(data.policy);
+  const policies = [
+    {},
+    { minimumAmount: 1000 },
+    { currency: 'EUR' },
+    { currency: 'eur' },
+    { currency: 'EURO' },
+    { minimumAmount: -1 },
+    { minimumAmount: 1.5 },
+    { minimumAmount: '500' },
+    { titleMaxLength: 0 },
+    { titleMaxLength: 1 },
+    { maxMilestones: 0 },
+    { descriptionMaxLength: 2 ** 53 + 2 },
+    { initiationFee: 0 },
+    { unknownKey: 1 },
+    { currency: null },
+  ];
+  for (const { data } of [...cases('validate'), ...cases('actions')])
+    if (data.policy) policies.push(data.policy);
   for (const policy of policies) {
     let taken = true;
     try {
@@ -255,7 +445,7 @@ test('policies: the schema accepts exactly the policies createEngine takes', asy
   }
 });
 
-test('every answer\'s issues, and every session\'s changeset, match their schemas', async () => {
+test("every answer's issues, and every session's changeset, match their schemas", async () => {
   for (const { data } of cases('actions')) {
     const value = valueOf(data);
     if (value === undefined) continue;
@@ -264,11 +454,12 @@ test('every answer\'s issues, and every session\'s changeset, match their schema
     const applied = e.apply(value, data.action, options);
     checkIssues(applied, 'apply');
     if (applied.ok) {
-      agree('contract', applied.contract, true, 'apply\'s contract');
+      agree('contract', applied.contract, true, "apply's contract");
       for (const actor of ['client', 'freelancer']) {
         const s = e.openSession(applied.contract, { actor, now: null });
         const first = applied.contract.milestones.find((m) => m.state === 'not_funded');
-        if (first) s.apply({ type: 'edit', id: first.id, set: { title: `${first.title} (edited)` } });
+        if (first)
+          s.apply({ type: 'edit', id: first.id, set: { title: `${first.title} (edited)` } });
         s.apply({ type: 'add', milestone: { title: 'Schema check', amount: 60000 } });
         const changeset = s.changeset();
         s.dispose();
@@ -277,8 +468,10 @@ test('every answer\'s issues, and every session\'s changeset, match their schema
         if (changeset.ok && changeset.actions.length > 0) {
           seen.changesets += 1;
           assert.ok(validators.changeset(changeset), `changeset: ${explain(validators.changeset)}`);
-          assert.ok(engineReadsActions(changeset.actions, applied.contract, { actor }),
-            'the engine reads the changeset\'s actions');
+          assert.ok(
+            engineReadsActions(changeset.actions, applied.contract, { actor }),
+            "the engine reads the changeset's actions",
+          );
         }
       }
     }
@@ -287,23 +480,36 @@ test('every answer\'s issues, and every session\'s changeset, match their schema
   assert.ok(seen.changesets >= 10 && seen.issues >= 100);
   // The schemas are not empty promises: what they must refuse.
   assert.equal(validators.changeset({ actions: [] }), false);
-  assert.equal(validators.issue({ code: 'lower', severity: 'error', path: '', message: 'x' }), false);
+  assert.equal(
+    validators.issue({ code: 'lower', severity: 'error', path: '', message: 'x' }),
+    false,
+  );
   assert.equal(validators.issue({ code: 'A', severity: 'fatal', path: '', message: 'x' }), false);
-  assert.equal(validators.issue({ code: 'A', severity: 'error', path: 'no-slash', message: 'x' }), false);
+  assert.equal(
+    validators.issue({ code: 'A', severity: 'error', path: 'no-slash', message: 'x' }),
+    false,
+  );
 });
 
 // The views to check: from the JS package's describe() when it has one, else
 // from the C API's (libmilestone.so, through the Python binding), which is
 // the same json_api::Describe.
 function describeAll(requests) {
-  if ('describe' in engine) return { from: 'the JS package', views: requests.map(([c, o]) => engine.describe(c, o)) };
-  const library = process.env.MILESTONE_LIBRARY ||
-    [path.join(root, 'build/native/bindings/c/libmilestone.so'), path.join(root, 'build/pkg/bindings/c/libmilestone.so')]
-      .find((f) => existsSync(f));
+  if ('describe' in engine)
+    return { from: 'the JS package', views: requests.map(([c, o]) => engine.describe(c, o)) };
+  const library =
+    process.env.MILESTONE_LIBRARY ||
+    [
+      path.join(root, 'build/native/bindings/c/libmilestone.so'),
+      path.join(root, 'build/pkg/bindings/c/libmilestone.so'),
+    ].find((f) => existsSync(f));
   if (!library || !existsSync(library)) return null;
   const out = execFileSync('python3', [path.join(root, 'tests/python/describe_views.py')], {
-    input: JSON.stringify(requests), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, MILESTONE_LIBRARY: library }, timeout: 120_000,
+    input: JSON.stringify(requests),
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, MILESTONE_LIBRARY: library },
+    timeout: 120_000,
   });
   return { from: `libmilestone (${path.relative(root, library)})`, views: JSON.parse(out) };
 }
@@ -313,7 +519,8 @@ test('the view model: every describe() answer matches view.schema.json', async (
   for (const { data } of [...cases('validate'), ...cases('actions')]) {
     const value = valueOf(data);
     if (value === undefined) continue;
-    for (const actor of ['client', 'freelancer']) requests.push([value, { actor, now: data.options?.now ?? null }]);
+    for (const actor of ['client', 'freelancer'])
+      requests.push([value, { actor, now: data.options?.now ?? null }]);
   }
   const described = describeAll(requests);
   if (described === null) {
@@ -328,7 +535,10 @@ test('the view model: every describe() answer matches view.schema.json', async (
       assert.fail(`${from} has no describe yet`);
     }
     if (view.ok) readable += 1;
-    assert.ok(validators.view(view), `view ${i} (${JSON.stringify(requests[i][1])}): ${explain(validators.view)}`);
+    assert.ok(
+      validators.view(view),
+      `view ${i} (${JSON.stringify(requests[i][1])}): ${explain(validators.view)}`,
+    );
   });
   // Not an empty promise: a view missing its rows, or a Can without a label, is refused.
   const good = views.find((v) => v.ok && v.milestones.length > 0);

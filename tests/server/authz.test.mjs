@@ -9,7 +9,11 @@ import { getContract, history, makeSandbox, post, startServer } from './helpers.
 
 const CLIENT = 'demo-client';
 const FREELANCER = 'demo-freelancer';
-const proposal = { type: 'propose', message: 'More testing', actions: [{ type: 'edit', id: 'm-3', set: { amount: 40000 } }] };
+const proposal = {
+  type: 'propose',
+  message: 'More testing',
+  actions: [{ type: 'edit', id: 'm-3', set: { amount: 40000 } }],
+};
 
 // type -> { setup: [[token, actions]...], action, allowed: [tokens] }
 const cases = {
@@ -18,20 +22,38 @@ const cases = {
   delete: { action: { type: 'delete', id: 'm-4' }, allowed: [CLIENT] },
   move: { action: { type: 'move', id: 'm-4', toIndex: 2 }, allowed: [CLIENT] },
   propose: { action: proposal, allowed: [FREELANCER] },
-  withdraw: { setup: [[FREELANCER, [proposal]]], action: { type: 'withdraw' }, allowed: [FREELANCER] },
+  withdraw: {
+    setup: [[FREELANCER, [proposal]]],
+    action: { type: 'withdraw' },
+    allowed: [FREELANCER],
+  },
   accept: { setup: [[FREELANCER, [proposal]]], action: { type: 'accept' }, allowed: [CLIENT] },
-  decline: { setup: [[FREELANCER, [proposal]]], action: { type: 'decline', reason: 'No' }, allowed: [CLIENT] },
-  fund: { setup: [[CLIENT, [{ type: 'release', id: 'm-2' }]]], action: { type: 'fund', id: 'm-3' }, allowed: [CLIENT] },
+  decline: {
+    setup: [[FREELANCER, [proposal]]],
+    action: { type: 'decline', reason: 'No' },
+    allowed: [CLIENT],
+  },
+  fund: {
+    setup: [[CLIENT, [{ type: 'release', id: 'm-2' }]]],
+    action: { type: 'fund', id: 'm-3' },
+    allowed: [CLIENT],
+  },
   submit: { action: { type: 'submit', id: 'm-2', message: 'Done' }, allowed: [FREELANCER] },
-  requestChanges: { setup: [[FREELANCER, [{ type: 'submit', id: 'm-2' }]]],
-                    action: { type: 'requestChanges', id: 'm-2', message: 'Fix the footer' }, allowed: [CLIENT] },
+  requestChanges: {
+    setup: [[FREELANCER, [{ type: 'submit', id: 'm-2' }]]],
+    action: { type: 'requestChanges', id: 'm-2', message: 'Fix the footer' },
+    allowed: [CLIENT],
+  },
   release: { action: { type: 'release', id: 'm-2' }, allowed: [CLIENT] },
   end: { action: { type: 'end' }, allowed: [CLIENT, FREELANCER] },
 };
 
 // Edit actions are the freelancer's only inside a propose.
 for (const type of ['add', 'edit', 'delete', 'move']) {
-  cases[`propose{${type}}`] = { action: { type: 'propose', actions: [cases[type].action] }, allowed: [FREELANCER] };
+  cases[`propose{${type}}`] = {
+    action: { type: 'propose', actions: [cases[type].action] },
+    allowed: [FREELANCER],
+  };
 }
 
 async function withServer(fn) {
@@ -65,8 +87,13 @@ describe('authorization matrix (role × action type)', { concurrency: 8 }, () =>
           await prepare(base, spec.setup);
           const before = (await getContract(base, 'ctr-demo', token)).body;
           const historyBefore = await history(base, 'ctr-demo', token);
-          const r = await post(base, 'ctr-demo', { token, version: before.version, actor: role,
-                                                   key: `${name}-${role}`, actions: [spec.action] });
+          const r = await post(base, 'ctr-demo', {
+            token,
+            version: before.version,
+            actor: role,
+            key: `${name}-${role}`,
+            actions: [spec.action],
+          });
           if (allowed) {
             assert.equal(r.status, 200, r.text);
             assert.equal(r.body.contract.version, before.version + 1);

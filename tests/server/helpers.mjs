@@ -11,7 +11,9 @@ import { assertResponse } from './openapi-check.mjs';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export const serverBinary = path.resolve(
-  repo, process.env.MILESTONE_SERVER ?? 'build/native/tools/server/milestone_server');
+  repo,
+  process.env.MILESTONE_SERVER ?? 'build/native/tools/server/milestone_server',
+);
 
 // The engine's clock for every test server; the seed's due dates follow it.
 export const NOW = '2026-11-27';
@@ -26,8 +28,9 @@ let databases = 0;
 
 // Runs SQL with psql against `url`; returns its output, throws on failure.
 export function psql(url, sql) {
-  const r = spawnSync('psql', [url, '-X', '-Atq', '-v', 'ON_ERROR_STOP=1', '-c', sql],
-                      { encoding: 'utf8' });
+  const r = spawnSync('psql', [url, '-X', '-Atq', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`psql failed (${r.status}): ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -42,8 +45,9 @@ export function createDatabase() {
 
 // Drops the schema in the background (node waits for psql before it exits).
 export function dropDatabase(name) {
-  spawn('psql', [databaseUrl, '-X', '-q', '-c', `DROP SCHEMA IF EXISTS ${name} CASCADE`],
-        { stdio: 'ignore' }).on('error', () => {});
+  spawn('psql', [databaseUrl, '-X', '-q', '-c', `DROP SCHEMA IF EXISTS ${name} CASCADE`], {
+    stdio: 'ignore',
+  }).on('error', () => {});
 }
 
 // The server flag naming a database location (a file or a postgres URL).
@@ -64,8 +68,10 @@ export function makeSandbox() {
   writeFileSync(path.join(dir, 'web', 'sub', 'index.html'), '<p>sub</p>');
   writeFileSync(path.join(dir, 'web', '.hidden'), 'hidden');
   writeFileSync(path.join(dir, 'dist', 'milestone-engine', 'index.mjs'), 'export {};');
-  writeFileSync(path.join(dir, 'dist', 'milestone-engine', 'engine.wasm'),
-                Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  writeFileSync(
+    path.join(dir, 'dist', 'milestone-engine', 'engine.wasm'),
+    Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+  );
   writeFileSync(path.join(dir, 'dist', 'milestone-engine', 'package.json'), '{}');
   writeFileSync(path.join(dir, 'secret.txt'), 'TOP-SECRET');
   const database = databaseUrl ? createDatabase() : null;
@@ -84,23 +90,47 @@ export function makeSandbox() {
 // Starts the server on `sandbox` and resolves once it prints its URL. `now`
 // fixes the engine's clock (null: the real date, as the page runs).
 export async function startServer(sandbox, extraArgs = [], { now = NOW } = {}) {
-  const child = spawn(serverBinary,
-    ['--port', '0', ...dbArgs(sandbox.db), '--web', sandbox.web, '--dist', sandbox.dist,
-     ...(now ? ['--now', now] : []), ...extraArgs],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    serverBinary,
+    [
+      '--port',
+      '0',
+      ...dbArgs(sandbox.db),
+      '--web',
+      sandbox.web,
+      '--dist',
+      sandbox.dist,
+      ...(now ? ['--now', now] : []),
+      ...extraArgs,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   let errors = '';
-  child.stderr.on('data', (d) => { errors += d; });
-  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, output, errors })));
+  child.stderr.on('data', (d) => {
+    errors += d;
+  });
+  const exited = new Promise((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, output, errors })),
+  );
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${errors}`)), 15000);
     child.stdout.on('data', (d) => {
       output += d;
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${errors}`)); });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited ${code}: ${errors}`));
+    });
   });
   return {
     url,
@@ -133,12 +163,20 @@ export function auth(token) {
 export async function call(url, { method = 'GET', token, headers = {}, body } = {}) {
   const res = await fetch(url, {
     method,
-    headers: { ...auth(token), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
-    body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
+    headers: {
+      ...auth(token),
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
   let json;
-  try { json = JSON.parse(text); } catch { json = undefined; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
   // Every answer the tests receive is held against docs/openapi.yaml.
   assertResponse(method, url, res.status, json);
   return { status: res.status, headers: res.headers, body: json, text };
@@ -155,7 +193,12 @@ export async function post(base, id, { token, version, actions, actor, key, head
   if (key) h['Idempotency-Key'] = key;
   const body = { actions };
   if (actor !== undefined) body.actor = actor;
-  return call(`${base}/api/contracts/${id}/changesets`, { method: 'POST', token, headers: h, body });
+  return call(`${base}/api/contracts/${id}/changesets`, {
+    method: 'POST',
+    token,
+    headers: h,
+    body,
+  });
 }
 
 export async function history(base, id, token) {

@@ -37,7 +37,8 @@ function rewrite(node) {
     if (key === '$ref' && typeof value === 'string') {
       const pkg = PACKAGE_REF.exec(value);
       if (pkg) out.$ref = `${SCHEMA_BASE}${pkg[1]}${pkg[2] ?? ''}`;
-      else if (value.startsWith('#/components/schemas/')) out.$ref = COMPONENTS + value.slice('#/components/schemas/'.length);
+      else if (value.startsWith('#/components/schemas/'))
+        out.$ref = COMPONENTS + value.slice('#/components/schemas/'.length);
       else throw new Error(`openapi-check: unsupported $ref ${value}`);
     } else {
       out[key] = rewrite(value);
@@ -60,8 +61,11 @@ function resolveResponse(response) {
 }
 
 const routes = Object.entries(openapi.paths).map(([template, item]) => {
-  const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&')
-    .replace(/\\?\{[^}]+\\?\}|\{[^}]+\}/g, '([^/]+)')}$`);
+  const pattern = new RegExp(
+    `^${template
+      .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+      .replace(/\\?\{[^}]+\\?\}|\{[^}]+\}/g, '([^/]+)')}$`,
+  );
   return { template, item, pattern };
 });
 
@@ -72,8 +76,11 @@ function validatorFor(key, schema) {
 }
 
 const errorValidator = () => validatorFor('Error', { $ref: '#/components/schemas/Error' });
-const explain = (validate) => (validate.errors || []).slice(0, 8)
-  .map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+const explain = (validate) =>
+  (validate.errors || [])
+    .slice(0, 8)
+    .map((e) => `${e.instancePath || '/'} ${e.message}`)
+    .join('; ');
 
 /** -> a list of problems (strings); [] when the response is what the document says. */
 export function checkResponse(method, urlOrPath, status, body) {
@@ -92,14 +99,20 @@ export function checkResponse(method, urlOrPath, status, body) {
   if (!route) return envelope(404);
   const operation = route.item[verb];
   if (!operation) return envelope(405);
-  const response = resolveResponse(operation.responses[String(status)] ?? operation.responses.default);
+  const response = resolveResponse(
+    operation.responses[String(status)] ?? operation.responses.default,
+  );
   if (!response) {
-    return [`${where}: status ${status} is not documented for ${verb.toUpperCase()} ${route.template}`];
+    return [
+      `${where}: status ${status} is not documented for ${verb.toUpperCase()} ${route.template}`,
+    ];
   }
   const schema = response.content?.['application/json']?.schema;
   if (!schema) {
     // 304 and the like: no body.
-    return body === undefined || body === null || body === '' ? [] : [`${where}: a body where the document has none`];
+    return body === undefined || body === null || body === ''
+      ? []
+      : [`${where}: a body where the document has none`];
   }
   if (String(method).toLowerCase() === 'head') return [];
   const validate = validatorFor(`${verb} ${route.template} ${status}`, schema);
@@ -110,7 +123,9 @@ export function checkResponse(method, urlOrPath, status, body) {
 export function assertResponse(method, urlOrPath, status, body) {
   const problems = checkResponse(method, urlOrPath, status, body);
   if (problems.length > 0) {
-    const error = new Error(`the response does not match docs/openapi.yaml:\n  ${problems.join('\n  ')}`);
+    const error = new Error(
+      `the response does not match docs/openapi.yaml:\n  ${problems.join('\n  ')}`,
+    );
     error.code = 'OPENAPI_MISMATCH';
     error.problems = problems;
     throw error;

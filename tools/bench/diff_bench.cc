@@ -48,8 +48,7 @@ Contract EditedCopy(const Contract& before) {
   }
   std::rotate(list.begin(), list.begin() + 1, list.end());
   std::rotate(list.rbegin(), list.rbegin() + 1, list.rend());
-  std::rotate(list.begin() + n / 4, list.begin() + n / 2,
-              list.begin() + n / 2 + 1);
+  std::rotate(list.begin() + n / 4, list.begin() + n / 2, list.begin() + n / 2 + 1);
   return after;
 }
 
@@ -76,9 +75,12 @@ void BM_DiffTenEditsThreeMoves(benchmark::State& state) {
   state.counters["changes"] = static_cast<double>(changes);
 }
 BENCHMARK(BM_DiffTenEditsThreeMoves)
-    ->Arg(100)->Arg(1000)->Arg(10000)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
     ->Unit(benchmark::kMicrosecond)
-    ->Repetitions(7)->ReportAggregatesOnly(true);
+    ->Repetitions(7)
+    ->ReportAggregatesOnly(true);
 
 void BM_DiffFullShuffle(benchmark::State& state) {
   const Contract before = MakeContract(state.range(0));
@@ -92,9 +94,11 @@ void BM_DiffFullShuffle(benchmark::State& state) {
   state.counters["changes"] = static_cast<double>(changes);
 }
 BENCHMARK(BM_DiffFullShuffle)
-    ->Arg(1000)->Arg(10000)
+    ->Arg(1000)
+    ->Arg(10000)
     ->Unit(benchmark::kMicrosecond)
-    ->Repetitions(7)->ReportAggregatesOnly(true);
+    ->Repetitions(7)
+    ->ReportAggregatesOnly(true);
 
 void BM_ApplyChanges(benchmark::State& state) {
   const Contract before = MakeContract(state.range(0));
@@ -105,9 +109,12 @@ void BM_ApplyChanges(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ApplyChanges)
-    ->Arg(100)->Arg(1000)->Arg(10000)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
     ->Unit(benchmark::kMicrosecond)
-    ->Repetitions(7)->ReportAggregatesOnly(true);
+    ->Repetitions(7)
+    ->ReportAggregatesOnly(true);
 
 }  // namespace
 }  // namespace milestone

@@ -23,7 +23,9 @@ const { post, psql, startServer } = await import('../../tests/server/helpers.mjs
 
 const seconds = Number(process.env.SECONDS_PER_RUN ?? 5);
 const writerCount = Number(process.env.WRITERS ?? 8);
-const pgUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : null;
+const pgUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '')
+  ? process.env.DATABASE_URL
+  : null;
 const targets = [
   { contract: 'ctr-demo', token: 'demo-client', milestone: 'm-3' },
   { contract: 'ctr-other', token: 'other-client', milestone: 'm-2' },
@@ -42,7 +44,9 @@ function sandbox(backend, n) {
     db = url.toString();
   }
   return {
-    db, web: path.join(dir, 'web'), dist: path.join(dir, 'dist'),
+    db,
+    web: path.join(dir, 'web'),
+    dist: path.join(dir, 'dist'),
     remove() {
       rmSync(dir, { recursive: true, force: true });
       if (schema) psql(pgUrl, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -64,8 +68,11 @@ async function run(backend, processes) {
     const { contract, token, milestone } = targets[t];
     for (let n = 0; Date.now() < stopAt; n++) {
       const base = servers[turn++ % servers.length].url;
-      const r = await post(base, contract, { token, version: versions[t],
-        actions: [{ type: 'edit', id: milestone, set: { title: `w${w}-${n}` } }] });
+      const r = await post(base, contract, {
+        token,
+        version: versions[t],
+        actions: [{ type: 'edit', id: milestone, set: { title: `w${w}-${n}` } }],
+      });
       if (r.status === 200) {
         counts.accepted++;
         versions[t] = Math.max(versions[t], r.body.contract.version);
@@ -96,19 +103,25 @@ for (const backend of backends) {
   const cells = [];
   for (const processes of [1, 2, 3]) {
     const r = await run(backend, processes);
-    console.error(`bench: ${backend} x${processes}: ${r.accepted} accepted, ${r.stale} stale (412), ` +
-      `${r.unavailable} busy (503), ${r.perSecond.toFixed(1)}/s`);
+    console.error(
+      `bench: ${backend} x${processes}: ${r.accepted} accepted, ${r.stale} stale (412), ` +
+        `${r.unavailable} busy (503), ${r.perSecond.toFixed(1)}/s`,
+    );
     cells.push(r);
   }
   rows.push({ backend, cells });
 }
 
-console.log(`\nServer throughput: accepted changesets per second (${writerCount} writers on 2 contracts, ` +
-  `${seconds} s a run, one machine${pgUrl ? '' : '; no DATABASE_URL, so no PostgreSQL row'})`);
+console.log(
+  `\nServer throughput: accepted changesets per second (${writerCount} writers on 2 contracts, ` +
+    `${seconds} s a run, one machine${pgUrl ? '' : '; no DATABASE_URL, so no PostgreSQL row'})`,
+);
 console.log('| backend | 1 process | 2 processes | 3 processes | 412 share (3 processes) |');
 console.log('|---|---:|---:|---:|---:|');
 for (const { backend, cells } of rows) {
   const last = cells.at(-1);
   const share = last.stale / Math.max(1, last.stale + last.accepted);
-  console.log(`| ${backend} | ${cells.map((c) => c.perSecond.toFixed(1)).join(' | ')} | ${(share * 100).toFixed(0)}% |`);
+  console.log(
+    `| ${backend} | ${cells.map((c) => c.perSecond.toFixed(1)).join(' | ')} | ${(share * 100).toFixed(0)}% |`,
+  );
 }

@@ -27,10 +27,8 @@ Contract MakeContract(int64_t n) {
     m.title = "Milestone number " + std::to_string(i);
     m.description = "Deliver part " + std::to_string(i) + " of the work.";
     char due[16];
-    std::snprintf(due, sizeof due, "%04d-%02d-%02d",
-                  static_cast<int>(2027 + i / 336),
-                  static_cast<int>(1 + (i / 28) % 12),
-                  static_cast<int>(1 + i % 28));
+    std::snprintf(due, sizeof due, "%04d-%02d-%02d", static_cast<int>(2027 + i / 336),
+                  static_cast<int>(1 + (i / 28) % 12), static_cast<int>(1 + i % 28));
     m.due_date = due;
     m.amount = 10000 + i;
     if (i < 2) {
@@ -67,7 +65,8 @@ void BM_ValidateJsonText(benchmark::State& state) {
 BENCHMARK(BM_ValidateJsonText)
     ->Arg(1000)
     ->Unit(benchmark::kMicrosecond)
-    ->Repetitions(9)->ReportAggregatesOnly(true);
+    ->Repetitions(9)
+    ->ReportAggregatesOnly(true);
 
 void BM_ValidateContract(benchmark::State& state) {
   const Contract contract = MakeContract(state.range(0));
@@ -84,7 +83,8 @@ void BM_ValidateContract(benchmark::State& state) {
 BENCHMARK(BM_ValidateContract)
     ->Arg(1000)
     ->Unit(benchmark::kMicrosecond)
-    ->Repetitions(9)->ReportAggregatesOnly(true);
+    ->Repetitions(9)
+    ->ReportAggregatesOnly(true);
 
 // A drag of the last milestone to the top of the future ones: with due dates
 // in order, every milestone it passes gets a DUE_DATES_OUT_OF_ORDER warning,
@@ -102,7 +102,8 @@ void BM_PreviewReorderLastToTop(benchmark::State& state) {
 BENCHMARK(BM_PreviewReorderLastToTop)
     ->Arg(1000)
     ->Unit(benchmark::kMicrosecond)
-    ->Repetitions(9)->ReportAggregatesOnly(true);
+    ->Repetitions(9)
+    ->ReportAggregatesOnly(true);
 
 // The usual step of a drag: one place up, one warning.
 void BM_PreviewReorderOneUp(benchmark::State& state) {
@@ -112,15 +113,15 @@ void BM_PreviewReorderOneUp(benchmark::State& state) {
   const auto middle = static_cast<int64_t>(contract.milestones.size() / 2);
   const std::string id = contract.milestones[middle].id;
   for (auto _ : state) {
-    ReorderPreview preview =
-        engine.PreviewReorder(contract, id, middle - 1, options);
+    ReorderPreview preview = engine.PreviewReorder(contract, id, middle - 1, options);
     benchmark::DoNotOptimize(preview);
   }
 }
 BENCHMARK(BM_PreviewReorderOneUp)
     ->Arg(1000)
     ->Unit(benchmark::kMicrosecond)
-    ->Repetitions(9)->ReportAggregatesOnly(true);
+    ->Repetitions(9)
+    ->ReportAggregatesOnly(true);
 
 }  // namespace
 }  // namespace milestone

@@ -5,11 +5,10 @@
 //
 //   milestone_bench_workloads DIR N...   ->  one JSON object on stdout
 //
-// DIR/policy.json (the engine's policy), DIR/contract-N.json, DIR/after-N.json (10 edits + 3 moves of it) and
-// DIR/keystrokes-N.json (a JSON array of session actions). Times are per call
-// in microseconds; each workload runs in this one process, after a warm-up.
-// Exit 1 when a workload gives a wrong answer (a benchmark of a wrong result
-// measures nothing).
+// DIR/policy.json (the engine's policy), DIR/contract-N.json, DIR/after-N.json (10 edits + 3 moves
+// of it) and DIR/keystrokes-N.json (a JSON array of session actions). Times are per call in
+// microseconds; each workload runs in this one process, after a warm-up. Exit 1 when a workload
+// gives a wrong answer (a benchmark of a wrong result measures nothing).
 
 #include <algorithm>
 #include <chrono>
@@ -91,8 +90,8 @@ bool Fail(const std::string& what) {
 
 void Print(std::ostream& out, const char* name, const Stats& s, bool last = false) {
   char buf[160];
-  std::snprintf(buf, sizeof buf, "\"%s\":{\"median\":%.3f,\"p99\":%.3f,\"samples\":%zu}%s",
-                name, s.median, s.p99, s.samples, last ? "" : ",");
+  std::snprintf(buf, sizeof buf, "\"%s\":{\"median\":%.3f,\"p99\":%.3f,\"samples\":%zu}%s", name,
+                s.median, s.p99, s.samples, last ? "" : ",");
   out << buf;
 }
 

@@ -27,17 +27,17 @@ constexpr char kCsp[] =
 // (docs/server.md lists them); like the engine's, they are in the one
 // catalogue, milestone/codes.h.
 namespace http_codes {
+using milestone::codes::kActorMismatch;
 using milestone::codes::kBadRequest;
-using milestone::codes::kUnauthorized;
-using milestone::codes::kForbidden;
-using milestone::codes::kNotFound;
-using milestone::codes::kMethodNotAllowed;
 using milestone::codes::kBodyTooLarge;
-using milestone::codes::kUnsupportedMediaType;
+using milestone::codes::kForbidden;
+using milestone::codes::kMethodNotAllowed;
+using milestone::codes::kNotFound;
 using milestone::codes::kPreconditionRequired;
 using milestone::codes::kStaleVersion;
-using milestone::codes::kActorMismatch;
+using milestone::codes::kUnauthorized;
 using milestone::codes::kUnavailable;
+using milestone::codes::kUnsupportedMediaType;
 }  // namespace http_codes
 
 void Secure(HttpResponse* r) {

@@ -1,7 +1,5 @@
 #include "http_server.h"
 
-#include "milestone/codes.h"
-
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -24,6 +22,8 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+
+#include "milestone/codes.h"
 
 namespace milestone::server {
 namespace {
@@ -70,7 +70,9 @@ std::string_view TrimOws(std::string_view v) {
   return v;
 }
 
-HttpError Bad(std::string message) { return {400, milestone::codes::kBadRequest, std::move(message)}; }
+HttpError Bad(std::string message) {
+  return {400, milestone::codes::kBadRequest, std::move(message)};
+}
 
 // One header field line (no CRLF) into name (lower case) and value.
 std::optional<HttpError> ParseField(std::string_view line, std::string* name, std::string* value) {
@@ -205,13 +207,13 @@ class ChunkedDecoder {
           state_ == State::kSize ? limits.max_chunk_line_bytes : limits.max_trailer_bytes;
       if (c != '\n') {
         if (line_.size() > cap) {
-          return Fail(
-              error,
-              state_ == State::kSize
-                  ? Bad("A chunk-size line is longer than " +
-                        std::to_string(limits.max_chunk_line_bytes) + " bytes.")
-                  : HttpError{431, milestone::codes::kHeadersTooLarge, "The chunked trailer is too large."},
-              i, consumed);
+          return Fail(error,
+                      state_ == State::kSize
+                          ? Bad("A chunk-size line is longer than " +
+                                std::to_string(limits.max_chunk_line_bytes) + " bytes.")
+                          : HttpError{431, milestone::codes::kHeadersTooLarge,
+                                      "The chunked trailer is too large."},
+                      i, consumed);
         }
         continue;
       }
@@ -225,8 +227,9 @@ class ChunkedDecoder {
       } else {  // trailer
         trailer_bytes_ += line_.size();
         if (trailer_bytes_ > limits.max_trailer_bytes) {
-          return Fail(error, {431, milestone::codes::kHeadersTooLarge, "The chunked trailer is too large."}, i,
-                      consumed);
+          return Fail(
+              error, {431, milestone::codes::kHeadersTooLarge, "The chunked trailer is too large."},
+              i, consumed);
         }
         if (line.empty()) {
           line_.clear();
@@ -406,7 +409,8 @@ std::optional<HttpError> ParseRequestHead(std::string_view head, const HttpLimit
   } else if (version.size() == 8 && version.substr(0, 5) == "HTTP/" &&
              std::isdigit(static_cast<unsigned char>(version[5])) && version[6] == '.' &&
              std::isdigit(static_cast<unsigned char>(version[7]))) {
-    return HttpError{505, milestone::codes::kHttpVersionNotSupported, "Only HTTP/1.1 and HTTP/1.0 are served."};
+    return HttpError{505, milestone::codes::kHttpVersionNotSupported,
+                     "Only HTTP/1.1 and HTTP/1.0 are served."};
   } else {
     return Bad("The request line does not end with an HTTP version.");
   }
@@ -460,7 +464,8 @@ std::optional<HttpError> ParseRequestHead(std::string_view head, const HttpLimit
   }
   if (const std::string* expect = out->Header("expect")) {
     if (Lower(*expect) != "100-continue") {
-      return HttpError{417, milestone::codes::kExpectationFailed, "Only Expect: 100-continue is understood."};
+      return HttpError{417, milestone::codes::kExpectationFailed,
+                       "Only Expect: 100-continue is understood."};
     }
   }
   out->has_body = out->chunked || (out->content_length && *out->content_length > 0);
@@ -793,8 +798,8 @@ class HttpServer::Impl {
           response = handler_->OnBody(*request);
         }
       } catch (...) {  // a bug in a handler: answer it, keep serving the others
-        response =
-            handler_->OnError({500, milestone::codes::kInternal, "The server failed to answer this request."});
+        response = handler_->OnError(
+            {500, milestone::codes::kInternal, "The server failed to answer this request."});
       }
       {
         std::lock_guard<std::mutex> lock(done_mu_);
@@ -872,8 +877,8 @@ class HttpServer::Impl {
     c->body_counted += grown;
     buffered_body_ += grown;
     if (buffered_body_ > kMaxBufferedBody) {
-      Error(c,
-            {503, milestone::codes::kBusy, "The server holds too many request bodies at once; try again shortly."});
+      Error(c, {503, milestone::codes::kBusy,
+                "The server holds too many request bodies at once; try again shortly."});
       return;
     }
     if (done) Dispatch(c, /*head=*/false);

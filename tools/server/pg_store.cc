@@ -139,8 +139,7 @@ struct PgFailure {
   // Serialization failure, deadlock, a unique-key race, a lock not available:
   // running the transaction again may succeed.
   bool Retryable() const {
-    return sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "23505" ||
-           sqlstate == "55P03";
+    return sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "23505" || sqlstate == "55P03";
   }
 };
 
@@ -155,7 +154,9 @@ class Result {
   std::string Text(int row, int col) const {
     return std::string(PQgetvalue(r_, row, col), static_cast<size_t>(PQgetlength(r_, row, col)));
   }
-  int64_t Int(int row, int col) const { return std::strtoll(PQgetvalue(r_, row, col), nullptr, 10); }
+  int64_t Int(int row, int col) const {
+    return std::strtoll(PQgetvalue(r_, row, col), nullptr, 10);
+  }
 
  private:
   PGresult* r_;
@@ -193,9 +194,8 @@ Result Exec(PGconn* conn, const char* sql, const std::vector<Param>& params = {}
   // Class 08 is connection exceptions; 57P01-03 an administrator's shutdown
   // or a server still starting up.
   failure.connection_lost = PQstatus(conn) == CONNECTION_BAD ||
-                            failure.sqlstate.rfind("08", 0) == 0 ||
-                            failure.sqlstate == "57P01" || failure.sqlstate == "57P02" ||
-                            failure.sqlstate == "57P03";
+                            failure.sqlstate.rfind("08", 0) == 0 || failure.sqlstate == "57P01" ||
+                            failure.sqlstate == "57P02" || failure.sqlstate == "57P03";
   throw failure;
 }
 
@@ -249,11 +249,17 @@ PGconn* PostgresStore::Connect(std::string* error) {
   // Defaults first: what the URL says wins (expand_dbname puts it last). Over
   // TCP, a database host that vanishes without closing the connection is
   // noticed within about 15 s (keepalives, tcp_user_timeout) instead of never.
-  const char* keys[] = {"connect_timeout", "application_name", "keepalives", "keepalives_idle",
-                        "keepalives_interval", "keepalives_count", "tcp_user_timeout",
-                        "dbname", nullptr};
-  const char* values[] = {"5", "milestone_server", "1", "10", "2", "3", "15000", url_.c_str(),
-                          nullptr};
+  const char* keys[] = {"connect_timeout",
+                        "application_name",
+                        "keepalives",
+                        "keepalives_idle",
+                        "keepalives_interval",
+                        "keepalives_count",
+                        "tcp_user_timeout",
+                        "dbname",
+                        nullptr};
+  const char* values[] = {"5",     "milestone_server", "1",    "10", "2", "3",
+                          "15000", url_.c_str(),       nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, 1);
   if (!conn || PQstatus(conn) != CONNECTION_OK) {
     *error = conn ? PQerrorMessage(conn) : "out of memory";
@@ -264,7 +270,8 @@ PGconn* PostgresStore::Connect(std::string* error) {
     PQfinish(conn);
     return nullptr;
   }
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   return conn;
 }
 
@@ -372,14 +379,14 @@ bool PostgresStore::Init(std::string* error) {
       Exec(conn, kCreateSchema);
       Exec(conn, kMigrationsTable);
       for (const Migration& m : kMigrations) {
-        Result seen = Exec(conn, "SELECT 1 FROM schema_migrations WHERE version = $1",
-                           {I(m.version)});
+        Result seen =
+            Exec(conn, "SELECT 1 FROM schema_migrations WHERE version = $1", {I(m.version)});
         if (seen.Rows() > 0) continue;
         try {
           Exec(conn, m.sql);
         } catch (PgFailure& failure) {
-          failure.message = "migration " + std::to_string(m.version) + " (" + m.name +
-                            "): " + failure.message;
+          failure.message =
+              "migration " + std::to_string(m.version) + " (" + m.name + "): " + failure.message;
           failure.sqlstate.clear();  // not worth retrying
           throw;
         }
@@ -412,8 +419,7 @@ bool PostgresStore::SeedIfEmpty(const Engine& engine, const std::string& today,
         Exec(conn,
              "INSERT INTO tokens (token, user_id, role) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING",
              {t.token, t.user, t.role});
-        Exec(conn,
-             "INSERT INTO access (token, contract_id) VALUES ($1,$2) ON CONFLICT DO NOTHING",
+        Exec(conn, "INSERT INTO access (token, contract_id) VALUES ($1,$2) ON CONFLICT DO NOTHING",
              {t.token, t.contract});
       }
       return true;
@@ -437,8 +443,9 @@ bool PostgresStore::IntegrityCheck(std::string* report) {
                              "'changesets_no_update_delete', 'changesets_no_truncate') "
                              "AND tgrelid IN ('audit'::regclass, 'changesets'::regclass)");
       if (triggers.Int(0, 0) != 4) found.push_back("the append-only triggers are missing");
-      Result audit = Exec(
-          conn, "SELECT contract_id, from_version, to_version FROM audit ORDER BY contract_id, seq");
+      Result audit =
+          Exec(conn,
+               "SELECT contract_id, from_version, to_version FROM audit ORDER BY contract_id, seq");
       std::vector<AuditRow> rows;
       for (int i = 0; i < audit.Rows(); ++i) {
         rows.push_back({audit.Text(i, 0), audit.Int(i, 1), audit.Int(i, 2)});
@@ -490,11 +497,12 @@ Reply PostgresStore::PostChangeset(const ChangesetRequest& request, const Engine
     // The row lock orders every writer of this contract, in every process:
     // the one that waited reads, after the lock, what the first committed
     // (READ COMMITTED takes a new snapshot per statement).
-    Result current =
-        Exec(conn, "SELECT version, document FROM contracts WHERE id = $1 FOR UPDATE",
-             {request.contract_id});
+    Result current = Exec(conn, "SELECT version, document FROM contracts WHERE id = $1 FOR UPDATE",
+                          {request.contract_id});
     if (current.Rows() == 0) {
-      return {404, ErrorBody(milestone::codes::kNotFound, "There is no contract " + request.contract_id + "."),
+      return {404,
+              ErrorBody(milestone::codes::kNotFound,
+                        "There is no contract " + request.contract_id + "."),
               {}};
     }
     std::optional<IdempotencyRecord> seen;
@@ -520,8 +528,7 @@ Reply PostgresStore::PostChangeset(const ChangesetRequest& request, const Engine
         "INSERT INTO changesets (contract_id, version, actor, user_id, created_at, "
         "idempotency_key, actions, events) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING seq",
         {request.contract_id, I(accepted.to_version), request.token.role, request.token.user_id,
-         accepted.at,
-         request.idempotency_key.empty() ? Param() : Param(request.idempotency_key),
+         accepted.at, request.idempotency_key.empty() ? Param() : Param(request.idempotency_key),
          request.actions_json, accepted.events});
     Exec(conn,
          "INSERT INTO audit (at, contract_id, from_version, to_version, actor, user_id, "
@@ -553,8 +560,8 @@ std::optional<std::string> PostgresStore::History(const std::string& contract_id
                     {contract_id});
     std::vector<HistoryRow> rows;
     for (int i = 0; i < r.Rows(); ++i) {
-      rows.push_back({r.Int(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4),
-                      r.Text(i, 5)});
+      rows.push_back(
+          {r.Int(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5)});
     }
     return HistoryJson(contract_id, rows);
   });

@@ -408,11 +408,14 @@ Reply SqliteStore::PostChangeset(const ChangesetRequest& request, const Engine& 
   Stmt current(db, "SELECT version, document FROM contracts WHERE id = ?");
   current.Bind(1, request.contract_id);
   if (!current.Next()) {
-    return {404, ErrorBody(milestone::codes::kNotFound, "There is no contract " + request.contract_id + "."), {}};
+    return {
+        404,
+        ErrorBody(milestone::codes::kNotFound, "There is no contract " + request.contract_id + "."),
+        {}};
   }
   AcceptedChangeset accepted;
-  if (auto reply = DecideChangeset(request, engine, seen, current.Int(0), current.Text(1),
-                                   &accepted)) {
+  if (auto reply =
+          DecideChangeset(request, engine, seen, current.Int(0), current.Text(1), &accepted)) {
     return *reply;
   }
 

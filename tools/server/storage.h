@@ -56,9 +56,8 @@ struct IdempotencyRecord {
 // recorded (nullopt: nothing). A refusal or replay is returned as the Reply;
 // nullopt with *accepted filled means: write it.
 std::optional<Reply> DecideChangeset(const ChangesetRequest& request, const Engine& engine,
-                                     const std::optional<IdempotencyRecord>& seen,
-                                     int64_t version, const std::string& before,
-                                     AcceptedChangeset* accepted);
+                                     const std::optional<IdempotencyRecord>& seen, int64_t version,
+                                     const std::string& before, AcceptedChangeset* accepted);
 
 // One audit row as the integrity check reads it, ordered by contract then seq.
 struct AuditRow {

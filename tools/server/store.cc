@@ -3,11 +3,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <optional>
-#include <string>
 #include <ctime>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "milestone/codes.h"
@@ -78,12 +78,11 @@ std::vector<std::pair<std::string, OrderedJson>> DemoDocuments(const std::string
   milestone::Contract demo;
   demo.id = "ctr-demo";
   demo.initiation_fee = 299;
-  demo.milestones = {
-      Future("m-1", "Wireframes", "Low-fidelity wireframes of every screen.",
-             DateAfter(today, -14), 50000),
-      Future("m-2", "Build", "API and UI", DateAfter(today, 14), 120000),
-      Future("m-3", "Testing", "", DateAfter(today, 28), 30000),
-      Future("m-4", "Launch", "Deploy and hand over.", std::nullopt, 25000)};
+  demo.milestones = {Future("m-1", "Wireframes", "Low-fidelity wireframes of every screen.",
+                            DateAfter(today, -14), 50000),
+                     Future("m-2", "Build", "API and UI", DateAfter(today, 14), 120000),
+                     Future("m-3", "Testing", "", DateAfter(today, 28), 30000),
+                     Future("m-4", "Launch", "Deploy and hand over.", std::nullopt, 25000)};
   milestone::Contract other;
   other.id = "ctr-other";
   other.initiation_fee = 299;
@@ -172,9 +171,8 @@ std::vector<SeedToken> DemoTokens() {
 }
 
 std::optional<Reply> DecideChangeset(const ChangesetRequest& request, const Engine& engine,
-                                     const std::optional<IdempotencyRecord>& seen,
-                                     int64_t version, const std::string& before,
-                                     AcceptedChangeset* accepted) {
+                                     const std::optional<IdempotencyRecord>& seen, int64_t version,
+                                     const std::string& before, AcceptedChangeset* accepted) {
   // The replay check comes before the version check: a retry of an accepted
   // changeset whose answer was lost carries a now-stale If-Match.
   if (seen) {
@@ -194,19 +192,19 @@ std::optional<Reply> DecideChangeset(const ChangesetRequest& request, const Engi
     stale.message = "The contract changed since version " + std::to_string(request.if_match) +
                     "; it is at version " + std::to_string(version) + ".";
     stale.hint = "Review the current contract and send the changeset again.";
-    return Reply{412,
-                 "{\"ok\":false,\"issues\":" + IssuesToJson({stale}) + ",\"contract\":" + before +
-                     "}",
-                 std::to_string(version)};
+    return Reply{
+        412, "{\"ok\":false,\"issues\":" + IssuesToJson({stale}) + ",\"contract\":" + before + "}",
+        std::to_string(version)};
   }
 
   // Typed all the way: the engine's result decides, never its text.
   Contract current;
   IssueList read_issues;
   if (!ParseContract(before, &current, &read_issues)) {
-    return Reply{500, ErrorBody("INTERNAL", "The stored contract cannot be read.",
-                                IssuesToJson(read_issues)),
-                 {}};
+    return Reply{
+        500,
+        ErrorBody("INTERNAL", "The stored contract cannot be read.", IssuesToJson(read_issues)),
+        {}};
   }
   ActOptions act;
   act.actor = request.token.role == "freelancer" ? Actor::kFreelancer : Actor::kClient;
@@ -215,7 +213,8 @@ std::optional<Reply> DecideChangeset(const ChangesetRequest& request, const Engi
   if (!result.ok) {
     bool role = false;
     for (const Issue& issue : result.issues) {
-      role = role || (issue.severity == Severity::kError && issue.code == codes::kNotAllowedForRole);
+      role =
+          role || (issue.severity == Severity::kError && issue.code == codes::kNotAllowedForRole);
     }
     return Reply{role ? 403 : 422, ErrorBody("", "", IssuesToJson(result.issues)), {}};
   }

@@ -17,8 +17,19 @@ const char* ActorName(Actor actor);  // "client", "freelancer", "marketplace"
 bool ParseActor(std::string_view text, Actor* out);
 
 enum class ActionType {
-  kAdd, kEdit, kDelete, kMove, kPropose, kWithdraw, kAccept, kDecline,
-  kFund, kSubmit, kRequestChanges, kRelease, kEnd,
+  kAdd,
+  kEdit,
+  kDelete,
+  kMove,
+  kPropose,
+  kWithdraw,
+  kAccept,
+  kDecline,
+  kFund,
+  kSubmit,
+  kRequestChanges,
+  kRelease,
+  kEnd,
 };
 const char* ActionTypeName(ActionType type);  // "add", "requestChanges", ...
 
@@ -34,15 +45,15 @@ struct MilestoneFields {
 
 struct Action {
   ActionType type = ActionType::kEnd;
-  std::string id;                  // the milestone it names, where it names one
-  MilestoneFields fields;          // add: "milestone"; edit: "set"
-  std::optional<int64_t> index;    // add
-  int64_t to_index = 0;            // move
-  std::optional<int64_t> amount;   // release
-  std::string then;                // release: "", "end" or "keepOpen"
-  std::string message;             // propose, submit, requestChanges
-  std::string reason;              // decline
-  std::vector<Action> actions;     // propose
+  std::string id;                 // the milestone it names, where it names one
+  MilestoneFields fields;         // add: "milestone"; edit: "set"
+  std::optional<int64_t> index;   // add
+  int64_t to_index = 0;           // move
+  std::optional<int64_t> amount;  // release
+  std::string then;               // release: "", "end" or "keepOpen"
+  std::string message;            // propose, submit, requestChanges
+  std::string reason;             // decline
+  std::vector<Action> actions;    // propose
 };
 
 // A fact a server turns into a notification.
@@ -56,8 +67,7 @@ struct Event {
 // Reads one action object, or an array of them (a batch), into `out`.
 // Problems are SCHEMA / INVALID_AMOUNT / INVALID_JSON issues with paths into
 // the action; returns false when there was any.
-bool ParseActions(std::string_view json, std::vector<Action>* out,
-                  IssueList* issues);
+bool ParseActions(std::string_view json, std::vector<Action>* out, IssueList* issues);
 
 std::string ActionToJson(const Action& action);
 std::string ActionsToJson(const std::vector<Action>& actions);

@@ -82,12 +82,12 @@ inline constexpr const char kUnavailable[] = "UNAVAILABLE";
 inline constexpr const char kHttpVersionNotSupported[] = "HTTP_VERSION_NOT_SUPPORTED";
 
 enum class Kind {
-  kDocument,  // validate (SPEC 2.1)
-  kAction,    // check and apply (SPEC 2.2)
-  kDiff,      // applyChanges (SPEC 4.1)
+  kDocument,    // validate (SPEC 2.1)
+  kAction,      // check and apply (SPEC 2.2)
+  kDiff,        // applyChanges (SPEC 4.1)
   kPolicyFile,  // creating an engine from a policy (SPEC 1.3)
-  kBinding,   // the wasm and C layers, never the rules
-  kShell,     // the CLI, the JS loader and the HTTP server
+  kBinding,     // the wasm and C layers, never the rules
+  kShell,       // the CLI, the JS loader and the HTTP server
 };
 
 struct Entry {

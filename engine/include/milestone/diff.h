@@ -21,13 +21,13 @@ using FieldValue = std::variant<std::nullptr_t, std::string, int64_t>;
 struct Change {
   ChangeOp op = ChangeOp::kEdit;
   std::string id;
-  int64_t index = 0;     // add, delete
-  Milestone milestone;   // add, delete: the whole milestone
+  int64_t index = 0;                    // add, delete
+  Milestone milestone;                  // add, delete: the whole milestone
   EditField field = EditField::kTitle;  // edit
-  FieldValue from;       // edit
-  FieldValue to;         // edit
-  int64_t from_index = 0;  // move
-  int64_t to_index = 0;    // move
+  FieldValue from;                      // edit
+  FieldValue to;                        // edit
+  int64_t from_index = 0;               // move
+  int64_t to_index = 0;                 // move
 };
 
 struct DiffResult {
@@ -58,8 +58,7 @@ struct ReorderPreview {
 // subsequence of the common milestones).
 DiffResult Diff(const Contract& before, const Contract& after);
 
-ApplyChangesResult ApplyChanges(const Contract& contract,
-                                const std::vector<Change>& changes);
+ApplyChangesResult ApplyChanges(const Contract& contract, const std::vector<Change>& changes);
 std::vector<Change> InvertChanges(const std::vector<Change>& changes);
 
 std::string ChangeToJson(const Change& change);
@@ -67,7 +66,6 @@ std::string ChangesToJson(const std::vector<Change>& changes);
 std::string DiffResultToJson(const DiffResult& result);
 std::string ReorderPreviewToJson(const ReorderPreview& preview);
 // Reads a JSON array of changes as ChangesToJson writes them.
-bool ParseChanges(std::string_view json, std::vector<Change>* out,
-                  IssueList* issues);
+bool ParseChanges(std::string_view json, std::vector<Change>* out, IssueList* issues);
 
 }  // namespace milestone

@@ -44,26 +44,22 @@ class Engine {
   const Policy& policy() const { return policy_; }
 
   // Every finding of the document rules, in document order.
-  ValidateResult Validate(std::string_view contract_json,
-                          const ValidateOptions& options) const;
-  ValidateResult Validate(const Contract& contract,
-                          const ValidateOptions& options) const;
+  ValidateResult Validate(std::string_view contract_json, const ValidateOptions& options) const;
+  ValidateResult Validate(const Contract& contract, const ValidateOptions& options) const;
 
   // Whether `actions` (applied in order, all or nothing) may be done now.
-  ValidateResult Check(const Contract& contract,
-                       const std::vector<Action>& actions,
+  ValidateResult Check(const Contract& contract, const std::vector<Action>& actions,
                        const ActOptions& options) const;
   ApplyResult Apply(const Contract& contract, const std::vector<Action>& actions,
                     const ActOptions& options) const;
 
   // What dragging `id` to `to_index` would do, before the drop.
-  ReorderPreview PreviewReorder(const Contract& contract, std::string_view id,
-                                int64_t to_index,
+  ReorderPreview PreviewReorder(const Contract& contract, std::string_view id, int64_t to_index,
                                 const ValidateOptions& options) const;
   // The same for an actor: a freelancer's drag is checked as the proposal
   // it becomes.
-  ReorderPreview PreviewReorderAs(const Contract& contract, std::string_view id,
-                                  int64_t to_index, const ActOptions& options) const;
+  ReorderPreview PreviewReorderAs(const Contract& contract, std::string_view id, int64_t to_index,
+                                  const ActOptions& options) const;
 
  private:
   Policy policy_;

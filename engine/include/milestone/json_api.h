@@ -13,30 +13,25 @@ namespace milestone {
 namespace json_api {
 
 // options: {"now": "YYYY-MM-DD"}            -> {ok, issues}
-std::string Validate(const Engine& engine, std::string_view contract,
-                     std::string_view options);
+std::string Validate(const Engine& engine, std::string_view contract, std::string_view options);
 // options: {"actor": "client", "now": ...}  -> {ok, issues}
-std::string Check(const Engine& engine, std::string_view contract,
-                  std::string_view action, std::string_view options);
+std::string Check(const Engine& engine, std::string_view contract, std::string_view action,
+                  std::string_view options);
 // -> {ok, contract, issues, events}
-std::string Apply(const Engine& engine, std::string_view contract,
-                  std::string_view action, std::string_view options);
+std::string Apply(const Engine& engine, std::string_view contract, std::string_view action,
+                  std::string_view options);
 // -> {changes, patch, summary}, or {ok: false, issues} for unreadable input
-std::string Diff(const Engine& engine, std::string_view before,
-                 std::string_view after);
+std::string Diff(const Engine& engine, std::string_view before, std::string_view after);
 // -> {ok, contract, issues}
-std::string ApplyChanges(const Engine& engine, std::string_view contract,
-                         std::string_view changes);
+std::string ApplyChanges(const Engine& engine, std::string_view contract, std::string_view changes);
 // -> changes, or {ok: false, issues}
 std::string InvertChanges(std::string_view changes);
 // -> {ok, order, changes, issues, allowedRange: {from, to}}
-std::string PreviewReorder(const Engine& engine, std::string_view contract,
-                           std::string_view id, double to_index,
-                           std::string_view options);
+std::string PreviewReorder(const Engine& engine, std::string_view contract, std::string_view id,
+                           double to_index, std::string_view options);
 // options: {"actor", "now"} -> the view model of docs/view-model.md, or
 // {ok: false, issues} when the contract cannot be read exactly
-std::string Describe(const Engine& engine, std::string_view contract,
-                     std::string_view options);
+std::string Describe(const Engine& engine, std::string_view contract, std::string_view options);
 // -> {ok, amount} | {ok: false, issues}
 std::string ParseMoney(std::string_view text);
 

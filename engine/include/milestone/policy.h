@@ -24,8 +24,7 @@ struct Policy {
 
 // Reads a policy object ({"minimumAmount": 500, ...}) over `base`. Every key is
 // optional; unknown keys and wrong types are errors (code POLICY).
-bool ParsePolicy(std::string_view json, const Policy& base, Policy* out,
-                 IssueList* issues);
+bool ParsePolicy(std::string_view json, const Policy& base, Policy* out, IssueList* issues);
 
 std::string PolicyToJson(const Policy& policy);
 

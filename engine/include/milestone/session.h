@@ -63,12 +63,10 @@ class Session {
   // When `contract_json` cannot be read exactly (INVALID_JSON, SCHEMA,
   // INVALID_AMOUNT), the session is not usable: every Apply answers with those
   // issues and there is no draft.
-  Session(const Engine& engine, std::string_view contract_json,
-          const ActOptions& options);
+  Session(const Engine& engine, std::string_view contract_json, const ActOptions& options);
   // Options as JSON ({"actor", "now"}, read by ParseSessionOptions); options
   // that cannot be read make the session unusable with their issues.
-  Session(const Engine& engine, std::string_view contract_json,
-          std::string_view options_json);
+  Session(const Engine& engine, std::string_view contract_json, std::string_view options_json);
 
   bool usable() const { return usable_; }
 
@@ -130,7 +128,7 @@ class Session {
   // Facts of the draft the guards read; they change only with structural
   // actions. Private to the engine, hence only declared here.
   std::shared_ptr<const ContractFacts> facts_;
-  IssueList issues_;       // every issue; valid when issues_valid_
+  IssueList issues_;  // every issue; valid when issues_valid_
   bool issues_valid_ = false;
   std::deque<HistoryEntry> undo_;
   std::deque<HistoryEntry> redo_;
@@ -139,8 +137,7 @@ class Session {
 // Reads {"actor": "client"|"freelancer", "now": "YYYY-MM-DD"}; both are
 // optional (the actor defaults to the client, no `now` means no clock).
 // Problems are SCHEMA issues at /options/...
-bool ParseSessionOptions(std::string_view json, ActOptions* out,
-                         IssueList* issues);
+bool ParseSessionOptions(std::string_view json, ActOptions* out, IssueList* issues);
 
 std::string SessionEditToJson(const SessionEdit& edit);
 std::string ChangesetToJson(const Changeset& changeset);

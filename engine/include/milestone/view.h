@@ -28,10 +28,10 @@ struct IndexRange {
 
 // What funding a milestone would charge the client now.
 struct Charge {
-  int64_t amount = 0;          // held in escrow
+  int64_t amount = 0;  // held in escrow
   int64_t from_carry_over = 0;
-  int64_t fee = 0;             // the initiation fee, when not charged yet
-  int64_t total = 0;           // amount - from_carry_over + fee
+  int64_t fee = 0;    // the initiation fee, when not charged yet
+  int64_t total = 0;  // amount - from_carry_over + fee
 };
 
 struct RowView {
@@ -42,7 +42,7 @@ struct RowView {
   IssueList issues;      // the current issues of this milestone
   Can edit, remove, move, fund, submit, request_changes, release;  // remove: "delete"
   IndexRange move_range;
-  Charge charge;                   // fund's
+  Charge charge;  // fund's
   int64_t release_maximum = 0;
   bool release_needs_decision = false;
 };
@@ -66,7 +66,7 @@ struct RequestView {
   std::string id, by, message;
   std::vector<Change> changes;  // what accepting would change
   std::vector<std::string> summary;
-  IssueList issues;             // what accept would answer now
+  IssueList issues;  // what accept would answer now
 };
 
 // Everything a page needs to draw a contract without knowing a rule.

@@ -4,13 +4,34 @@
 import { createEngine } from 'milestone-engine';
 
 const contract = {
-  id: 'ctr-bundle', version: 2, currency: 'USD', status: 'open', initiationFee: 299,
-  initiationFeeCharged: true, carryOver: 0,
+  id: 'ctr-bundle',
+  version: 2,
+  currency: 'USD',
+  status: 'open',
+  initiationFee: 299,
+  initiationFeeCharged: true,
+  carryOver: 0,
   milestones: [
-    { id: 'm-1', title: 'Design', description: '', dueDate: null, amount: 50000,
-      state: 'active', funded: 50000, released: 0 },
-    { id: 'm-2', title: 'Build', description: '', dueDate: null, amount: 120000,
-      state: 'not_funded', funded: 0, released: 0 },
+    {
+      id: 'm-1',
+      title: 'Design',
+      description: '',
+      dueDate: null,
+      amount: 50000,
+      state: 'active',
+      funded: 50000,
+      released: 0,
+    },
+    {
+      id: 'm-2',
+      title: 'Build',
+      description: '',
+      dueDate: null,
+      amount: 120000,
+      state: 'not_funded',
+      funded: 0,
+      released: 0,
+    },
   ],
   changeRequest: null,
 };
@@ -23,13 +44,15 @@ export async function runChecks(where) {
     const cheap = structuredClone(contract);
     cheap.milestones[1].amount = 100;
     out.invalidCodes = engine.validate(cheap, { now: null }).issues.map((i) => i.code);
-    out.fundCodes = engine.check(contract, { type: 'fund', id: 'm-2' },
-      { actor: 'client', now: null }).issues.map((i) => i.code);
+    out.fundCodes = engine
+      .check(contract, { type: 'fund', id: 'm-2' }, { actor: 'client', now: null })
+      .issues.map((i) => i.code);
     out.money = engine.formatMoney(123456);
     const session = engine.openSession(contract, { actor: 'client', now: null });
     session.apply({ type: 'edit', id: 'm-2', set: { amount: 130000 } });
     out.changesetOk = session.changeset().ok;
-    const dispose = typeof Symbol.dispose === 'symbol' ? Symbol.dispose : Symbol.for('nodejs.dispose');
+    const dispose =
+      typeof Symbol.dispose === 'symbol' ? Symbol.dispose : Symbol.for('nodejs.dispose');
     session[dispose]();
     out.disposed = session.disposed;
   } catch (error) {

@@ -14,8 +14,15 @@ async function inWorker() {
   return new Promise((resolve) => {
     const worker = new Worker(url, { type: 'module' });
     const timer = setTimeout(() => resolve({ where: 'worker', error: 'timed out' }), 20000);
-    worker.onmessage = (e) => { clearTimeout(timer); worker.terminate(); resolve(e.data); };
-    worker.onerror = (e) => { clearTimeout(timer); resolve({ where: 'worker', error: `worker error: ${e.message}` }); };
+    worker.onmessage = (e) => {
+      clearTimeout(timer);
+      worker.terminate();
+      resolve(e.data);
+    };
+    worker.onerror = (e) => {
+      clearTimeout(timer);
+      resolve({ where: 'worker', error: `worker error: ${e.message}` });
+    };
   });
 }
 

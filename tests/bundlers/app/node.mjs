@@ -4,7 +4,10 @@ const touched = [];
 for (const name of ['window', 'document']) {
   Object.defineProperty(globalThis, name, {
     configurable: true,
-    get() { touched.push(name); return undefined; },
+    get() {
+      touched.push(name);
+      return undefined;
+    },
   });
 }
 const pkg = await import('milestone-engine');

@@ -1,8 +1,11 @@
 import { runChecks } from './checks.mjs';
 
 const violations = [];
-self.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+self.addEventListener('securitypolicyviolation', (e) =>
+  violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+);
 
 runChecks().then(
   (results) => self.postMessage({ ...results, violations }),
-  (e) => self.postMessage({ error: String(e && e.stack || e), violations }));
+  (e) => self.postMessage({ error: String((e && e.stack) || e), violations }),
+);

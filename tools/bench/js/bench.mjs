@@ -21,16 +21,31 @@ function bigContract(n) {
   for (let i = 0; i < n; i++) {
     const month = String(1 + (i % 12)).padStart(2, '0');
     milestones.push({
-      id: `m-${i + 1}`, title: `Milestone ${i + 1}`, description: 'Work for this step of the project.',
-      dueDate: `${2027 + Math.floor(i / 12)}-${month}-15`, amount: 10000 + i,
-      state: i === 0 ? 'active' : 'not_funded', funded: i === 0 ? 10000 : 0, released: 0,
+      id: `m-${i + 1}`,
+      title: `Milestone ${i + 1}`,
+      description: 'Work for this step of the project.',
+      dueDate: `${2027 + Math.floor(i / 12)}-${month}-15`,
+      amount: 10000 + i,
+      state: i === 0 ? 'active' : 'not_funded',
+      funded: i === 0 ? 10000 : 0,
+      released: 0,
     });
   }
-  return { id: 'ctr-bench', version: 1, currency: 'USD', status: 'open', initiationFee: 299,
-    initiationFeeCharged: true, carryOver: 0, milestones, changeRequest: null };
+  return {
+    id: 'ctr-bench',
+    version: 1,
+    currency: 'USD',
+    status: 'open',
+    initiationFee: 299,
+    initiationFeeCharged: true,
+    carryOver: 0,
+    milestones,
+    changeRequest: null,
+  };
 }
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 const us = (ms) => `${(ms * 1000).toFixed(1)} us`;
 
 const engine = await createEngine();
@@ -53,9 +68,10 @@ const keystrokes = [];
 const typed = 'Milestone five hundred, revised';
 for (let round = 0; round < 400; round++) {
   for (let k = 1; k <= typed.length; k++) {
-    const action = k % 4 === 0
-      ? { type: 'edit', id: 'm-500', set: { amount: 10000 + round * 100 + k } }
-      : { type: 'edit', id: 'm-500', set: { title: typed.slice(0, k) } };
+    const action =
+      k % 4 === 0
+        ? { type: 'edit', id: 'm-500', set: { amount: 10000 + round * 100 + k } }
+        : { type: 'edit', id: 'm-500', set: { title: typed.slice(0, k) } };
     const t0 = performance.now();
     const r = session.apply(action);
     keystrokes.push(performance.now() - t0);
@@ -81,16 +97,38 @@ for (const name of ['index.mjs', 'milestone_wasm.mjs', 'milestone_wasm.wasm']) {
 const gzTotal = Object.values(sizes).reduce((a, b) => a + b, 0);
 
 const line = (label, value, budget, pass) =>
-  console.log(`${label.padEnd(46)} ${value.padStart(12)}   budget ${budget.padEnd(10)} ${pass ? 'ok' : 'OVER'}`);
+  console.log(
+    `${label.padEnd(46)} ${value.padStart(12)}   budget ${budget.padEnd(10)} ${pass ? 'ok' : 'OVER'}`,
+  );
 console.log(`milestone-engine JS benchmark (${dist})`);
-console.log(`load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores (timings stretch with load)`);
-line('session.apply keystroke, 1,000 milestones: median', us(percentile(keystrokes, 0.5)), '20 us',
-  percentile(keystrokes, 0.5) <= 0.020);
-line('session.apply keystroke, 1,000 milestones: p99', us(percentile(keystrokes, 0.99)), '100 us',
-  percentile(keystrokes, 0.99) <= 0.100);
-line('cold validate, 1,000-milestone object: median', `${percentile(coldTimes, 0.5).toFixed(3)} ms`, '2 ms',
-  percentile(coldTimes, 0.5) <= 2);
+console.log(
+  `load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores (timings stretch with load)`,
+);
+line(
+  'session.apply keystroke, 1,000 milestones: median',
+  us(percentile(keystrokes, 0.5)),
+  '20 us',
+  percentile(keystrokes, 0.5) <= 0.02,
+);
+line(
+  'session.apply keystroke, 1,000 milestones: p99',
+  us(percentile(keystrokes, 0.99)),
+  '100 us',
+  percentile(keystrokes, 0.99) <= 0.1,
+);
+line(
+  'cold validate, 1,000-milestone object: median',
+  `${percentile(coldTimes, 0.5).toFixed(3)} ms`,
+  '2 ms',
+  percentile(coldTimes, 0.5) <= 2,
+);
 line('gzipped dist js+wasm', `${(gzTotal / 1024).toFixed(1)} KB`, '120 KB', gzTotal <= 120 * 1024);
-console.log(`  (${Object.entries(sizes).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} KB`).join(', ')})`);
-console.log(`s.contract after edits (lazy, ${draft.milestones.length} milestones): ${contractFetch.toFixed(3)} ms;` +
-  ` s.issues (${issues.length}): ${issuesFetch.toFixed(3)} ms`);
+console.log(
+  `  (${Object.entries(sizes)
+    .map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} KB`)
+    .join(', ')})`,
+);
+console.log(
+  `s.contract after edits (lazy, ${draft.milestones.length} milestones): ${contractFetch.toFixed(3)} ms;` +
+    ` s.issues (${issues.length}): ${issuesFetch.toFixed(3)} ms`,
+);

@@ -32,7 +32,15 @@ export function contractSchema(policy) {
   };
   return {
     type: 'object',
-    required: ['id', 'version', 'currency', 'status', 'initiationFeeCharged', 'carryOver', 'milestones'],
+    required: [
+      'id',
+      'version',
+      'currency',
+      'status',
+      'initiationFeeCharged',
+      'carryOver',
+      'milestones',
+    ],
     properties: {
       id: ID,
       version: { type: 'integer', minimum: 0 },
@@ -47,7 +55,11 @@ export function contractSchema(policy) {
         maxItems: policy.maxMilestones,
         items: milestone,
         // MULTIPLE_IN_FLIGHT: at most one active or submitted milestone.
-        contains: { type: 'object', required: ['state'], properties: { state: { enum: IN_FLIGHT } } },
+        contains: {
+          type: 'object',
+          required: ['state'],
+          properties: { state: { enum: IN_FLIGHT } },
+        },
         minContains: 0,
         maxContains: 1,
       },
@@ -68,7 +80,20 @@ function isCalendarDate(text) {
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (mo < 1 || mo > 12 || d < 1) return false;
-  const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  const days = [
+    31,
+    (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28,
+    31,
+    30,
+    31,
+    30,
+    31,
+    31,
+    30,
+    31,
+    30,
+    31,
+  ];
   return d <= days[mo - 1];
 }
 
@@ -79,14 +104,26 @@ export function makeRulesValidator(policy) {
   perMilestone.addOperator('notInteger', (v) => !Number.isSafeInteger(v));
   perMilestone.addOperator('blank', (v) => typeof v !== 'string' || v.trim() === '');
   perMilestone.addOperator('longerThan', (v, n) => typeof v === 'string' && [...v].length > n);
-  perMilestone.addOperator('notDate', (v) => v !== null && v !== undefined && !(typeof v === 'string' && isCalendarDate(v)));
-  const rule = (code, conditions) => perMilestone.addRule({ name: code, conditions, event: { type: code } });
+  perMilestone.addOperator(
+    'notDate',
+    (v) => v !== null && v !== undefined && !(typeof v === 'string' && isCalendarDate(v)),
+  );
+  const rule = (code, conditions) =>
+    perMilestone.addRule({ name: code, conditions, event: { type: code } });
   rule('SCHEMA', { any: [{ fact: 'amount', operator: 'notInteger', value: null }] });
-  rule('AMOUNT_BELOW_MINIMUM', { all: [{ fact: 'amount', operator: 'lessThan', value: policy.minimumAmount }] });
-  rule('AMOUNT_ABOVE_MAXIMUM', { all: [{ fact: 'amount', operator: 'greaterThan', value: policy.maximumAmount }] });
+  rule('AMOUNT_BELOW_MINIMUM', {
+    all: [{ fact: 'amount', operator: 'lessThan', value: policy.minimumAmount }],
+  });
+  rule('AMOUNT_ABOVE_MAXIMUM', {
+    all: [{ fact: 'amount', operator: 'greaterThan', value: policy.maximumAmount }],
+  });
   rule('TITLE_REQUIRED', { all: [{ fact: 'title', operator: 'blank', value: null }] });
-  rule('TITLE_TOO_LONG', { all: [{ fact: 'title', operator: 'longerThan', value: policy.titleMaxLength }] });
-  rule('DESCRIPTION_TOO_LONG', { all: [{ fact: 'description', operator: 'longerThan', value: policy.descriptionMaxLength }] });
+  rule('TITLE_TOO_LONG', {
+    all: [{ fact: 'title', operator: 'longerThan', value: policy.titleMaxLength }],
+  });
+  rule('DESCRIPTION_TOO_LONG', {
+    all: [{ fact: 'description', operator: 'longerThan', value: policy.descriptionMaxLength }],
+  });
   rule('INVALID_DATE', { all: [{ fact: 'dueDate', operator: 'notDate', value: null }] });
 
   const perContract = new RulesEngine([], { allowUndefinedFacts: true });
@@ -94,10 +131,25 @@ export function makeRulesValidator(policy) {
     const milestones = await almanac.factValue('milestones');
     return milestones.filter((m) => IN_FLIGHT.includes(m.state)).length;
   });
-  perContract.addRule({ name: 'MULTIPLE_IN_FLIGHT', event: { type: 'MULTIPLE_IN_FLIGHT' },
-    conditions: { all: [{ fact: 'inFlightCount', operator: 'greaterThan', value: 1 }] } });
-  perContract.addRule({ name: 'TOO_MANY_MILESTONES', event: { type: 'TOO_MANY_MILESTONES' },
-    conditions: { all: [{ fact: 'milestones', path: '$.length', operator: 'greaterThan', value: policy.maxMilestones }] } });
+  perContract.addRule({
+    name: 'MULTIPLE_IN_FLIGHT',
+    event: { type: 'MULTIPLE_IN_FLIGHT' },
+    conditions: { all: [{ fact: 'inFlightCount', operator: 'greaterThan', value: 1 }] },
+  });
+  perContract.addRule({
+    name: 'TOO_MANY_MILESTONES',
+    event: { type: 'TOO_MANY_MILESTONES' },
+    conditions: {
+      all: [
+        {
+          fact: 'milestones',
+          path: '$.length',
+          operator: 'greaterThan',
+          value: policy.maxMilestones,
+        },
+      ],
+    },
+  });
 
   // -> Promise<codes found>
   return async function validate(contract) {

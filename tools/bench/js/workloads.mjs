@@ -20,13 +20,27 @@ export function makeContract(n) {
     const state = i === 0 ? 'released' : i === 1 ? 'active' : 'not_funded';
     const amount = 10000 + i;
     milestones.push({
-      id: `m-${i + 1}`, title: `Milestone ${i + 1}`, description: 'Work for this step of the project.',
-      dueDate: `${2027 + Math.floor(i / 12)}-${month}-15`, amount, state,
-      funded: state === 'not_funded' ? 0 : amount, released: state === 'released' ? amount : 0,
+      id: `m-${i + 1}`,
+      title: `Milestone ${i + 1}`,
+      description: 'Work for this step of the project.',
+      dueDate: `${2027 + Math.floor(i / 12)}-${month}-15`,
+      amount,
+      state,
+      funded: state === 'not_funded' ? 0 : amount,
+      released: state === 'released' ? amount : 0,
     });
   }
-  return { id: 'ctr-bench', version: 1, currency: 'USD', status: 'open', initiationFee: 299,
-    initiationFeeCharged: true, carryOver: 0, milestones, changeRequest: null };
+  return {
+    id: 'ctr-bench',
+    version: 1,
+    currency: 'USD',
+    status: 'open',
+    initiationFee: 299,
+    initiationFeeCharged: true,
+    carryOver: 0,
+    milestones,
+    changeRequest: null,
+  };
 }
 
 // "Show Changes": 10 edits spread over the list (5 titles, 5 amounts) and 3
@@ -37,15 +51,16 @@ export function makeAfter(before) {
   const list = after.milestones;
   const n = list.length;
   for (let k = 0; k < 10; k++) {
-    const m = list[Math.floor((k * n) / 10) + 2];   // skip the two closed/in-flight ones
-    if (k % 2) m.amount += 100; else m.title += ' (revised)';
+    const m = list[Math.floor((k * n) / 10) + 2]; // skip the two closed/in-flight ones
+    if (k % 2) m.amount += 100;
+    else m.title += ' (revised)';
   }
   // Only not_funded milestones move (closed and in-flight ones stay first).
-  const third = list.splice(2, 1)[0];              // m-3 to the bottom
+  const third = list.splice(2, 1)[0]; // m-3 to the bottom
   list.push(third);
-  const last = list.splice(n - 2, 1)[0];           // m-n to the top of the future ones
+  const last = list.splice(n - 2, 1)[0]; // m-n to the top of the future ones
   list.splice(2, 0, last);
-  const mid = list.splice(Math.floor(n / 2), 1)[0];  // a middle one to a quarter
+  const mid = list.splice(Math.floor(n / 2), 1)[0]; // a middle one to a quarter
   list.splice(Math.floor(n / 4), 0, mid);
   return after;
 }
@@ -58,9 +73,11 @@ export function makeKeystrokes(n, count) {
   const out = [];
   for (let i = 0; i < count; i++) {
     const k = 1 + (i % typed.length);
-    out.push(k % 4 === 0
-      ? { type: 'edit', id, set: { amount: 10000 + (i % 977) * 100 } }
-      : { type: 'edit', id, set: { title: typed.slice(0, k) } });
+    out.push(
+      k % 4 === 0
+        ? { type: 'edit', id, set: { amount: 10000 + (i % 977) * 100 } }
+        : { type: 'edit', id, set: { title: typed.slice(0, k) } },
+    );
   }
   return out;
 }

@@ -16,14 +16,23 @@
 //
 //   node tools/bench/page/bench.mjs [--sizes 20,200,1000] [--keys 60] [--loads 3]
 //   (MILESTONE_SERVER picks the server binary, as the e2e tests do)
-import { growDemo, launchBrowser, newContext, preconditions, startServer } from '../../../tests/e2e/helpers.mjs';
+import {
+  growDemo,
+  launchBrowser,
+  newContext,
+  preconditions,
+  startServer,
+} from '../../../tests/e2e/helpers.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
-const sizes = option('sizes', '20,200,1000').split(',').map(Number).filter((n) => n >= 4 && n <= 1000);
+const sizes = option('sizes', '20,200,1000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n >= 4 && n <= 1000);
 const keys = Math.max(5, Math.min(500, Number(option('keys', 60)) || 60));
 const loads = Math.max(1, Math.min(10, Number(option('loads', 3)) || 3));
 const TARGETS = { handler: 4, frame: 16, interactive: 1000 };
@@ -36,7 +45,11 @@ if (missing.length) {
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+  return s.length
+    ? s.length % 2
+      ? s[(s.length - 1) / 2]
+      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+    : NaN;
 };
 
 async function measure(browser, n) {
@@ -53,7 +66,11 @@ async function measure(browser, n) {
       page = await context.newPage();
       await page.goto(`${server.url}/?as=client`);
       await page.waitForSelector('html[data-ready="true"]', { timeout: 60000 });
-      ready.push(await page.evaluate(() => performance.getEntriesByName('milestone-ready')[0]?.startTime ?? NaN));
+      ready.push(
+        await page.evaluate(
+          () => performance.getEntriesByName('milestone-ready')[0]?.startTime ?? NaN,
+        ),
+      );
     }
     // A future milestone in the middle of the list.
     const future = contract.milestones.filter((m) => m.funded === 0);
@@ -69,10 +86,16 @@ async function measure(browser, n) {
       window.benchSamples = samples;
       let start = 0;
       // Capture at window: before any of the page's listeners.
-      window.addEventListener('input', () => { start = performance.now(); }, true);
+      window.addEventListener(
+        'input',
+        () => {
+          start = performance.now();
+        },
+        true,
+      );
       // Bubble at window: after all of them.
       window.addEventListener('input', (event) => {
-        void document.body.offsetHeight;  // the style and layout the handlers caused
+        void document.body.offsetHeight; // the style and layout the handlers caused
         samples.handler.push(performance.now() - start);
         const stamp = event.timeStamp;
         requestAnimationFrame(() => {
@@ -84,7 +107,9 @@ async function measure(browser, n) {
     });
     for (let i = 0; i < keys; i++) {
       await page.keyboard.press(i % 4 === 3 ? 'Backspace' : 'x');
-      await page.waitForFunction((count) => window.benchSamples.frame.length >= count, i + 1, { timeout: 10000 });
+      await page.waitForFunction((count) => window.benchSamples.frame.length >= count, i + 1, {
+        timeout: 10000,
+      });
     }
     const samples = await page.evaluate(() => window.benchSamples);
     // Warm-up: the first few keystrokes compile the page's paths.
@@ -117,14 +142,20 @@ try {
 
 const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 0)} ms` : 'n/a');
 const mark = (value, target) => (value <= target ? 'ok' : 'OVER');
-console.log(`Page benchmark (headless Chromium, real server; ${keys} keystrokes, ${loads} loads, medians)`);
+console.log(
+  `Page benchmark (headless Chromium, real server; ${keys} keystrokes, ${loads} loads, medians)`,
+);
 console.log('');
 console.log('| milestones | handler + layout | input → next frame | interactive |');
 console.log('|---:|---:|---:|---:|');
-for (const r of rows) console.log(`| ${r.n} | ${ms(r.handler)} | ${ms(r.frame)} | ${ms(r.interactive)} |`);
+for (const r of rows)
+  console.log(`| ${r.n} | ${ms(r.handler)} | ${ms(r.frame)} | ${ms(r.interactive)} |`);
 const big = rows.find((r) => r.n === 1000);
 if (big) {
-  console.log(`| target at 1,000 | ≤ ${TARGETS.handler} ms (${mark(big.handler, TARGETS.handler)}) | ≤ ${TARGETS.frame} ms (${mark(big.frame, TARGETS.frame)}) | ≤ ${TARGETS.interactive} ms (${mark(big.interactive, TARGETS.interactive)}) |`);
+  console.log(
+    `| target at 1,000 | ≤ ${TARGETS.handler} ms (${mark(big.handler, TARGETS.handler)}) | ≤ ${TARGETS.frame} ms (${mark(big.frame, TARGETS.frame)}) | ≤ ${TARGETS.interactive} ms (${mark(big.interactive, TARGETS.interactive)}) |`,
+  );
 }
 const troubled = rows.filter((r) => r.problems > 0);
-if (troubled.length) console.log(`console errors or CSP violations at N = ${troubled.map((r) => r.n).join(', ')}`);
+if (troubled.length)
+  console.log(`console errors or CSP violations at N = ${troubled.map((r) => r.n).join(', ')}`);
