@@ -314,14 +314,13 @@ export class Controller {
 
   dragPreview(id, toIndex) {
     const preview = this.editor.previewMove(id, toIndex);
-    const row = this.view.rows.get(id)?.data;
-    const name = row?.title?.trim() ? `“${row.title.trim()}”` : 'this milestone';
     if (!preview.ok) return { ...preview, text: `Can’t drop here: ${reasonOf(preview.issues)}` };
+    // The move's sentence is the engine's (preview.summary), as are the warnings.
     const warnings = preview.issues.filter((i) => i.severity === 'warning').map((i) => i.message);
-    return {
-      ...preview,
-      text: [`Drop to move ${name} to position ${toIndex + 1}.`, ...warnings].join(' '),
-    };
+    const what = preview.summary.length
+      ? `Drop here: ${preview.summary.join(' ')}`
+      : 'Drop here: no change.';
+    return { ...preview, text: [what, ...warnings].join(' ') };
   }
 
   moveTo(id, toIndex, { focus = false } = {}) {
@@ -333,12 +332,10 @@ export class Controller {
       return;
     }
     const patch = this.after(this.editor.move(id, toIndex));
-    const row = this.view.rows.get(id)?.data;
-    const name = row?.title?.trim() ? `“${row.title.trim()}”` : 'this milestone';
     if (patch.applied) {
       const warnings = preview.issues.filter((i) => i.severity === 'warning').map((i) => i.message);
       this.view.dragStatus(
-        [`Moved ${name} to position ${toIndex + 1}.`, ...warnings].join(' '),
+        [...preview.summary, ...warnings].join(' '),
         warnings.length ? 'warning' : 'ok',
       );
     } else {

@@ -179,7 +179,7 @@ export class Editor {
 
   // What dropping `id` at `toIndex` would do, before the drop.
   previewMove(id, toIndex) {
-    return this.engine.previewReorder(this.session.contract, id, toIndex);
+    return this.engine.previewReorder(this.session.contract, id, toIndex, { actor: this.actor });
   }
 
   undo() {
