@@ -78,7 +78,8 @@ test('docs/rules.md documents every code', () => {
 
 test('every rule code is produced by at least one fixture', () => {
   const seen = fixtureCodes();
-  const missing = catalogue().filter(([code, kind]) => kind !== 'kBinding' && !seen.has(code));
+  const rules = catalogue().filter(([, kind]) => kind !== 'kBinding' && kind !== 'kShell');
+  const missing = rules.filter(([code]) => !seen.has(code));
   assert.deepEqual(
     missing.map(([c]) => c),
     [],
@@ -87,6 +88,25 @@ test('every rule code is produced by at least one fixture', () => {
   const known = new Set(catalogue().map(([c]) => c));
   assert.deepEqual(
     [...seen].filter((c) => !known.has(c)),
+    [],
+  );
+});
+
+// The shells' codes come from the shells, not the rules: each is expected by
+// the tests of the shell that sends it.
+test('every shell code is expected by a test of its shell', () => {
+  const all = ['tests/cli', 'tests/server', 'tests/bundlers']
+    .flatMap((dir) =>
+      readdirSync(path.join(root, dir))
+        .filter((f) => f.endsWith('.mjs'))
+        .map((f) => read(path.join(dir, f))),
+    )
+    .join('\n');
+  const missing = catalogue().filter(
+    ([code, kind]) => kind === 'kShell' && !all.includes(`'${code}'`) && !all.includes(`"${code}"`),
+  );
+  assert.deepEqual(
+    missing.map(([c]) => c),
     [],
   );
 });

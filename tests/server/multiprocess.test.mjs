@@ -85,6 +85,8 @@ async function writers(servers, { count, perWriter, onAck = () => {}, deadline }
           counts.unavailable++;
           const after = Number(r.headers.get('retry-after'));
           if (!(after >= 1)) problems.push(`503 without a Retry-After: ${r.text}`);
+          if (r.body?.issues?.[0]?.code !== 'UNAVAILABLE')
+            problems.push(`503 without UNAVAILABLE: ${r.text}`);
           await sleep(Math.min(after * 1000, 1000) || 1000);
           continue;
         }
