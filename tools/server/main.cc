@@ -23,6 +23,7 @@
 #include "http.h"
 #include "milestone/date.h"
 #include "milestone/engine.h"
+#include "milestone/version.h"
 #include "store.h"
 
 namespace {
@@ -48,6 +49,7 @@ void Usage(std::ostream& out) {
          "  --dist DIR         the JS package served at /dist/ (default dist)\n"
          "  --now DATE         fix the engine's clock (tests); default today's UTC date\n"
          "  --seed-only        create and seed the database, then exit\n"
+         "  --version          print the version, then exit\n"
          "  --integrity-check  print PRAGMA integrity_check; exit 0 when ok\n";
 }
 
@@ -80,6 +82,10 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
     std::string text;
     if (arg == "--help" || arg == "-h") {
       Usage(std::cout);
+      return 1;
+    } else if (arg == "--version") {
+      // One version for the package, the CLI and the server (the top CMakeLists.txt).
+      std::cout << "milestone_server " << MILESTONE_VERSION << "\n";
       return 1;
     } else if (arg == "--port") {
       if (!value(&text) || !ParsePort(text, &flags->port)) {
