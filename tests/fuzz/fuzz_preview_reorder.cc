@@ -5,6 +5,7 @@
 #include "fuzz_common.h"
 #include "milestone/contract.h"
 #include "milestone/json_api.h"
+#include "milestone/text.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto args = fuzz::Split(data, size, 4);
@@ -28,6 +29,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 "order does not hold every milestone of a readable contract", answer);
   if (!v["ok"].get<bool>()) {
     for (size_t i = 0; i < doc.milestones.size(); ++i) {
+      // Text that is not UTF-8 is written with U+FFFD (json.h), so only a
+      // valid id can be compared byte for byte; its INVALID_TEXT is validate's.
+      if (!milestone::IsValidUtf8(doc.milestones[i].id)) continue;
       fuzz::Require(v["order"][i] == doc.milestones[i].id,
                     "a refused reorder's order is not the current one", answer);
     }
