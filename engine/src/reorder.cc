@@ -84,6 +84,13 @@ ReorderPreview Engine::PreviewReorderAs(const Contract& contract, std::string_vi
   validate.now = options.now;
   CheckMilestoneList(moved, policy_, validate, nullptr, &preview.issues);
   preview.ok = NoErrors(preview.issues);
+  if (!preview.ok) {
+    // Refused by an error of the list (one the contract already had, such as
+    // a duplicate id): as every refusal, the current order and no change.
+    OrderOf(contract, &preview);
+    preview.changes.clear();
+    preview.summary.clear();
+  }
   return preview;
 }
 
