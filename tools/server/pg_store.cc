@@ -458,10 +458,7 @@ bool PostgresStore::IntegrityCheck(std::string* report) {
       CheckAuditRows(rows, versions, &found);
       return found;
     });
-    report->clear();
-    for (const std::string& p : problems) *report += (report->empty() ? "" : "\n") + p;
-    if (problems.empty()) *report = "ok";
-    return problems.empty();
+    return WriteIntegrityReport(problems, report);
   } catch (const StoreUnavailable& e) {
     *report = e.what();
     return false;

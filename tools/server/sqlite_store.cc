@@ -352,10 +352,7 @@ bool SqliteStore::IntegrityCheck(std::string* report) {
     Stmt contracts(lease.db(), "SELECT id, version FROM contracts");
     while (contracts.Next()) versions.emplace_back(contracts.Text(0), contracts.Int(1));
     CheckAuditRows(rows, versions, &problems);
-    report->clear();
-    for (const std::string& p : problems) *report += (report->empty() ? "" : "\n") + p;
-    if (problems.empty()) *report = "ok";
-    return problems.empty();
+    return WriteIntegrityReport(problems, report);
   } catch (const StoreUnavailable& e) {
     *report = e.what();
     return false;

@@ -70,6 +70,9 @@ struct AuditRow {
 void CheckAuditRows(const std::vector<AuditRow>& rows,
                     const std::vector<std::pair<std::string, int64_t>>& versions,
                     std::vector<std::string>* problems);
+// The integrity report both stores print: "ok", or one problem a line.
+// True when there is none.
+bool WriteIntegrityReport(const std::vector<std::string>& problems, std::string* report);
 
 // The parsed history/notifications documents from rows.
 struct HistoryRow {

@@ -248,6 +248,13 @@ std::optional<Reply> DecideChangeset(const ChangesetRequest& request, const Engi
   return std::nullopt;
 }
 
+bool WriteIntegrityReport(const std::vector<std::string>& problems, std::string* report) {
+  report->clear();
+  for (const std::string& p : problems) *report += (report->empty() ? "" : "\n") + p;
+  if (problems.empty()) *report = "ok";
+  return problems.empty();
+}
+
 void CheckAuditRows(const std::vector<AuditRow>& rows,
                     const std::vector<std::pair<std::string, int64_t>>& versions,
                     std::vector<std::string>* problems) {
