@@ -9,6 +9,9 @@ import { chromium } from 'playwright-core';
 import { serverBinary, startServer as startServerProcess } from '../server/helpers.mjs';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// The built package and precache list the server serves at /dist/
+// (MILESTONE_DIST: another build's, e.g. one made from a clean checkout).
+export const dist = path.resolve(process.env.MILESTONE_DIST ?? path.join(repo, 'dist'));
 export { serverBinary };
 
 const CHROMIUM_ARGS = [
@@ -25,10 +28,10 @@ const CHROMIUM_ARGS = [
 export function preconditions() {
   const missing = [];
   if (!existsSync(serverBinary)) missing.push(serverBinary);
-  if (!existsSync(path.join(repo, 'dist/milestone-engine/index.mjs')))
-    missing.push('dist/milestone-engine');
-  if (!existsSync(path.join(repo, 'dist/web-precache.json')))
-    missing.push('dist/web-precache.json');
+  if (!existsSync(path.join(dist, 'milestone-engine/index.mjs')))
+    missing.push(path.join(dist, 'milestone-engine'));
+  if (!existsSync(path.join(dist, 'web-precache.json')))
+    missing.push(path.join(dist, 'web-precache.json'));
   if (!existsSync('/usr/bin/chromium')) missing.push('/usr/bin/chromium');
   // ./tools/test builds all of these first: there, a missing one is a failure,
   // not a reason to skip (a skipped suite would pass CI while testing nothing).
@@ -46,7 +49,7 @@ export async function startServer() {
     {
       db: path.join(dir, 'milestones.db'),
       web: path.join(repo, 'web'),
-      dist: process.env.MILESTONE_DIST ?? path.join(repo, 'dist'),
+      dist,
     },
     [],
     { now: null },
@@ -128,7 +131,6 @@ export async function growDemo(url, count) {
 
 // The engine itself, in Node: what the page shows must be its answers.
 export async function nodeEngine() {
-  const dist = process.env.MILESTONE_DIST ?? path.join(repo, 'dist');
   const { createEngine } = await import(path.join(dist, 'milestone-engine/index.mjs'));
   return createEngine();
 }

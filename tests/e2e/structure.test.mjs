@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { repo } from './helpers.mjs';
+import { dist, repo } from './helpers.mjs';
 
 const web = path.join(repo, 'web');
 const files = readdirSync(web).filter((f) => !f.startsWith('.'));
@@ -81,10 +81,10 @@ test('one module names the engine, one talks to the server, only the view touche
 
 test(
   'the precache list is the build’s, and names every file the page loads',
-  { skip: !existsSync(path.join(repo, 'dist/web-precache.json')) && 'dist not built' },
+  { skip: !existsSync(path.join(dist, 'web-precache.json')) && 'dist not built' },
   () => {
     assert.doesNotMatch(source('sw.js'), /'\/app\.mjs'/, 'sw.js holds no hand-typed asset list');
-    const list = JSON.parse(readFileSync(path.join(repo, 'dist/web-precache.json'), 'utf8')).assets;
+    const list = JSON.parse(readFileSync(path.join(dist, 'web-precache.json'), 'utf8')).assets;
     const expected = files.filter((f) => f !== 'sw.js' && f !== 'index.html').map((f) => `/${f}`);
     for (const asset of [
       '/',
@@ -110,11 +110,9 @@ test(
 
 test(
   'the codes the page names are the package’s',
-  { skip: !existsSync(path.join(repo, 'dist/milestone-engine/index.mjs')) && 'dist not built' },
+  { skip: !existsSync(path.join(dist, 'milestone-engine/index.mjs')) && 'dist not built' },
   async () => {
-    const pkg = await import(
-      path.join(process.env.MILESTONE_DIST ?? path.join(repo, 'dist'), 'milestone-engine/index.mjs')
-    );
+    const pkg = await import(path.join(dist, 'milestone-engine/index.mjs'));
     const named = [...source('engine.mjs').matchAll(/'([A-Z][A-Z_]+)'/g)].map((m) => m[1]);
     assert.ok(named.length > 0);
     const codes = Array.isArray(pkg.codes) ? pkg.codes : Object.values(pkg.codes ?? {});
