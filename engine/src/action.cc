@@ -113,8 +113,30 @@ class Reader {
         ReadText(value, field.key, path, field.kind == FieldKind::kRequiredMessage, &out->message);
         break;
       case FieldKind::kReason:
-        ReadText(value, field.key, path, false, &out->reason);
+      case FieldKind::kRequiredReason:
+        ReadText(value, field.key, path, field.kind == FieldKind::kRequiredReason, &out->reason);
         break;
+      case FieldKind::kSplitRelease:
+      case FieldKind::kSplitRefund: {
+        std::optional<int64_t>& part =
+            field.kind == FieldKind::kSplitRelease ? out->split_release : out->split_refund;
+        int64_t n = 0;
+        if (found == nullptr) {
+          Schema(at, std::string("A resolution needs \"") + field.key + "\".",
+                 "Give both parts in cents: \"release\" to the freelancer, \"refund\" to the "
+                 "client.");
+        } else if (!ReadAmount(*found, at, "", &n, issues_)) {
+          ok_ = false;
+        } else if (n < 0) {
+          issues_->push_back(MakeError(codes::kInvalidAmount, at, "",
+                                       "A part of a resolution cannot be negative.",
+                                       "Use zero or more cents."));
+          ok_ = false;
+        } else {
+          part = n;
+        }
+        break;
+      }
       case FieldKind::kAmount:
         if (found != nullptr) {
           int64_t n = 0;
@@ -289,6 +311,15 @@ json::Value ActionToValue(const Action& action) {
         break;
       case FieldKind::kReason:
         if (!action.reason.empty()) obj.Set(field.key, json::Value::String(action.reason));
+        break;
+      case FieldKind::kRequiredReason:
+        obj.Set(field.key, json::Value::String(action.reason));
+        break;
+      case FieldKind::kSplitRelease:
+        obj.Set(field.key, json::Value::Int(action.split_release.value_or(0)));
+        break;
+      case FieldKind::kSplitRefund:
+        obj.Set(field.key, json::Value::Int(action.split_refund.value_or(0)));
         break;
       case FieldKind::kAmount:
         if (action.amount) obj.Set(field.key, json::Value::Int(*action.amount));

@@ -8,12 +8,14 @@
 // docs/rules.md ("Adding an action") says how to add one.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "milestone/action.h"
 #include "milestone/contract.h"
+#include "milestone/date.h"
 #include "milestone/engine.h"
 #include "milestone/issue.h"
 #include "milestone/policy.h"
@@ -32,6 +34,9 @@ enum class FieldKind {
   kMessage,          // "message": optional text
   kRequiredMessage,  // "message": required text
   kReason,           // "reason": optional text
+  kRequiredReason,   // "reason": required text
+  kSplitRelease,     // "release": a resolution's cents to the freelancer, required
+  kSplitRefund,      // "refund": a resolution's cents back to the client, required
   kAmount,           // "amount": optional minor units
   kThen,             // "then": "end" or "keepOpen", optional
 };
@@ -84,6 +89,7 @@ struct ContractFacts {
   int64_t first_in_flight = -1;
   int64_t first_not_funded = -1;
   int64_t last_not_funded = -1;
+  int64_t first_disputed = -1;  // the first milestone with an open dispute
 };
 ContractFacts FactsOf(const Contract& contract);
 
@@ -105,6 +111,16 @@ struct FundCharge {
   int64_t total = 0;       // charged to the client now: amount - from_carry + fee
 };
 FundCharge ChargeOf(const Policy& policy, const Contract& contract, const Milestone& m);
+
+// When the marketplace may release `m` (its review window ran out) or grant
+// its refund request; nullopt while no such window runs (SPEC 3.1). The one
+// place the windows are computed: guards, timers and the view ask here.
+std::optional<Date> ReleaseDue(const Policy& policy, const Milestone& m);
+std::optional<Date> RefundDue(const Policy& policy, const Milestone& m);
+
+// The window running on `m` at `now` (ReleaseDue or RefundDue), if any.
+std::optional<Timer> TimerOf(const Policy& policy, const Milestone& m, const std::string& now);
+void WriteTimer(const Timer& timer, std::string* out);
 
 // Releasing the milestone at `index` needs `then` (no not_funded one follows).
 bool NeedsDecision(const ContractFacts& facts, int64_t index);

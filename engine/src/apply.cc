@@ -19,6 +19,7 @@
 #include "milestone/action.h"
 #include "milestone/codes.h"
 #include "milestone/contract.h"
+#include "milestone/date.h"
 #include "milestone/engine.h"
 #include "milestone/issue.h"
 #include "milestone/money.h"
@@ -272,7 +273,8 @@ class Applier {
                       "; only an active milestone can be submitted.",
                   m.state == MilestoneState::kNotFunded ? "Wait for the client to fund it." : "");
     }
-    return TextOk(action.message, path + "/message");
+    return NotFrozen(m, path, "submitted") && NoRefundWaiting(m, path, "submitted") &&
+           HasToday(path) && TextOk(action.message, path + "/message");
   }
 
   bool GuardRequestChanges(const Action& action, const std::string& path, int64_t index) {
@@ -282,6 +284,7 @@ class Applier {
                   QuotedTitle(m) + " is " + StateWords(m.state) +
                       "; changes can be requested only on submitted work.");
     }
+    if (!NotFrozen(m, path, "sent back for changes")) return false;
     if (TrimWhiteSpace(action.message).empty()) {
       return Fail(codes::kSchema, path + "/message", m.id,
                   "A request for changes needs a message saying what to change.",
@@ -292,13 +295,15 @@ class Applier {
 
   bool GuardRelease(const Action& action, const std::string& path, int64_t index) {
     const Milestone& m = At(index);
+    if (options_.actor == Actor::kMarketplace) return GuardAutoRelease(action, path, m);
     if (!IsInFlight(m.state)) {
       return Fail(codes::kInvalidTransition, path + "/id", m.id,
                   QuotedTitle(m) + " is " + StateWords(m.state) +
                       "; only a funded milestone in progress can be released.",
                   m.state == MilestoneState::kNotFunded ? "Fund it first." : "");
     }
-    const int64_t escrow = m.funded - m.released;
+    if (!NotFrozen(m, path, "released") || !NoRefundWaiting(m, path, "released")) return false;
+    const int64_t escrow = EscrowOf(m);
     const int64_t amount = action.amount.value_or(escrow);
     if (amount <= 0 || amount > escrow) {
       return Fail(codes::kReleaseExceedsEscrow, path + "/amount", m.id,
@@ -312,6 +317,10 @@ class Applier {
                       " is the last milestone: say whether to end the contract or keep it open.",
                   "Add \"then\": \"end\" or \"then\": \"keepOpen\".");
     }
+    if (NeedsDecision(facts_, index) && action.then == "end" && facts_.in_flight > 1) {
+      // Ending refunds nothing the client has not settled (SPEC 3, end).
+      return EscrowHeld(path + "/then", index);
+    }
     int64_t carry = 0;
     if (!CheckedAdd(c().carry_over, escrow - amount, &carry)) {
       return Fail(codes::kInvalidAmount, "/carryOver", m.id,
@@ -321,7 +330,115 @@ class Applier {
     return true;
   }
 
-  bool GuardNothing(const Action&, const std::string&, int64_t) { return true; }
+  // The marketplace's release: the whole escrow of submitted work whose
+  // review window ran out (SPEC 3.1). It never decides to end the contract.
+  bool GuardAutoRelease(const Action& action, const std::string& path, const Milestone& m) {
+    if (m.state != MilestoneState::kSubmitted) {
+      return Fail(codes::kInvalidTransition, path + "/id", m.id,
+                  QuotedTitle(m) + " is " + StateWords(m.state) +
+                      "; the marketplace releases only submitted work.");
+    }
+    if (!NotFrozen(m, path, "released") || !NoRefundWaiting(m, path, "released")) return false;
+    const int64_t escrow = EscrowOf(m);
+    if (action.amount && *action.amount != escrow) {
+      return Fail(codes::kReleaseExceedsEscrow, path + "/amount", m.id,
+                  "The marketplace releases the whole escrow of " + QuotedTitle(m) + ", " +
+                      FormatMoney(escrow) + ", or nothing.",
+                  "Leave out \"amount\".");
+    }
+    if (!action.then.empty() && action.then != "keepOpen") {
+      return Fail(codes::kSchema, path + "/then", m.id,
+                  "Whether the contract ends is the client's decision, never the marketplace's.",
+                  "Leave out \"then\"; the contract stays open.");
+    }
+    if (!HasToday(path)) return false;
+    return Due(ReleaseDue(policy_, m), path, m, "released automatically");
+  }
+
+  bool GuardEnd(const Action&, const std::string& path, int64_t) {
+    if (facts_.first_disputed >= 0) {
+      const Milestone& m = At(facts_.first_disputed);
+      return Fail(codes::kDisputeOpen, path, m.id,
+                  "The contract cannot end while the dispute over " + QuotedTitle(m) + " is open.",
+                  "Wait for the dispute to be resolved, or withdraw it if it is yours.");
+    }
+    if (options_.actor == Actor::kClient && facts_.in_flight > 0) {
+      return EscrowHeld(path, facts_.first_in_flight);
+    }
+    return true;
+  }
+
+  bool GuardRequestRefund(const Action& action, const std::string& path, int64_t index) {
+    const Milestone& m = At(index);
+    if (!InFlightFor(m, path, "a refund can be requested")) return false;
+    if (!NotFrozen(m, path, "refunded by request")) return false;
+    if (m.refund_request) {
+      return Fail(codes::kRefundPending, path + "/id", m.id,
+                  "A refund of " + QuotedTitle(m) + " was already requested on " +
+                      DateText(m.refund_request->requested_on, "") + ".",
+                  "Wait for the freelancer's answer.");
+    }
+    return HasToday(path) && TextOk(action.message, path + "/message");
+  }
+
+  bool GuardApproveRefund(const Action&, const std::string& path, int64_t index) {
+    const Milestone& m = At(index);
+    if (!RefundRequested(m, path)) return false;
+    if (options_.actor != Actor::kMarketplace) return true;
+    return HasToday(path) && Due(RefundDue(policy_, m), path, m, "refunded automatically");
+  }
+
+  bool GuardDeclineRefund(const Action& action, const std::string& path, int64_t index) {
+    const Milestone& m = At(index);
+    return RefundRequested(m, path) &&
+           Said(action.reason, path + "/reason", m, "A declined refund needs a reason",
+                "Say why the escrow should not go back; the marketplace's mediator reads it.") &&
+           HasToday(path);
+  }
+
+  bool GuardDispute(const Action& action, const std::string& path, int64_t index) {
+    const Milestone& m = At(index);
+    if (!InFlightFor(m, path, "it can be disputed")) return false;
+    if (!NotFrozen(m, path, "disputed again")) return false;
+    if (m.refund_request) {
+      return Fail(codes::kRefundPending, path + "/id", m.id,
+                  "A refund of " + QuotedTitle(m) + " is waiting for the freelancer's answer.",
+                  options_.actor == Actor::kFreelancer
+                      ? "Decline the refund request with your reason; that opens the dispute."
+                      : "Wait for the freelancer's answer.");
+    }
+    return Said(action.reason, path + "/reason", m, "A dispute needs a reason",
+                "Say what went wrong; the marketplace's mediator reads it.") &&
+           HasToday(path);
+  }
+
+  bool GuardWithdrawDispute(const Action&, const std::string& path, int64_t index) {
+    const Milestone& m = At(index);
+    if (!m.dispute) return NoDispute(m, path);
+    if (m.dispute->by != ActorName(options_.actor)) {
+      return Fail(codes::kNoDispute, path + "/id", m.id,
+                  "The dispute over " + QuotedTitle(m) + " was opened by the " + m.dispute->by +
+                      "; only they can withdraw it.",
+                  "Wait for the marketplace's resolution.");
+    }
+    return true;
+  }
+
+  bool GuardResolveDispute(const Action& action, const std::string& path, int64_t index) {
+    const Milestone& m = At(index);
+    if (!m.dispute) return NoDispute(m, path);
+    const int64_t escrow = EscrowOf(m);
+    const int64_t release = action.split_release.value_or(0);
+    const int64_t refund = action.split_refund.value_or(0);
+    if (release + refund != escrow) {  // each part is at most 2^53: no overflow
+      return Fail(codes::kResolutionMismatch, path + "/release", m.id,
+                  "A resolution must split exactly the " + FormatMoney(escrow) + " held for " +
+                      QuotedTitle(m) + "; " + FormatMoney(release) + " + " + FormatMoney(refund) +
+                      " does not.",
+                  "Make release + refund = " + std::to_string(escrow) + " cents.");
+    }
+    return true;
+  }
 
   // ---- effects: what the action does, once its guard said yes.
 
@@ -483,17 +600,24 @@ class Applier {
     return true;
   }
 
-  bool DoSubmit(const Action&, const std::string&, int64_t index) {
+  bool DoSubmit(const Action& action, const std::string&, int64_t index) {
     Milestone& m = contract_.milestones[static_cast<size_t>(index)];
     m.state = MilestoneState::kSubmitted;
-    Emit("stateChanged", m.id, std::nullopt,
-         "The freelancer submitted " + QuotedTitle(m) + " for review.");
+    m.submitted_on = options_.now;
+    std::string message = "The freelancer submitted " + QuotedTitle(m) + " for review.";
+    if (std::optional<Date> due = ReleaseDue(policy_, m)) {
+      message += " It will be released automatically on " + FormatReadableDate(*due) +
+                 " unless the client acts.";
+    }
+    if (!action.message.empty()) message += " " + action.message;
+    Emit("stateChanged", m.id, std::nullopt, std::move(message));
     return true;
   }
 
   bool DoRequestChanges(const Action& action, const std::string&, int64_t index) {
     Milestone& m = contract_.milestones[static_cast<size_t>(index)];
     m.state = MilestoneState::kActive;
+    m.submitted_on.reset();  // the review window starts again at the next submit
     std::string message = "The client requested changes to " + QuotedTitle(m) + ".";
     if (!action.message.empty()) message += " " + action.message;
     Emit("stateChanged", m.id, std::nullopt, std::move(message));
@@ -503,13 +627,17 @@ class Applier {
   bool DoRelease(const Action& action, const std::string& path, int64_t index) {
     Milestone& m = contract_.milestones[static_cast<size_t>(index)];
     const bool last = NeedsDecision(facts_, index);
-    const int64_t escrow = m.funded - m.released;
+    const int64_t escrow = EscrowOf(m);
     const int64_t amount = action.amount.value_or(escrow);
     const int64_t remainder = escrow - amount;
     m.released += amount;
     m.state = MilestoneState::kReleased;
     contract_.carry_over += remainder;  // the guard checked the sum
     std::string message = "Released " + FormatMoney(amount) + " for " + QuotedTitle(m) + ".";
+    if (options_.actor == Actor::kMarketplace) {
+      message = "The review window for " + QuotedTitle(m) + " ended, so the marketplace released " +
+                FormatMoney(amount) + " to the freelancer.";
+    }
     if (remainder > 0) {
       message +=
           " The remaining " + FormatMoney(remainder) + " stays in escrow for the next milestone.";
@@ -522,10 +650,14 @@ class Applier {
   // The role and status were checked; ending always succeeds.
   bool DoEnd(const Action&, const std::string&, int64_t) {
     const Actor actor = options_.actor;
+    // Only the freelancer ends with work in flight (the client's end is
+    // ESCROW_HELD): they give its escrow back.
     for (Milestone& m : contract_.milestones) {
       if (!IsInFlight(m.state)) continue;
-      const int64_t escrow = m.funded - m.released;
+      const int64_t escrow = EscrowOf(m);
       m.state = MilestoneState::kRefunded;
+      m.refunded += escrow;
+      m.refund_request.reset();
       if (escrow > 0) {
         Emit("refunded", m.id, escrow,
              "Refunded " + FormatMoney(escrow) + " held in escrow for " + QuotedTitle(m) +
@@ -555,6 +687,85 @@ class Applier {
     return true;
   }
 
+  bool DoRequestRefund(const Action& action, const std::string&, int64_t index) {
+    Milestone& m = Mutable(index);
+    RefundRequest request;
+    request.requested_on = options_.now;
+    if (!action.message.empty()) request.message = action.message;
+    m.refund_request = std::move(request);
+    std::string message = "The client asked for the " + FormatMoney(EscrowOf(m)) +
+                          " held in escrow for " + QuotedTitle(m) + " back.";
+    if (std::optional<Date> due = RefundDue(policy_, m)) {
+      message +=
+          " Unless the freelancer answers, it is refunded on " + FormatReadableDate(*due) + ".";
+    }
+    if (!action.message.empty()) message += " " + action.message;
+    Emit("refundRequested", m.id, EscrowOf(m), std::move(message));
+    return true;
+  }
+
+  bool DoApproveRefund(const Action&, const std::string&, int64_t index) {
+    Milestone& m = Mutable(index);
+    const int64_t escrow = EscrowOf(m);
+    m.refunded += escrow;
+    m.state = MilestoneState::kRefunded;
+    m.refund_request.reset();
+    Emit("refunded", m.id, escrow,
+         (options_.actor == Actor::kMarketplace
+              ? "The freelancer did not answer the refund request in time, so the marketplace "
+                "refunded "
+              : "The freelancer approved the refund: refunded ") +
+             FormatMoney(escrow) + " held in escrow for " + QuotedTitle(m) + " to the client.");
+    return true;
+  }
+
+  bool DoDeclineRefund(const Action& action, const std::string&, int64_t index) {
+    Milestone& m = Mutable(index);
+    m.refund_request.reset();
+    Emit("refundDeclined", m.id, std::nullopt,
+         "The freelancer declined the refund of " + QuotedTitle(m) + ": " + action.reason);
+    OpenDispute(m, action.reason);
+    return true;
+  }
+
+  bool DoDispute(const Action& action, const std::string&, int64_t index) {
+    OpenDispute(Mutable(index), action.reason);
+    return true;
+  }
+
+  bool DoWithdrawDispute(const Action&, const std::string&, int64_t index) {
+    Milestone& m = Mutable(index);
+    m.dispute.reset();
+    Emit("disputeWithdrawn", m.id, std::nullopt,
+         std::string("The ") + ActorName(options_.actor) + " withdrew the dispute over " +
+             QuotedTitle(m) + "; its escrow is no longer frozen.");
+    return true;
+  }
+
+  bool DoResolveDispute(const Action& action, const std::string&, int64_t index) {
+    Milestone& m = Mutable(index);
+    const int64_t release = action.split_release.value_or(0);
+    const int64_t refund = action.split_refund.value_or(0);
+    m.released += release;
+    m.refunded += refund;
+    m.state = release > 0 ? MilestoneState::kReleased : MilestoneState::kRefunded;
+    m.dispute.reset();
+    Emit("disputeResolved", m.id, std::nullopt,
+         "The marketplace resolved the dispute over " + QuotedTitle(m) + ": " +
+             FormatMoney(release) + " to the freelancer, " + FormatMoney(refund) +
+             " back to the client.");
+    if (release > 0) {
+      Emit("released", m.id, release,
+           "Released " + FormatMoney(release) + " for " + QuotedTitle(m) + " by resolution.");
+    }
+    if (refund > 0) {
+      Emit("refunded", m.id, refund,
+           "Refunded " + FormatMoney(refund) + " held in escrow for " + QuotedTitle(m) +
+               " to the client by resolution.");
+    }
+    return true;
+  }
+
  private:
   const Contract& c() const { return *view_; }
   const Milestone& At(int64_t index) const { return c().milestones[static_cast<size_t>(index)]; }
@@ -581,6 +792,91 @@ class Applier {
   void Emit(const char* type, const std::string& milestone_id, std::optional<int64_t> amount,
             std::string message) {
     events_.push_back(Event{type, milestone_id, amount, std::move(message)});
+  }
+
+  Milestone& Mutable(int64_t index) { return contract_.milestones[static_cast<size_t>(index)]; }
+
+  void OpenDispute(Milestone& m, const std::string& reason) {
+    m.dispute = Dispute{ActorName(options_.actor), options_.now, reason, {}};
+    Emit("disputeOpened", m.id, EscrowOf(m),
+         std::string("The ") + ActorName(options_.actor) + " opened a dispute over " +
+             QuotedTitle(m) + ": its " + FormatMoney(EscrowOf(m)) +
+             " in escrow is frozen until the marketplace resolves it. Reason: " + reason);
+  }
+
+  // SCHEMA at /options/now when the action needs today's date and has none.
+  bool HasToday(const std::string&) {
+    if (ParseDate(options_.now)) return true;
+    return Fail(codes::kSchema, "/options/now", "",
+                "This action needs today's date to record when it happened.",
+                "Pass {\"now\": \"YYYY-MM-DD\"} with the action.");
+  }
+
+  // NOT_DUE until `due` (nullopt: the window is off or never started).
+  bool Due(const std::optional<Date>& due, const std::string& path, const Milestone& m,
+           const char* what) {
+    const std::optional<Date> now = ParseDate(options_.now);
+    if (due && now && !(*now < *due)) return true;
+    return Fail(codes::kNotDue, path + "/id", m.id,
+                due ? QuotedTitle(m) + " can be " + what + " from " + FormatReadableDate(*due) +
+                          ", not before."
+                    : QuotedTitle(m) + " has no running timer, so it cannot be " + what + ".",
+                "Apply what timers() lists once it is due.");
+  }
+
+  // DISPUTE_OPEN while the milestone's escrow is frozen.
+  bool NotFrozen(const Milestone& m, const std::string& path, const char* what) {
+    if (!m.dispute) return true;
+    return Fail(codes::kDisputeOpen, path + "/id", m.id,
+                QuotedTitle(m) + " is in dispute, so it cannot be " + what + ".",
+                "Wait for the marketplace's resolution, or withdraw the dispute if it is yours.");
+  }
+
+  // REFUND_PENDING while the client's refund request waits.
+  bool NoRefundWaiting(const Milestone& m, const std::string& path, const char* what) {
+    if (!m.refund_request) return true;
+    return Fail(codes::kRefundPending, path + "/id", m.id,
+                "A refund of " + QuotedTitle(m) +
+                    " is waiting for the freelancer's answer, so it "
+                    "cannot be " +
+                    what + " now.",
+                "Answer the refund request first.");
+  }
+
+  bool RefundRequested(const Milestone& m, const std::string& path) {
+    if (m.refund_request) return true;
+    return Fail(codes::kNoRefundRequest, path + "/id", m.id,
+                "No refund of " + QuotedTitle(m) + " was requested.",
+                "Reload the contract; the request may have been answered already.");
+  }
+
+  bool NoDispute(const Milestone& m, const std::string& path) {
+    return Fail(codes::kNoDispute, path + "/id", m.id,
+                "There is no open dispute over " + QuotedTitle(m) + ".",
+                "Reload the contract; it may have been resolved already.");
+  }
+
+  bool InFlightFor(const Milestone& m, const std::string& path, const char* what) {
+    if (IsInFlight(m.state)) return true;
+    return Fail(codes::kInvalidTransition, path + "/id", m.id,
+                QuotedTitle(m) + " is " + StateWords(m.state) + "; only while its money is in " +
+                    "escrow " + what + ".");
+  }
+
+  // A required text that is not blank, and is text.
+  bool Said(const std::string& text, const std::string& path, const Milestone& m, const char* what,
+            const char* hint) {
+    if (TrimWhiteSpace(text).empty())
+      return Fail(codes::kSchema, path, m.id, std::string(what) + ".", hint);
+    return TextOk(text, path);
+  }
+
+  bool EscrowHeld(const std::string& path, int64_t index) {
+    const Milestone& m = At(index);
+    return Fail(codes::kEscrowHeld, path, m.id,
+                "The contract cannot end while " + FormatMoney(EscrowOf(m)) +
+                    " is held in escrow for " + QuotedTitle(m) + ".",
+                "Release it, request a refund, or open a dispute first.");
   }
 
   // MILESTONE_LOCKED unless the milestone is a future one.
@@ -767,7 +1063,7 @@ const ActionSpec kActionSpecs[] = {
     {ActionType::kRelease,
      "release",
      {{"id", K::kId}, {"amount", K::kAmount}, {"then", K::kThen}},
-     kByClient,
+     kByClient | kByMarketplace,
      false,
      false,
      "release payments",
@@ -784,8 +1080,74 @@ const ActionSpec kActionSpecs[] = {
      "end the contract",
      "Only the client or the freelancer can do this.",
      "End contract",
-     &Applier::GuardNothing,
+     &Applier::GuardEnd,
      &Applier::DoEnd},
+    {ActionType::kRequestRefund,
+     "requestRefund",
+     {{"id", K::kId}, {"message", K::kMessage}},
+     kByClient,
+     false,
+     false,
+     "request a refund",
+     "Only the client can do this.",
+     "Request refund",
+     &Applier::GuardRequestRefund,
+     &Applier::DoRequestRefund},
+    {ActionType::kApproveRefund,
+     "approveRefund",
+     {{"id", K::kId}},
+     kByFreelancer | kByMarketplace,
+     false,
+     false,
+     "approve a refund",
+     "Only the freelancer answers a refund request.",
+     "Approve refund",
+     &Applier::GuardApproveRefund,
+     &Applier::DoApproveRefund},
+    {ActionType::kDeclineRefund,
+     "declineRefund",
+     {{"id", K::kId}, {"reason", K::kRequiredReason}},
+     kByFreelancer,
+     false,
+     false,
+     "decline a refund",
+     "Only the freelancer answers a refund request.",
+     "Decline refund",
+     &Applier::GuardDeclineRefund,
+     &Applier::DoDeclineRefund},
+    {ActionType::kDispute,
+     "dispute",
+     {{"id", K::kId}, {"reason", K::kRequiredReason}},
+     kBoth,
+     false,
+     false,
+     "open a dispute",
+     "The marketplace resolves disputes; it does not open them.",
+     "Open dispute",
+     &Applier::GuardDispute,
+     &Applier::DoDispute},
+    {ActionType::kWithdrawDispute,
+     "withdrawDispute",
+     {{"id", K::kId}},
+     kBoth,
+     false,
+     false,
+     "withdraw a dispute",
+     "The marketplace resolves disputes; only the side that opened one withdraws it.",
+     "Withdraw dispute",
+     &Applier::GuardWithdrawDispute,
+     &Applier::DoWithdrawDispute},
+    {ActionType::kResolveDispute,
+     "resolveDispute",
+     {{"id", K::kId}, {"release", K::kSplitRelease}, {"refund", K::kSplitRefund}},
+     kByMarketplace,
+     false,
+     false,
+     "resolve a dispute",
+     "The marketplace's mediator resolves disputes.",
+     "Resolve dispute",
+     &Applier::GuardResolveDispute,
+     &Applier::DoResolveDispute},
 };
 
 }  // namespace
@@ -842,12 +1204,38 @@ ContractFacts FactsOf(const Contract& contract) {
     if (IsInFlight(state)) {
       if (facts.in_flight++ == 0) facts.first_in_flight = at;
     }
+    if (contract.milestones[i].dispute && facts.first_disputed < 0) facts.first_disputed = at;
     if (state == MilestoneState::kNotFunded) {
       if (facts.first_not_funded < 0) facts.first_not_funded = at;
       facts.last_not_funded = at;
     }
   }
   return facts;
+}
+
+namespace {
+
+std::optional<Date> AddDaysTo(const std::string& date, int64_t days) {
+  std::optional<Date> start = ParseDate(date);
+  if (!start) return std::nullopt;
+  return AddDays(*start, days);
+}
+
+}  // namespace
+
+std::optional<Date> ReleaseDue(const Policy& policy, const Milestone& m) {
+  if (policy.review_days <= 0 || m.state != MilestoneState::kSubmitted || !m.submitted_on ||
+      m.refund_request || m.dispute) {
+    return std::nullopt;
+  }
+  return AddDaysTo(*m.submitted_on, policy.review_days);
+}
+
+std::optional<Date> RefundDue(const Policy& policy, const Milestone& m) {
+  if (policy.refund_response_days <= 0 || !IsInFlight(m.state) || !m.refund_request) {
+    return std::nullopt;
+  }
+  return AddDaysTo(m.refund_request->requested_on, policy.refund_response_days);
 }
 
 bool NeedsDecision(const ContractFacts& facts, int64_t index) {

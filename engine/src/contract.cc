@@ -33,6 +33,10 @@ bool IsClosed(MilestoneState state) {
   return state == MilestoneState::kReleased || state == MilestoneState::kRefunded;
 }
 
+int64_t EscrowOf(const Milestone& m) {
+  return IsInFlight(m.state) ? m.funded - m.released - m.refunded : 0;
+}
+
 int64_t FindMilestone(const Contract& contract, std::string_view id) {
   for (size_t i = 0; i < contract.milestones.size(); ++i) {
     if (contract.milestones[i].id == id) return static_cast<int64_t>(i);
@@ -216,6 +220,98 @@ bool ParseState(std::string_view s, MilestoneState* out) {
   return false;
 }
 
+// A date of the escrow fields, kept as text: an unreadable one is
+// INVALID_ESCROW_STATE, the value rules' finding, not a reading one.
+bool ReadDateText(ObjectReader& r, const char* key, bool required, std::string* out) {
+  const json::Value* v = r.Get(key);
+  if (v == nullptr) {
+    if (required) r.Missing(key, "a date \"YYYY-MM-DD\"");
+    return !required;
+  }
+  if (!v->is_string()) {
+    r.WrongType(key, *v, "a date \"YYYY-MM-DD\"");
+    return false;
+  }
+  *out = v->as_string();
+  return true;
+}
+
+// submittedOn, refunded, refundRequest and dispute (SPEC 1.1). Returns the
+// kBad* bits of what could not be read.
+uint32_t ReadEscrow(const json::Value& v, ObjectReader& r, const std::string& milestone_id,
+                    Milestone* m, IssueList* issues) {
+  uint32_t bad = 0;
+  if (const json::Value* on = r.Get("submittedOn")) {
+    m->written |= kHasSubmittedOn;
+    if (on->is_string()) {
+      m->submitted_on = on->as_string();
+    } else if (!on->is_null()) {
+      r.WrongType("submittedOn", *on, "a date \"YYYY-MM-DD\" or null");
+      bad |= kBadEscrow;
+    }
+  }
+  if (v.Find("refunded") != nullptr) {
+    m->written |= kHasRefunded;
+    if (!r.Money("refunded", false, &m->refunded)) bad |= kBadRefunded;
+  } else if (m->state == MilestoneState::kRefunded && m->funded >= m->released) {
+    // A document from before the field: the escrow that went back.
+    m->refunded = m->funded - m->released;
+  }
+  if (const json::Value* request = r.Get("refundRequest")) {
+    m->written |= kHasRefundRequest;
+    if (request->is_object()) {
+      ObjectReader rr(*request, r.PathOf("refundRequest"), milestone_id, issues);
+      RefundRequest out;
+      bool ok = ReadDateText(rr, "requestedOn", true, &out.requested_on);
+      if (const json::Value* text = request->Find("message"); text != nullptr && !text->is_null()) {
+        std::string message;
+        if (rr.String("message", false, &message)) {
+          out.message = std::move(message);
+        } else {
+          ok = false;
+        }
+      } else {
+        rr.Get("message");
+      }
+      rr.KeepUnknown(&out.unknown);
+      if (ok) {
+        m->refund_request = std::move(out);
+      } else {
+        bad |= kBadEscrow;
+      }
+    } else if (!request->is_null()) {
+      r.WrongType("refundRequest", *request, "null or {\"requestedOn\", \"message\"}");
+      bad |= kBadEscrow;
+    }
+  }
+  if (const json::Value* dispute = r.Get("dispute")) {
+    m->written |= kHasDispute;
+    if (dispute->is_object()) {
+      ObjectReader rd(*dispute, r.PathOf("dispute"), milestone_id, issues);
+      Dispute out;
+      bool ok = rd.String("by", true, &out.by);
+      if (ok && out.by != "client" && out.by != "freelancer") {
+        issues->push_back(MakeError(codes::kSchema, rd.PathOf("by"), milestone_id,
+                                    "A dispute is opened by the client or the freelancer.",
+                                    "Set \"by\" to \"client\" or \"freelancer\"."));
+        ok = false;
+      }
+      ok &= ReadDateText(rd, "openedOn", true, &out.opened_on);
+      ok &= rd.String("reason", true, &out.reason);
+      rd.KeepUnknown(&out.unknown);
+      if (ok) {
+        m->dispute = std::move(out);
+      } else {
+        bad |= kBadEscrow;
+      }
+    } else if (!dispute->is_null()) {
+      r.WrongType("dispute", *dispute, "null or {\"by\", \"openedOn\", \"reason\"}");
+      bad |= kBadEscrow;
+    }
+  }
+  return bad;
+}
+
 uint32_t ReadMilestone(const json::Value& v, size_t index, Milestone* m, IssueList* issues,
                        bool steal_strings) {
   std::string base = MilestonePath(index);
@@ -253,6 +349,7 @@ uint32_t ReadMilestone(const json::Value& v, size_t index, Milestone* m, IssueLi
   }
   if (!r.Money("funded", true, &m->funded)) bad |= kBadFunded;
   if (!r.Money("released", true, &m->released)) bad |= kBadReleased;
+  bad |= ReadEscrow(v, r, milestone_id, m, issues);
   r.KeepUnknown(&m->unknown);
   return bad;
 }
@@ -415,53 +512,6 @@ void AppendUnknown(const std::vector<UnknownField>& unknown, json::Value* obj) {
   }
 }
 
-json::Value MilestoneToValue(const Milestone& m) {
-  json::Value v = json::Value::Object();
-  v.members().reserve(9 + m.unknown.size());
-  v.Set("id", json::Value::String(m.id));
-  v.Set("title", json::Value::String(m.title));
-  v.Set("description", json::Value::String(m.description));
-  v.Set("dueDate", m.due_date ? json::Value::String(*m.due_date) : json::Value::Null());
-  v.Set("amount", json::Value::Int(m.amount));
-  v.Set("state", json::Value::String(StateName(m.state)));
-  v.Set("funded", json::Value::Int(m.funded));
-  v.Set("released", json::Value::Int(m.released));
-  AppendUnknown(m.unknown, &v);
-  return v;
-}
-
-json::Value ContractToValue(const Contract& c) {
-  json::Value v = json::Value::Object();
-  v.Set("id", json::Value::String(c.id));
-  v.Set("version", json::Value::Int(c.version));
-  v.Set("currency", json::Value::String(c.currency));
-  v.Set("status", json::Value::String(c.status == ContractStatus::kOpen ? "open" : "ended"));
-  if (c.initiation_fee) v.Set("initiationFee", json::Value::Int(*c.initiation_fee));
-  v.Set("initiationFeeCharged", json::Value::Bool(c.initiation_fee_charged));
-  v.Set("carryOver", json::Value::Int(c.carry_over));
-  json::Value list = json::Value::Array();
-  list.items().reserve(c.milestones.size());
-  for (const Milestone& m : c.milestones) list.Push(MilestoneToValue(m));
-  v.Set("milestones", std::move(list));
-  if (c.change_request) {
-    const ChangeRequest& cr = *c.change_request;
-    json::Value request = json::Value::Object();
-    request.Set("id", json::Value::String(cr.id));
-    request.Set("by", json::Value::String(cr.by));
-    json::Value actions;
-    json::ParseError ignored;
-    if (!json::Parse(ActionsToJson(cr.actions), &actions, &ignored)) actions = json::Value::Array();
-    request.Set("actions", std::move(actions));
-    request.Set("message", json::Value::String(cr.message));
-    AppendUnknown(cr.unknown, &request);
-    v.Set("changeRequest", std::move(request));
-  } else {
-    v.Set("changeRequest", json::Value::Null());
-  }
-  AppendUnknown(c.unknown, &v);
-  return v;
-}
-
 bool ParseContract(std::string_view text, Contract* out, IssueList* issues) {
   json::Value doc;
   if (!ParseJson(text, &doc, issues)) return false;
@@ -488,6 +538,59 @@ void WriteUnknown(const std::vector<UnknownField>& unknown, std::string* out) {
   }
 }
 
+void WriteOptionalDate(const char* key, const std::optional<std::string>& date, std::string* out) {
+  out->push_back(',');
+  WriteKey(key, out);
+  if (date) {
+    json::WriteString(*date, out);
+  } else {
+    out->append("null");
+  }
+}
+
+// The escrow fields the milestone holds, or the document spelled out: a
+// document from before them is written back as it came.
+void WriteEscrow(const Milestone& m, std::string* out) {
+  if (m.submitted_on || (m.written & kHasSubmittedOn)) {
+    WriteOptionalDate("submittedOn", m.submitted_on, out);
+  }
+  const int64_t implied = m.state == MilestoneState::kRefunded ? m.funded - m.released : 0;
+  if (m.refunded != implied || (m.written & kHasRefunded)) {
+    out->append(",\"refunded\":");
+    out->append(std::to_string(m.refunded));
+  }
+  if (m.refund_request || (m.written & kHasRefundRequest)) {
+    out->append(",\"refundRequest\":");
+    if (const auto& r = m.refund_request) {
+      out->append("{\"requestedOn\":");
+      json::WriteString(r->requested_on, out);
+      if (r->message) {
+        out->append(",\"message\":");
+        json::WriteString(*r->message, out);
+      }
+      WriteUnknown(r->unknown, out);
+      out->push_back('}');
+    } else {
+      out->append("null");
+    }
+  }
+  if (m.dispute || (m.written & kHasDispute)) {
+    out->append(",\"dispute\":");
+    if (const auto& d = m.dispute) {
+      out->append("{\"by\":");
+      json::WriteString(d->by, out);
+      out->append(",\"openedOn\":");
+      json::WriteString(d->opened_on, out);
+      out->append(",\"reason\":");
+      json::WriteString(d->reason, out);
+      WriteUnknown(d->unknown, out);
+      out->push_back('}');
+    } else {
+      out->append("null");
+    }
+  }
+}
+
 void WriteMilestone(const Milestone& m, std::string* out) {
   out->append("{\"id\":");
   json::WriteString(m.id, out);
@@ -509,11 +612,29 @@ void WriteMilestone(const Milestone& m, std::string* out) {
   out->append(std::to_string(m.funded));
   out->append(",\"released\":");
   out->append(std::to_string(m.released));
+  WriteEscrow(m, out);
   WriteUnknown(m.unknown, out);
   out->push_back('}');
 }
 
 }  // namespace
+
+json::Value ContractToValue(const Contract& c) {
+  json::Value v;
+  json::ParseError ignored;
+  if (!json::Parse(ContractToJson(c), &v, &ignored)) v = json::Value::Object();
+  return v;
+}
+
+json::Value MilestoneToValue(const Milestone& m) {
+  // Through the one writer: this serves a diff's few added or deleted milestones.
+  std::string text;
+  WriteMilestone(m, &text);
+  json::Value v;
+  json::ParseError ignored;
+  if (!json::Parse(text, &v, &ignored)) v = json::Value::Object();
+  return v;
+}
 
 std::string ContractToJson(const Contract& c) {
   std::string out;

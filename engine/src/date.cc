@@ -32,6 +32,37 @@ std::optional<Date> ParseDate(std::string_view text) {
   return date;
 }
 
+// Howard Hinnant's days_from_civil / civil_from_days, proleptic Gregorian.
+int64_t DayNumber(const Date& date) {
+  const int64_t y = date.year - (date.month <= 2 ? 1 : 0);
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t mp = (date.month + 9) % 12;
+  const int64_t doy = (153 * mp + 2) / 5 + date.day - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+Date FromDayNumber(int64_t days) {
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  const int year = static_cast<int>(yoe + era * 400 + (month <= 2 ? 1 : 0));
+  return Date{year, month, day};
+}
+
+std::optional<Date> AddDays(const Date& date, int64_t days) {
+  if (days > 4000000 || days < -4000000) return std::nullopt;
+  Date out = FromDayNumber(DayNumber(date) + days);
+  if (out.year < 1 || out.year > 9999) return std::nullopt;
+  return out;
+}
+
 std::string FormatIsoDate(const Date& date) {
   // By hand: snprintf would pull the whole of printf (floats included) into
   // the wasm package for one date.

@@ -190,6 +190,30 @@ std::string Describe(const Engine& engine, std::string_view contract, std::strin
   return ViewToJson(milestone::Describe(engine, doc, act));
 }
 
+std::string Timers(const Engine& engine, std::string_view contract, std::string_view options) {
+  IssueList issues;
+  ActOptions act;
+  Contract doc;
+  bool ok = ReadActOptions(options, ActorRule::kIgnored, &act, &issues);
+  if (ok && act.now.empty()) {
+    issues.push_back(MakeError(codes::kSchema, "/options/now", "",
+                               "Timers need today's date to say what is due.",
+                               "Pass {\"now\": \"YYYY-MM-DD\"}."));
+    ok = false;
+  }
+  ok &= ParseContract(contract, &doc, &issues);
+  if (!ok || !NoErrors(issues)) {
+    IssueList errors;
+    for (Issue& issue : issues) {
+      if (issue.severity == Severity::kError) errors.push_back(std::move(issue));
+    }
+    return Failure(errors);
+  }
+  ValidateOptions validate;
+  validate.now = act.now;
+  return TimersToJson(engine.Timers(doc, validate));
+}
+
 std::string ParseMoney(std::string_view text) {
   IssueList issues;
   int64_t amount = 0;

@@ -20,6 +20,8 @@ const IntKey kIntKeys[] = {
     {"titleMaxLength", &Policy::title_max_length, 1},
     {"descriptionMaxLength", &Policy::description_max_length, 0},
     {"initiationFee", &Policy::initiation_fee, 0},
+    {"reviewDays", &Policy::review_days, 0},
+    {"refundResponseDays", &Policy::refund_response_days, 0},
 };
 
 Issue PolicyError(const std::string& key, std::string message, std::string hint) {
@@ -63,10 +65,11 @@ bool ParsePolicy(std::string_view text, const Policy& base, Policy* out, IssueLi
       if (m.first == k.name) key = &k;
     }
     if (key == nullptr) {
-      issues->push_back(PolicyError(m.first,
-                                    "The policy key \"" + m.first.substr(0, 40) + "\" is unknown.",
-                                    "Use currency, minimumAmount, maximumAmount, maxMilestones, "
-                                    "titleMaxLength, descriptionMaxLength or initiationFee."));
+      issues->push_back(
+          PolicyError(m.first, "The policy key \"" + m.first.substr(0, 40) + "\" is unknown.",
+                      "Use currency, minimumAmount, maximumAmount, maxMilestones, "
+                      "titleMaxLength, descriptionMaxLength, initiationFee, reviewDays or "
+                      "refundResponseDays."));
       ok = false;
       continue;
     }
@@ -86,6 +89,20 @@ bool ParsePolicy(std::string_view text, const Policy& base, Policy* out, IssueLi
                                   "The minimum amount is above the maximum amount.",
                                   "Make minimumAmount at most maximumAmount."));
     ok = false;
+  }
+  // A window longer than ten years is a mistake, and keeps date arithmetic
+  // inside the calendar.
+  for (const char* key : {"reviewDays", "refundResponseDays"}) {
+    const int64_t days =
+        std::string_view(key) == "reviewDays" ? policy.review_days : policy.refund_response_days;
+    if (ok && days > kMaxWindowDays) {
+      issues->push_back(PolicyError(key,
+                                    std::string("The policy value \"") + key +
+                                        "\" must be at most " + std::to_string(kMaxWindowDays) +
+                                        " days.",
+                                    "Give the window in days, e.g. 14."));
+      ok = false;
+    }
   }
   if (ok) *out = policy;
   return ok;

@@ -47,6 +47,8 @@ inline constexpr uint32_t kBadAmount = 1u << 4;
 inline constexpr uint32_t kBadState = 1u << 5;
 inline constexpr uint32_t kBadFunded = 1u << 6;
 inline constexpr uint32_t kBadReleased = 1u << 7;
+inline constexpr uint32_t kBadRefunded = 1u << 8;
+inline constexpr uint32_t kBadEscrow = 1u << 9;  // submittedOn, refundRequest or dispute
 // Contract-level bits.
 inline constexpr uint32_t kBadCurrency = 1u << 0;
 inline constexpr uint32_t kBadCarryOver = 1u << 1;
@@ -69,6 +71,7 @@ bool ReadContract(const json::Value& doc, Contract* out, IssueList* issues, Read
 // The same, taking the text of known string fields from `doc` instead of
 // copying it (the parse-then-read path owns its document).
 bool ReadContract(json::Value&& doc, Contract* out, IssueList* issues, ReadNotes* notes);
+// The JSON model of the document, through the one text writer (ContractToJson).
 json::Value ContractToValue(const Contract& contract);
 json::Value MilestoneToValue(const Milestone& milestone);
 // Unknown fields go back in verbatim; their text was valid JSON when read.

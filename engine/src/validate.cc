@@ -165,6 +165,80 @@ void CheckList(const Contract& contract, const Policy& policy, const ValidateOpt
 
 }  // namespace
 
+namespace {
+
+// funded, released and refunded against the state (SPEC 2.1 LEDGER_MISMATCH).
+void CheckLedger(const Milestone& m, size_t i, uint32_t bad, IssueList* issues) {
+  if (bad & (kBadState | kBadAmount | kBadFunded | kBadReleased | kBadRefunded)) return;
+  const char* why = nullptr;
+  const char* field = "funded";
+  if (m.funded < 0 || m.released < 0 || m.refunded < 0) {
+    why = "money cannot be negative";
+    field = m.funded < 0 ? "funded" : m.released < 0 ? "released" : "refunded";
+  } else if (m.released > m.funded || m.refunded > m.funded - m.released) {
+    why = m.refunded == 0 ? "more was released than was funded"
+                          : "more was released and refunded than was funded";
+    field = m.refunded == 0 ? "released" : "refunded";
+  } else if (IsInFlight(m.state) && m.funded != m.amount) {
+    why = "a milestone in progress must be funded with exactly its amount";
+  } else if (m.state == MilestoneState::kNotFunded &&
+             (m.funded != 0 || m.released != 0 || m.refunded != 0)) {
+    why = "a milestone that is not funded cannot hold funded, released or refunded money";
+    field = m.funded != 0 ? "funded" : m.released != 0 ? "released" : "refunded";
+  }
+  if (why != nullptr) {
+    issues->push_back(
+        MakeError(codes::kLedgerMismatch, MilestonePath(i, field), m.id,
+                  "The money of " + QuotedTitle(m) + " does not add up: " + why + ".",
+                  "Take funded, released and refunded from the server's copy of the contract."));
+  }
+}
+
+void EscrowError(const Milestone& m, size_t i, const char* field, std::string why,
+                 IssueList* issues) {
+  issues->push_back(MakeError(codes::kInvalidEscrowState, MilestonePath(i, field), m.id,
+                              "The escrow of " + QuotedTitle(m) + " is not possible: " + why + ".",
+                              "Take the escrow fields from the server's copy of the contract."));
+}
+
+// submittedOn, refundRequest and dispute against the state (SPEC 2.1
+// INVALID_ESCROW_STATE). Each field gets one finding at most.
+void CheckEscrow(const Milestone& m, size_t i, uint32_t bad, IssueList* issues) {
+  if (bad & (kBadState | kBadEscrow)) return;
+  if (m.submitted_on) {
+    if (m.state == MilestoneState::kNotFunded || m.state == MilestoneState::kActive) {
+      EscrowError(m, i, "submittedOn",
+                  std::string("it has a submission date but is ") + StateWords(m.state), issues);
+    } else if (!ParseDate(*m.submitted_on)) {
+      EscrowError(m, i, "submittedOn", "its submission date is not a real calendar date", issues);
+    }
+  }
+  const bool in_flight = IsInFlight(m.state);
+  if (m.refund_request) {
+    if (!in_flight) {
+      EscrowError(m, i, "refundRequest",
+                  std::string("a refund is requested but it is ") + StateWords(m.state), issues);
+    } else if (m.dispute) {
+      EscrowError(m, i, "refundRequest", "a refund request and a dispute cannot both be open",
+                  issues);
+    } else if (!ParseDate(m.refund_request->requested_on)) {
+      EscrowError(m, i, "refundRequest/requestedOn",
+                  "the refund request's date is not a real calendar date", issues);
+    }
+  }
+  if (m.dispute) {
+    if (!in_flight) {
+      EscrowError(m, i, "dispute",
+                  std::string("a dispute is open but it is ") + StateWords(m.state), issues);
+    } else if (!ParseDate(m.dispute->opened_on)) {
+      EscrowError(m, i, "dispute/openedOn", "the dispute's date is not a real calendar date",
+                  issues);
+    }
+  }
+}
+
+}  // namespace
+
 std::optional<Issue> MilestoneLimitIssue(size_t count, const Policy& policy, bool adding) {
   if (static_cast<int64_t>(count) <= policy.max_milestones) return std::nullopt;
   return MakeError(codes::kTooManyMilestones, "/milestones", "",
@@ -235,24 +309,8 @@ void CheckMilestoneFields(const Milestone& m, size_t i, const Policy& policy, ui
                         ", or split the work into more milestones."));
     }
   }
-  if (bad & (kBadState | kBadAmount | kBadFunded | kBadReleased)) return;
-  const char* why = nullptr;
-  const char* field = "funded";
-  if (m.released > m.funded) {
-    why = "more was released than was funded";
-    field = "released";
-  } else if (IsInFlight(m.state) && m.funded != m.amount) {
-    why = "a milestone in progress must be funded with exactly its amount";
-  } else if (m.state == MilestoneState::kNotFunded && (m.funded != 0 || m.released != 0)) {
-    why = "a milestone that is not funded cannot hold funded or released money";
-    if (m.funded == 0) field = "released";
-  }
-  if (why != nullptr) {
-    issues->push_back(
-        MakeError(codes::kLedgerMismatch, MilestonePath(i, field), m.id,
-                  "The money of " + QuotedTitle(m) + " does not add up: " + why + ".",
-                  "Take funded and released from the server's copy of the contract."));
-  }
+  CheckLedger(m, i, bad, issues);
+  CheckEscrow(m, i, bad, issues);
 }
 
 void CheckMilestoneList(const Contract& contract, const Policy& policy,

@@ -36,12 +36,6 @@ Action Named(ActionType type, const std::string& id) {
   return action;
 }
 
-int64_t RefundedOf(const Milestone& m) {
-  return m.state == MilestoneState::kRefunded ? m.funded - m.released : 0;
-}
-
-int64_t EscrowOf(const Milestone& m) { return IsInFlight(m.state) ? m.funded - m.released : 0; }
-
 // The view is written straight into text: a 1,000-milestone view is 1.6 MB,
 // and a tree of JSON values first would be several times that in small
 // allocations.
@@ -159,6 +153,30 @@ void WriteRow(const RowView& row, Out& out) {
   out.Key("amount").Int(m.amount).Key("state").Str(StateName(m.state));
   out.Key("funded").Int(m.funded).Key("released").Int(m.released);
   out.Key("refunded").Int(row.refunded).Key("escrow").Int(row.escrow);
+  out.Key("submittedOn");
+  if (m.submitted_on) {
+    out.Str(*m.submitted_on);
+  } else {
+    out.Null();
+  }
+  out.Key("refundRequest");
+  if (m.refund_request) {
+    out.Open().Key("requestedOn").Str(m.refund_request->requested_on);
+    if (m.refund_request->message) out.Key("message").Str(*m.refund_request->message);
+    out.Key("text").Open().Key("requestedOn").Str(DateText(m.refund_request->requested_on, ""));
+    out.Close().Close();
+  } else {
+    out.Null();
+  }
+  out.Key("dispute");
+  if (m.dispute) {
+    out.Open().Key("by").Str(m.dispute->by).Key("openedOn").Str(m.dispute->opened_on);
+    out.Key("reason").Str(m.dispute->reason);
+    out.Key("text").Open().Key("openedOn").Str(DateText(m.dispute->opened_on, "")).Close();
+    out.Close();
+  } else {
+    out.Null();
+  }
   out.Key("stateLabel").Str(StateLabel(m.state));
   out.Key("text").Open().Key("amount").Money(m.amount).Key("funded").Money(m.funded);
   out.Key("released").Money(m.released).Key("refunded").Money(row.refunded);
@@ -191,8 +209,22 @@ void WriteRow(const RowView& row, Out& out) {
   out.Key("maximum").Int(row.release_maximum).Key("needsDecision").Bool(row.release_needs_decision);
   out.Key("text").Open().Key("maximum").Money(row.release_maximum).Close();
   out.Close();
+  WriteCan("requestRefund", row.request_refund, out);
+  WriteCan("approveRefund", row.approve_refund, out);
+  WriteCan("declineRefund", row.decline_refund, out);
+  WriteCan("dispute", row.dispute, out);
+  WriteCan("withdrawDispute", row.withdraw_dispute, out);
+  WriteCan("resolveDispute", row.resolve_dispute, out);
   out.Close();  // can
-  out.Key("timer").Null().Close();
+  out.Key("timer");
+  if (row.timer) {
+    std::string text;
+    WriteTimer(*row.timer, &text);
+    out.Raw(text);
+  } else {
+    out.Null();
+  }
+  out.Close();
 }
 
 void WriteContractView(const ContractView& c, Out& out) {
@@ -228,7 +260,7 @@ RowView DescribeRow(const Policy& policy, const ActOptions& options, const Contr
   const Milestone& m = contract.milestones[index];
   row.index = static_cast<int64_t>(index);
   row.milestone = m;
-  row.refunded = RefundedOf(m);
+  row.refunded = m.refunded;
   row.escrow = EscrowOf(m);
   row.issues = std::move(issues);
 
@@ -251,10 +283,28 @@ RowView DescribeRow(const Policy& policy, const ActOptions& options, const Contr
   request_changes.message = "Changes requested.";
   row.request_changes = Judge(policy, options, contract, facts, request_changes, row.index);
   row.release_needs_decision = NeedsDecision(facts, row.index);
-  row.release_maximum = m.funded - m.released;
+  row.release_maximum = EscrowOf(m);
   Action release = Named(ActionType::kRelease, m.id);
   if (row.release_needs_decision) release.then = "keepOpen";
   row.release = Judge(policy, options, contract, facts, release, row.index);
+  // The escrow actions (SPEC 3.1), with the texts a person would give.
+  row.request_refund =
+      Judge(policy, options, contract, facts, Named(ActionType::kRequestRefund, m.id), row.index);
+  row.approve_refund =
+      Judge(policy, options, contract, facts, Named(ActionType::kApproveRefund, m.id), row.index);
+  Action decline_refund = Named(ActionType::kDeclineRefund, m.id);
+  decline_refund.reason = "Declined.";
+  row.decline_refund = Judge(policy, options, contract, facts, decline_refund, row.index);
+  Action dispute = Named(ActionType::kDispute, m.id);
+  dispute.reason = "Disputed.";
+  row.dispute = Judge(policy, options, contract, facts, dispute, row.index);
+  row.withdraw_dispute =
+      Judge(policy, options, contract, facts, Named(ActionType::kWithdrawDispute, m.id), row.index);
+  Action resolve = Named(ActionType::kResolveDispute, m.id);
+  resolve.split_release = row.escrow;
+  resolve.split_refund = 0;
+  row.resolve_dispute = Judge(policy, options, contract, facts, resolve, row.index);
+  if (contract.status == ContractStatus::kOpen) row.timer = TimerOf(policy, m, options.now);
   return row;
 }
 
@@ -271,7 +321,7 @@ ContractView DescribeContract(const Engine& engine, const ActOptions& options,
     t.amount += m.amount;
     t.funded += m.funded;
     t.released += m.released;
-    t.refunded += RefundedOf(m);
+    t.refunded += m.refunded;
     t.escrow += EscrowOf(m);
   }
   t.carry_over = contract.carry_over;

@@ -69,6 +69,18 @@ const char* ActionFor(ActionType type) {
       return R"({"type":"release","id":"m-2"})";
     case ActionType::kEnd:
       return R"({"type":"end"})";
+    case ActionType::kRequestRefund:
+      return R"({"type":"requestRefund","id":"m-2"})";
+    case ActionType::kApproveRefund:
+      return R"({"type":"approveRefund","id":"m-2"})";
+    case ActionType::kDeclineRefund:
+      return R"({"type":"declineRefund","id":"m-2","reason":"The work was delivered."})";
+    case ActionType::kDispute:
+      return R"({"type":"dispute","id":"m-2","reason":"Not as agreed."})";
+    case ActionType::kWithdrawDispute:
+      return R"({"type":"withdrawDispute","id":"m-2"})";
+    case ActionType::kResolveDispute:
+      return R"({"type":"resolveDispute","id":"m-2","release":10000,"refund":10000})";
   }
   return "";
 }
@@ -80,6 +92,10 @@ constexpr const char* LOCKED = "MILESTONE_LOCKED";
 constexpr const char* PENDING = "CHANGE_REQUEST_PENDING";
 constexpr const char* NONE = "NO_PENDING_REQUEST";
 constexpr const char* TRANS = "INVALID_TRANSITION";
+constexpr const char* HELD = "ESCROW_HELD";
+constexpr const char* NOREF = "NO_REFUND_REQUEST";
+constexpr const char* NODISP = "NO_DISPUTE";
+constexpr const char* NOTDUE = "NOT_DUE";
 
 struct Row {
   Actor actor;
@@ -88,6 +104,11 @@ struct Row {
   std::array<const char*, 5> idle;     // no request pending
   std::array<const char*, 5> pending;  // the freelancer's request waits
 };
+
+constexpr Row MarketplaceCannot(ActionType type) {
+  return {
+      Actor::kMarketplace, type, {ROLE, ROLE, ROLE, ROLE, ROLE}, {ROLE, ROLE, ROLE, ROLE, ROLE}};
+}
 
 const Row kRows[] = {
     // The client edits the plan directly, future milestones only, and not
@@ -140,7 +161,33 @@ const Row kRows[] = {
      ActionType::kRelease,
      {TRANS, OK, OK, TRANS, TRANS},
      {TRANS, OK, OK, TRANS, TRANS}},
-    {Actor::kClient, ActionType::kEnd, {OK, OK, OK, OK, OK}, {OK, OK, OK, OK, OK}},
+    // The client cannot end with escrow held (SPEC 3): settle it first.
+    {Actor::kClient, ActionType::kEnd, {OK, HELD, HELD, OK, OK}, {OK, HELD, HELD, OK, OK}},
+    // Refunds and disputes settle money, not the plan: open while a request waits.
+    {Actor::kClient,
+     ActionType::kRequestRefund,
+     {TRANS, OK, OK, TRANS, TRANS},
+     {TRANS, OK, OK, TRANS, TRANS}},
+    {Actor::kClient,
+     ActionType::kApproveRefund,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
+     {ROLE, ROLE, ROLE, ROLE, ROLE}},
+    {Actor::kClient,
+     ActionType::kDeclineRefund,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
+     {ROLE, ROLE, ROLE, ROLE, ROLE}},
+    {Actor::kClient,
+     ActionType::kDispute,
+     {TRANS, OK, OK, TRANS, TRANS},
+     {TRANS, OK, OK, TRANS, TRANS}},
+    {Actor::kClient,
+     ActionType::kWithdrawDispute,
+     {NODISP, NODISP, NODISP, NODISP, NODISP},
+     {NODISP, NODISP, NODISP, NODISP, NODISP}},
+    {Actor::kClient,
+     ActionType::kResolveDispute,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
+     {ROLE, ROLE, ROLE, ROLE, ROLE}},
     // The freelancer changes the plan only by proposing.
     {Actor::kFreelancer,
      ActionType::kAdd,
@@ -192,6 +239,60 @@ const Row kRows[] = {
      {ROLE, ROLE, ROLE, ROLE, ROLE},
      {ROLE, ROLE, ROLE, ROLE, ROLE}},
     {Actor::kFreelancer, ActionType::kEnd, {OK, OK, OK, OK, OK}, {OK, OK, OK, OK, OK}},
+    {Actor::kFreelancer,
+     ActionType::kRequestRefund,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
+     {ROLE, ROLE, ROLE, ROLE, ROLE}},
+    {Actor::kFreelancer,
+     ActionType::kApproveRefund,
+     {NOREF, NOREF, NOREF, NOREF, NOREF},
+     {NOREF, NOREF, NOREF, NOREF, NOREF}},
+    {Actor::kFreelancer,
+     ActionType::kDeclineRefund,
+     {NOREF, NOREF, NOREF, NOREF, NOREF},
+     {NOREF, NOREF, NOREF, NOREF, NOREF}},
+    {Actor::kFreelancer,
+     ActionType::kDispute,
+     {TRANS, OK, OK, TRANS, TRANS},
+     {TRANS, OK, OK, TRANS, TRANS}},
+    {Actor::kFreelancer,
+     ActionType::kWithdrawDispute,
+     {NODISP, NODISP, NODISP, NODISP, NODISP},
+     {NODISP, NODISP, NODISP, NODISP, NODISP}},
+    {Actor::kFreelancer,
+     ActionType::kResolveDispute,
+     {ROLE, ROLE, ROLE, ROLE, ROLE},
+     {ROLE, ROLE, ROLE, ROLE, ROLE}},
+    // The marketplace: timers and mediation only. A submitted milestone
+    // without a submission date has no window running.
+    MarketplaceCannot(ActionType::kAdd),
+    MarketplaceCannot(ActionType::kEdit),
+    MarketplaceCannot(ActionType::kDelete),
+    MarketplaceCannot(ActionType::kMove),
+    MarketplaceCannot(ActionType::kPropose),
+    MarketplaceCannot(ActionType::kWithdraw),
+    MarketplaceCannot(ActionType::kAccept),
+    MarketplaceCannot(ActionType::kDecline),
+    MarketplaceCannot(ActionType::kFund),
+    MarketplaceCannot(ActionType::kSubmit),
+    MarketplaceCannot(ActionType::kRequestChanges),
+    {Actor::kMarketplace,
+     ActionType::kRelease,
+     {TRANS, TRANS, NOTDUE, TRANS, TRANS},
+     {TRANS, TRANS, NOTDUE, TRANS, TRANS}},
+    MarketplaceCannot(ActionType::kEnd),
+    MarketplaceCannot(ActionType::kRequestRefund),
+    {Actor::kMarketplace,
+     ActionType::kApproveRefund,
+     {NOREF, NOREF, NOREF, NOREF, NOREF},
+     {NOREF, NOREF, NOREF, NOREF, NOREF}},
+    MarketplaceCannot(ActionType::kDeclineRefund),
+    MarketplaceCannot(ActionType::kDispute),
+    MarketplaceCannot(ActionType::kWithdrawDispute),
+    {Actor::kMarketplace,
+     ActionType::kResolveDispute,
+     {NODISP, NODISP, NODISP, NODISP, NODISP},
+     {NODISP, NODISP, NODISP, NODISP, NODISP}},
 };
 
 std::string Outcome(const ApplyResult& result) {
@@ -216,7 +317,7 @@ ApplyResult ApplyAs(const std::string& doc, const char* action, Actor actor) {
 
 TEST(ActionMatrix, EveryRoleActionStateAndPendingCell) {
   // Every (actor, action) pair has exactly one row.
-  ASSERT_EQ(std::size(kRows), 26u);
+  ASSERT_EQ(std::size(kRows), 3u * 19u);
   int cells = 0;
   for (const Row& row : kRows) {
     for (int pending = 0; pending < 2; ++pending) {
@@ -244,7 +345,7 @@ TEST(ActionMatrix, EveryRoleActionStateAndPendingCell) {
       }
     }
   }
-  EXPECT_EQ(cells, 2 * 13 * 5 * 2);
+  EXPECT_EQ(cells, 3 * 19 * 5 * 2);
 }
 
 TEST(ActionMatrix, EndedContractRefusesEverything) {

@@ -30,6 +30,12 @@ enum class ActionType {
   kRequestChanges,
   kRelease,
   kEnd,
+  kRequestRefund,
+  kApproveRefund,
+  kDeclineRefund,
+  kDispute,
+  kWithdrawDispute,
+  kResolveDispute,
 };
 const char* ActionTypeName(ActionType type);  // "add", "requestChanges", ...
 
@@ -51,9 +57,12 @@ struct Action {
   int64_t to_index = 0;           // move
   std::optional<int64_t> amount;  // release
   std::string then;               // release: "", "end" or "keepOpen"
-  std::string message;            // propose, submit, requestChanges
-  std::string reason;             // decline
+  std::string message;            // propose, submit, requestChanges, requestRefund
+  std::string reason;             // decline, declineRefund, dispute
   std::vector<Action> actions;    // propose
+  // resolveDispute: cents paid to the freelancer and returned to the client.
+  std::optional<int64_t> split_release;
+  std::optional<int64_t> split_refund;
 };
 
 // A fact a server turns into a notification.

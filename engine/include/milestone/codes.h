@@ -27,6 +27,7 @@ inline constexpr const char kInvalidDate[] = "INVALID_DATE";
 inline constexpr const char kMultipleInFlight[] = "MULTIPLE_IN_FLIGHT";
 inline constexpr const char kOutOfSequence[] = "OUT_OF_SEQUENCE";
 inline constexpr const char kLedgerMismatch[] = "LEDGER_MISMATCH";
+inline constexpr const char kInvalidEscrowState[] = "INVALID_ESCROW_STATE";
 inline constexpr const char kDueDateInPast[] = "DUE_DATE_IN_PAST";
 inline constexpr const char kDueDatesOutOfOrder[] = "DUE_DATES_OUT_OF_ORDER";
 
@@ -43,6 +44,13 @@ inline constexpr const char kFundNotNext[] = "FUND_NOT_NEXT";
 inline constexpr const char kInvalidTransition[] = "INVALID_TRANSITION";
 inline constexpr const char kReleaseExceedsEscrow[] = "RELEASE_EXCEEDS_ESCROW";
 inline constexpr const char kDecisionRequired[] = "DECISION_REQUIRED";
+inline constexpr const char kNotDue[] = "NOT_DUE";
+inline constexpr const char kEscrowHeld[] = "ESCROW_HELD";
+inline constexpr const char kDisputeOpen[] = "DISPUTE_OPEN";
+inline constexpr const char kNoDispute[] = "NO_DISPUTE";
+inline constexpr const char kRefundPending[] = "REFUND_PENDING";
+inline constexpr const char kNoRefundRequest[] = "NO_REFUND_REQUEST";
+inline constexpr const char kResolutionMismatch[] = "RESOLUTION_MISMATCH";
 
 // Diffs (SPEC 4.1), policies.
 inline constexpr const char kChangeConflict[] = "CHANGE_CONFLICT";
@@ -114,6 +122,7 @@ inline constexpr Entry kCatalogue[] = {
     {kMultipleInFlight, Kind::kDocument},
     {kOutOfSequence, Kind::kDocument},
     {kLedgerMismatch, Kind::kDocument},
+    {kInvalidEscrowState, Kind::kDocument},
     {kDueDateInPast, Kind::kDocument},
     {kDueDatesOutOfOrder, Kind::kDocument},
     {kNotAllowedForRole, Kind::kAction},
@@ -128,6 +137,13 @@ inline constexpr Entry kCatalogue[] = {
     {kInvalidTransition, Kind::kAction},
     {kReleaseExceedsEscrow, Kind::kAction},
     {kDecisionRequired, Kind::kAction},
+    {kNotDue, Kind::kAction},
+    {kEscrowHeld, Kind::kAction},
+    {kDisputeOpen, Kind::kAction},
+    {kNoDispute, Kind::kAction},
+    {kRefundPending, Kind::kAction},
+    {kNoRefundRequest, Kind::kAction},
+    {kResolutionMismatch, Kind::kAction},
     {kChangeConflict, Kind::kDiff},
     {kPolicy, Kind::kPolicyFile},
     {kInternal, Kind::kBinding},

@@ -25,6 +25,29 @@ struct UnknownField {
   std::string json;
 };
 
+// The client asked for a milestone's escrow back and the freelancer has not
+// answered (SPEC 3.1).
+struct RefundRequest {
+  std::string requested_on;  // "YYYY-MM-DD"
+  std::optional<std::string> message;
+  std::vector<UnknownField> unknown;
+};
+
+// A milestone's escrow frozen until the dispute is withdrawn or resolved.
+struct Dispute {
+  std::string by;  // "client" or "freelancer"
+  std::string opened_on;
+  std::string reason;
+  std::vector<UnknownField> unknown;
+};
+
+// Which optional escrow fields the document spelled out, so a document is
+// written back as it was read even where it gave a default explicitly.
+inline constexpr uint8_t kHasSubmittedOn = 1u << 0;
+inline constexpr uint8_t kHasRefunded = 1u << 1;
+inline constexpr uint8_t kHasRefundRequest = 1u << 2;
+inline constexpr uint8_t kHasDispute = 1u << 3;
+
 struct Milestone {
   std::string id;
   std::string title;
@@ -36,8 +59,17 @@ struct Milestone {
   MilestoneState state = MilestoneState::kNotFunded;
   int64_t funded = 0;
   int64_t released = 0;
+  // Escrow over time (SPEC 1.1, 3.1).
+  std::optional<std::string> submitted_on;  // the latest submit's date
+  int64_t refunded = 0;                     // escrow returned to the client
+  std::optional<RefundRequest> refund_request;
+  std::optional<Dispute> dispute;
+  uint8_t written = 0;  // kHas* of the fields the document gave
   std::vector<UnknownField> unknown;
 };
+
+// Escrow still held for `m`: funded - released - refunded while in flight.
+int64_t EscrowOf(const Milestone& m);
 
 // A freelancer's pending request: edit actions the client accepts or declines.
 struct ChangeRequest {

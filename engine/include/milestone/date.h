@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,12 @@ struct Date {
 // Strict "YYYY-MM-DD" (four-digit year 0001..9999, two-digit month and day) of
 // a real date, leap years included. "2027-2-3" and "2027-02-30" are nullopt.
 std::optional<Date> ParseDate(std::string_view text);
+
+// Days since 1970-01-01 (negative before), and back: for review windows.
+int64_t DayNumber(const Date& date);
+Date FromDayNumber(int64_t days);
+// `date` + `days`; nullopt when it would leave the years 0001..9999.
+std::optional<Date> AddDays(const Date& date, int64_t days);
 
 std::string FormatIsoDate(const Date& date);       // "2026-12-20"
 std::string FormatReadableDate(const Date& date);  // "Dec 20, 2026"

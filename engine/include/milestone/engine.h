@@ -35,6 +35,17 @@ struct ApplyResult {
   std::vector<Event> events;
 };
 
+// A window the marketplace runs on a milestone (SPEC 3.1): what it would
+// apply, as the marketplace, once `due` has come.
+struct Timer {
+  std::string milestone_id;
+  std::string kind;       // "autoRelease" or "autoRefund"
+  std::string due;        // "YYYY-MM-DD"
+  int64_t days_left = 0;  // max(0, due - now)
+  Action action;          // exactly what the marketplace applies when due
+  std::string message;    // "Releases automatically on Dec 15, 2026 unless you act."
+};
+
 // The rules under one policy. Pure: nothing is kept between calls, the clock is
 // an argument, and inputs are never modified.
 class Engine {
@@ -53,6 +64,9 @@ class Engine {
   ApplyResult Apply(const Contract& contract, const std::vector<Action>& actions,
                     const ActOptions& options) const;
 
+  // Every window running on `contract` at `options.now`, in milestone order.
+  std::vector<Timer> Timers(const Contract& contract, const ValidateOptions& options) const;
+
   // What dragging `id` to `to_index` would do, before the drop.
   ReorderPreview PreviewReorder(const Contract& contract, std::string_view id, int64_t to_index,
                                 const ValidateOptions& options) const;
@@ -68,5 +82,6 @@ class Engine {
 std::string ValidateResultToJson(const ValidateResult& result);
 std::string ApplyResultToJson(const ApplyResult& result);
 std::string IssuesToJson(const IssueList& issues);
+std::string TimersToJson(const std::vector<Timer>& timers);
 
 }  // namespace milestone

@@ -32,6 +32,9 @@ std::string PreviewReorder(const Engine& engine, std::string_view contract, std:
 // options: {"actor", "now"} -> the view model of docs/view-model.md, or
 // {ok: false, issues} when the contract cannot be read exactly
 std::string Describe(const Engine& engine, std::string_view contract, std::string_view options);
+// options: {"now"} (required) -> [{milestoneId, kind, due, daysLeft, action,
+// message}], or {ok: false, issues} for unreadable input
+std::string Timers(const Engine& engine, std::string_view contract, std::string_view options);
 // -> {ok, amount} | {ok: false, issues}
 std::string ParseMoney(std::string_view text);
 

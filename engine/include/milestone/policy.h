@@ -10,6 +10,8 @@ namespace milestone {
 
 // The numbers behind the rules. Data, not code: another marketplace's numbers
 // are a JSON object handed to ParsePolicy, with no rebuild.
+inline constexpr int64_t kMaxWindowDays = 3650;
+
 struct Policy {
   std::string currency = "USD";
   int64_t minimum_amount = 500;
@@ -18,6 +20,11 @@ struct Policy {
   int64_t title_max_length = 255;
   int64_t description_max_length = 5000;
   int64_t initiation_fee = 299;
+  // Escrow over time (SPEC 3.1): days the client has to answer a submission
+  // before the marketplace releases it (0: never), and days the freelancer
+  // has to answer a refund request before the marketplace grants it (0: never).
+  int64_t review_days = 14;
+  int64_t refund_response_days = 7;
 
   static Policy Upwork() { return Policy{}; }
 };

@@ -41,10 +41,12 @@ struct RowView {
   int64_t escrow = 0;    // held now
   IssueList issues;      // the current issues of this milestone
   Can edit, remove, move, fund, submit, request_changes, release;  // remove: "delete"
+  Can request_refund, approve_refund, decline_refund, dispute, withdraw_dispute, resolve_dispute;
   IndexRange move_range;
   Charge charge;  // fund's
   int64_t release_maximum = 0;
   bool release_needs_decision = false;
+  std::optional<Timer> timer;  // the marketplace's window running on it
 };
 
 struct Totals {
