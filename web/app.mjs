@@ -2,8 +2,8 @@
 // question about the rules; edit.mjs keeps the draft, sync.mjs the outbox and
 // the saved contract, server.mjs talks HTTP, store.mjs keeps things on the
 // device, view.mjs owns the DOM, controller.mjs connects them.
-import { loadEngine, roleRefusalCode } from './engine.mjs';
-import { createServer } from './server.mjs';
+import { ENGINE_WASM, loadEngine, roleRefusalCode } from './engine.mjs';
+import { createServer, fetchBytes } from './server.mjs';
 import * as store from './store.mjs';
 import { Editor } from './edit.mjs';
 import { Sync } from './sync.mjs';
@@ -28,10 +28,12 @@ async function main() {
     on: {},
   });
   // The contract and what the device kept load while the engine compiles.
+  const wasm = fetchBytes(ENGINE_WASM);
   const loading = sync.load();
-  const engine = await loadEngine();
+  const { engine, build } = await loadEngine(await wasm);
   const controller = new Controller({
     engine,
+    build,
     editor: new Editor(engine, actor),
     sync,
     view,

@@ -3,6 +3,7 @@
 // no rule: "may I", "why not", labels and figures are the view model's
 // (engine.describe for the saved contract, the session's for the draft).
 
+import { today } from './engine.mjs';
 import { reasonOf } from './view.mjs';
 
 // The contract totals a dialog shows before → after (the view model's keys).
@@ -14,8 +15,9 @@ const FIGURES = {
 };
 
 export class Controller {
-  constructor({ engine, editor, sync, view, actor, roleCode }) {
+  constructor({ engine, build, editor, sync, view, actor, roleCode }) {
     this.engine = engine;
+    this.build = build; // names the engine's rules: a kept View is reused only under the same
     this.editor = editor;
     this.sync = sync;
     this.view = view;
@@ -84,15 +86,20 @@ export class Controller {
       );
       return false;
     }
-    if (loaded.side) this.side = loaded.side;
-    this.describeSaved();
+    this.savedView = await this.keptOrDescribed(loaded.view);
+    this.view.setSavedRows(this.savedView.milestones ?? []);
     performance.mark('milestone-described');
     if (!this.savedView.ok) {
       this.view.fatal(`The contract cannot be shown: ${reasonOf(this.savedView.issues ?? [])}`);
       return false;
     }
     let opened = null;
-    if (loaded.draft) opened = this.editor.open(loaded.draft.base, loaded.draft.actions);
+    if (loaded.draft) {
+      const { base, actions } = loaded.draft;
+      // A kept draft of the saved version starts from the View just read.
+      const same = base.id === this.sync.saved.id && base.version === this.sync.saved.version;
+      opened = this.editor.open(base, actions, same ? this.savedView : null);
+    }
     if (opened?.ok) {
       this.sync.keptBase = loaded.draft.base;
       if (loaded.draft.base.version !== this.sync.saved.version && !this.sync.outbox)
@@ -108,8 +115,47 @@ export class Controller {
     if (this.sync.online) {
       this.refreshSide();
       if (this.sync.outbox) this.sync.send();
+    } else {
+      this.refreshSide(false);
     }
     return true;
+  }
+
+  // The saved contract's View: the one kept on this device when it was asked
+  // of the same contract, actor, day and engine build (describing a thousand
+  // milestones is most of opening the page), else the engine's answer, kept
+  // for next time once the page is up.
+  async keptOrDescribed(kept) {
+    const now = today();
+    const tag = await this.tagOf(this.sync.saved, now);
+    if (tag && kept?.tag === tag) {
+      try {
+        return JSON.parse(kept.text);
+      } catch {
+        // Unreadable: describe again.
+      }
+    }
+    const view = this.engine.describe(this.sync.saved, { actor: this.actor, now });
+    if (tag && view.ok) {
+      setTimeout(() => {
+        this.sync
+          .keepView({ tag, text: JSON.stringify(view) })
+          .catch((error) => console.warn('The view could not be kept:', error));
+      }, 300);
+    }
+    return view;
+  }
+
+  // What determines a View: the contract's content, the actor, the day and
+  // the engine build. Null where the browser cannot digest (no secure context).
+  async tagOf(contract, now) {
+    if (!this.build || !globalThis.crypto?.subtle) return null;
+    const bytes = new TextEncoder().encode(JSON.stringify(contract));
+    const digest = await crypto.subtle.digest('SHA-256', bytes);
+    const hex = Array.from(new Uint8Array(digest).slice(0, 16), (b) =>
+      b.toString(16).padStart(2, '0'),
+    ).join('');
+    return `${this.build}|${this.actor}|${now}|${hex}`;
   }
 
   describeSaved() {
@@ -569,8 +615,10 @@ export class Controller {
 
   // ---- side panel and reconnecting ----
 
-  async refreshSide() {
-    const side = await this.sync.side();
+  // From the server when `online`; the kept one when it cannot answer.
+  async refreshSide(online = true) {
+    let side = online ? await this.sync.side() : null;
+    if (!side && !this.side.history) side = await this.sync.keptSide();
     if (side) this.side = side;
     this.view.renderSide({ ...this.side, online: this.sync.online });
   }

@@ -53,6 +53,14 @@ export function createServer({ contractId, token, actor }) {
   };
 }
 
+// A static file's bytes (the engine's wasm): the service worker answers it
+// from its set when it has one.
+export async function fetchBytes(path) {
+  const response = await fetch(path, { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`${path}: the server answered ${response.status}`);
+  return response.arrayBuffer();
+}
+
 // A transient answer: the same request may be sent again with the same key.
 export function isTransient(status) {
   return status >= 500 || status === 429 || status === 408;

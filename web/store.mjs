@@ -2,12 +2,14 @@
 // contract the server sent (so the page opens offline), the draft (as the
 // session's actions against that contract) and the outbox (changesets saved
 // while offline, each with the idempotency key it was given once, at save).
+// It also keeps the engine's last View of each contract and role (a cache:
+// describing a thousand milestones is the costliest step of opening a page).
 // Keys are `${contractId}|${role}`: a client's and a freelancer's drafts of
 // one contract are different drafts.
 
 const DB_NAME = 'milestone-editor';
-const DB_VERSION = 1;
-const STORES = ['contracts', 'drafts', 'outbox'];
+const DB_VERSION = 2;
+const STORES = ['contracts', 'drafts', 'outbox', 'views'];
 
 let dbPromise = null;
 

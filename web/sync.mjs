@@ -32,18 +32,26 @@ export class Sync {
     this.on.net?.();
   }
 
-  // The last contract and what the device kept: { contract, draft, outbox, side, error, offline }.
+  // The last contract and what the device kept: { contract, draft, outbox,
+  // view, error, offline }. The kept contract (a thousand milestones to read
+  // back) is read only when the server's cannot be had; the server's is kept
+  // without waiting for the write.
   async load() {
-    const [loaded, cached, draft, outbox, side] = await Promise.all([
+    const [loaded, draft, outbox, view] = await Promise.all([
       this.fetchContract(),
-      this.store.get('contracts', this.key),
       this.store.get('drafts', this.key),
       this.store.get('outbox', this.key),
-      this.store.get('contracts', `${this.key}|side`),
+      this.store.get('views', this.key).catch(() => null),
     ]);
     this.outbox = outbox ?? null;
-    this.saved = loaded.contract ?? cached ?? null;
-    if (loaded.contract) await this.store.put('contracts', this.key, loaded.contract);
+    if (loaded.contract) {
+      this.saved = loaded.contract;
+      this.store
+        .put('contracts', this.key, loaded.contract)
+        .catch((error) => console.warn('The contract could not be kept:', error));
+    } else {
+      this.saved = (await this.store.get('contracts', this.key)) ?? null;
+    }
     let base = null;
     if (draft?.actions)
       base = draft.base ?? (await this.store.get('drafts', `${this.key}|base`)) ?? null;
@@ -51,8 +59,20 @@ export class Sync {
       ...loaded,
       contract: this.saved,
       draft: base ? { base, actions: draft.actions } : null,
-      side,
+      view: view ?? null,
     };
+  }
+
+  // The history and notifications kept from the last time online.
+  keptSide() {
+    return this.store.get('contracts', `${this.key}|side`).catch(() => null);
+  }
+
+  // A view the engine gave for this contract and role ({ tag, text }: the
+  // controller's name for what it was asked, the View as JSON), kept so a
+  // reload of the same contract, build and day need not describe it again.
+  keepView(entry) {
+    return this.store.put('views', this.key, entry);
   }
 
   async fetchContract() {
