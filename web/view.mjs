@@ -9,8 +9,17 @@ import { attachDrag } from './drag.mjs';
 import { fieldOf } from './edit.mjs';
 
 const FIELDS = ['title', 'amount', 'dueDate', 'description'];
-// Rows built in full at once; the others when they come near the screen.
-const EAGER_ROWS = 30;
+// Rows built in full at once: all of a short list, a screenful and more of a
+// long one; the others when they come near the screen.
+const SHORT_LIST = 30;
+const EAGER_ROWS = 12;
+// On a first render of a long list, the rows past this many are put in the
+// list after the page is up, this many per task, so no task is long and a
+// keystroke is never kept waiting behind a thousand rows.
+const FIRST_ROWS = 60;
+const TAIL_CHUNK = 120;
+// Rows built per task as they come near the screen.
+const BUILD_CHUNK = 3;
 const FIELD_LABELS = {
   title: 'Title',
   amount: 'Amount',
@@ -218,9 +227,12 @@ export class View {
   // Draws a whole View (a first render, a new session, a structural change):
   // rows are reused where they exist and redrawn only when their row changed.
   renderAll(view, notesOf) {
+    this.flushTail();
     const order = view.milestones.map((row) => row.id);
     const count = order.length;
     this.count = count;
+    const first = this.rows.size === 0 && count > FIRST_ROWS + TAIL_CHUNK;
+    this.eager = count <= SHORT_LIST ? SHORT_LIST : EAGER_ROWS;
     const seen = new Set(order);
     for (const [id, record] of this.rows) {
       if (!seen.has(id)) {
@@ -228,9 +240,71 @@ export class View {
         this.rows.delete(id);
       }
     }
-    view.milestones.forEach((row) => this.renderRow(row, count, notesOf(row.id)));
-    this.applyOrder(order);
+    if (first) {
+      // Rows past the first screens get a record now and an element later.
+      view.milestones.forEach((row, i) => {
+        if (i < FIRST_ROWS) this.renderRow(row, count, notesOf(row.id));
+        else {
+          const kind = this.rowKind(row);
+          this.rows.set(row.id, {
+            pending: true,
+            el: null,
+            data: row,
+            kind,
+            key: `${kind}|${this.locked}`,
+            notes: notesOf(row.id),
+            saved: this.savedRows.get(row.id) ?? null,
+          });
+        }
+      });
+      this.tail = order.slice(FIRST_ROWS);
+      this.applyOrder(order.slice(0, FIRST_ROWS));
+      this.scheduleTail();
+    } else {
+      view.milestones.forEach((row) => this.renderRow(row, count, notesOf(row.id)));
+      this.applyOrder(order);
+    }
     this.count = count;
+  }
+
+  // Puts the next rows of the tail in the list, then yields; `ready` is said
+  // once the whole list is there.
+  scheduleTail() {
+    clearTimeout(this.tailTimer);
+    this.tailTimer = setTimeout(() => {
+      this.appendTail(TAIL_CHUNK);
+      if (this.tail.length) this.scheduleTail();
+      else this.tailDone();
+    }, 0);
+  }
+
+  appendTail(count) {
+    const ids = this.tail.splice(0, count);
+    const fragment = document.createDocumentFragment();
+    for (const id of ids) {
+      const record = this.rows.get(id);
+      if (!record) continue;
+      const el = h('li', { class: 'row pending' });
+      this.observe(el);
+      record.el = el;
+      this.fillPlaceholder(record);
+      fragment.append(el);
+    }
+    this.list.append(fragment);
+  }
+
+  // Anything that reorders the list or needs a far row has the whole list first.
+  flushTail() {
+    if (!this.tail?.length) return;
+    clearTimeout(this.tailTimer);
+    this.appendTail(this.tail.length);
+    this.tailDone();
+  }
+
+  tailDone() {
+    const whenDone = this.whenComplete;
+    this.whenComplete = null;
+    whenDone?.();
   }
 
   // Redraws only the given rows (what the session said it touched).
@@ -284,16 +358,15 @@ export class View {
       record.marks === this.marksOf(row.id)
     )
       return;
-    if (!record && this.rows.size >= EAGER_ROWS) {
-      record = this.placeholder();
+    if (!record && this.rows.size >= (this.eager ?? EAGER_ROWS)) {
+      record = { pending: true, el: h('li', { class: 'row pending' }) };
+      this.observe(record.el);
       this.rows.set(row.id, record);
     }
     if (record?.pending) {
       Object.assign(record, { data: row, kind, key, notes, saved });
-      const el = record.el;
-      if (el.dataset.id !== row.id) el.dataset.id = row.id;
-      el.className = `row ${kind === 'edit' ? 'editable' : 'locked'} pending`;
-      setText(el, `${row.index + 1}. ${row.title} · ${row.text.amount} · ${row.stateLabel}`);
+      // A row of the tail not in the list yet is drawn when it is put there.
+      if (record.el) this.fillPlaceholder(record);
       return;
     }
     if (!record || record.kind !== kind) {
@@ -310,25 +383,59 @@ export class View {
     this.fillRow(record, row, count, notes, saved);
   }
 
-  placeholder() {
+  observe(el) {
     if (!this.observer) {
+      // Rows coming near the screen are built nearest first, a few per task,
+      // so scrolling into a thousand rows never holds up a keystroke.
+      this.toBuild = new Map(); // id -> distance from the screen
       this.observer = new IntersectionObserver(
         (entries) => {
           for (const entry of entries) {
-            if (entry.isIntersecting) this.materialize(entry.target.dataset.id);
+            const id = entry.target.dataset.id;
+            if (entry.isIntersecting) {
+              const top = entry.boundingClientRect.top;
+              this.toBuild.set(id, top < 0 ? -top : Math.max(0, top - innerHeight));
+            } else {
+              this.toBuild.delete(id);
+            }
           }
+          this.buildSoon();
         },
         { rootMargin: '1500px 0px' },
       );
     }
-    const el = h('li', { class: 'row pending' });
     this.observer.observe(el);
-    return { pending: true, el };
+  }
+
+  buildSoon() {
+    if (this.buildTimer || this.toBuild.size === 0) return;
+    this.buildTimer = setTimeout(() => {
+      this.buildTimer = 0;
+      const nearest = [...this.toBuild].sort((a, b) => a[1] - b[1]).slice(0, BUILD_CHUNK);
+      for (const [id] of nearest) {
+        this.toBuild.delete(id);
+        this.materialize(id);
+      }
+      this.buildSoon();
+    }, 0);
+  }
+
+  // A row not built yet: one line of text, readable and the right place for a drag.
+  fillPlaceholder(record) {
+    const { el, data: row } = record;
+    const kind = record.kind ?? this.rowKind(row);
+    if (el.dataset.id !== row.id) el.dataset.id = row.id;
+    el.className = `row ${kind === 'edit' ? 'editable' : 'locked'} pending`;
+    setText(el, `${row.index + 1}. ${row.title} · ${row.text.amount} · ${row.stateLabel}`);
   }
 
   // Builds a placeholder's row in full; answers its record.
   materialize(id) {
-    const record = this.rows.get(id);
+    let record = this.rows.get(id);
+    if (record?.pending && !record.el) {
+      this.flushTail();
+      record = this.rows.get(id);
+    }
     if (!record?.pending) return record;
     this.observer.unobserve(record.el);
     const fresh = record.kind === 'edit' ? this.makeEditableRow() : this.makeLockedRow();
@@ -895,9 +1002,14 @@ export class View {
     }
   }
 
+  // The page is usable now; `data-ready` says so once every row is in the list.
   ready() {
     $('loading').hidden = true;
-    document.documentElement.dataset.ready = 'true';
+    const complete = () => {
+      document.documentElement.dataset.ready = 'true';
+    };
+    if (this.tail?.length) this.whenComplete = complete;
+    else complete();
   }
 
   fatal(text) {
