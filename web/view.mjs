@@ -17,7 +17,7 @@ const EAGER_ROWS = 12;
 // list after the page is up, this many per task, so no task is long and a
 // keystroke is never kept waiting behind a thousand rows.
 const FIRST_ROWS = 60;
-const TAIL_CHUNK = 120;
+const TAIL_CHUNK = 60;
 // Rows built per task as they come near the screen.
 const BUILD_CHUNK = 3;
 const FIELD_LABELS = {
@@ -973,11 +973,7 @@ export class View {
             `Version ${entry.version} · ${entry.actor} · `,
             timeElement(entry.time),
           ),
-          h(
-            'ul',
-            {},
-            (entry.summary ?? []).map((line) => h('li', { text: line })),
-          ),
+          summaryList(entry.summary ?? []),
         ),
       );
     } else {
@@ -1123,6 +1119,34 @@ export class View {
     dialog.addEventListener('close', close);
     dialog.showModal();
   }
+}
+
+// A history entry's sentences: the first few, the rest (a changeset of a
+// thousand adds has a thousand) drawn only when the person opens them.
+const SUMMARY_SHOWN = 8;
+function summaryList(lines) {
+  const list = h(
+    'ul',
+    {},
+    lines.slice(0, SUMMARY_SHOWN).map((line) => h('li', { text: line })),
+  );
+  if (lines.length <= SUMMARY_SHOWN) return list;
+  const more = h('details', {}, h('summary', { text: `${lines.length - SUMMARY_SHOWN} more` }));
+  more.addEventListener(
+    'toggle',
+    () => {
+      if (more.children.length > 1) return;
+      more.append(
+        h(
+          'ul',
+          {},
+          lines.slice(SUMMARY_SHOWN).map((line) => h('li', { text: line })),
+        ),
+      );
+    },
+    { once: true },
+  );
+  return h('div', {}, list, more);
 }
 
 function renderFigures(dl, pairs) {
