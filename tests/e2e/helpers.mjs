@@ -48,7 +48,8 @@ export async function startServer() {
   const server = await startServerProcess(
     {
       db: path.join(dir, 'milestones.db'),
-      web: path.join(repo, 'web'),
+      // MILESTONE_WEB: another copy of the page (the benchmark compares two).
+      web: process.env.MILESTONE_WEB ?? path.join(repo, 'web'),
       dist,
     },
     [],

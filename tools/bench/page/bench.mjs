@@ -8,14 +8,26 @@
 //                      layout after the last one)
 //   input → frame      from the key event's timestamp to the frame after it
 //                      (a task queued from the next requestAnimationFrame)
-//   interactive        navigation start to the page's 'milestone-ready' mark
-//                      (contract, engine, view model and rows all in place)
+//   interactive        navigation start to the moment the page is usable and
+//                      stays responsive: the later of its 'milestone-ready'
+//                      mark (contract, engine, session, the rows on screen
+//                      built and wired, toolbar and figures drawn) and the end
+//                      of the last long task (≥ 50 ms, PerformanceObserver
+//                      'longtask') before 1 s without one — like Lighthouse's
+//                      TTI, with a 1 s quiet window. A keystroke in that state
+//                      is handled within a frame.
+//
+// Interactive is printed twice: the first visit (no service worker yet, no
+// view kept on the device: the engine describes the contract cold) and the
+// median of the return visits (the page from the worker's cache; the saved
+// contract's View kept from the first visit, docs/page.md "Opening").
 //
 // beside the targets at N = 1,000 (4 ms, 16 ms, 1 s). A benchmark, not a test:
 // slow figures are reported, never failed.
 //
-//   node tools/bench/page/bench.mjs [--sizes 20,200,1000] [--keys 60] [--loads 3]
+//   node tools/bench/page/bench.mjs [--sizes 20,200,1000] [--keys 60] [--loads 5]
 //   (MILESTONE_SERVER picks the server binary, as the e2e tests do)
+import { cpus, loadavg } from 'node:os';
 import {
   growDemo,
   launchBrowser,
@@ -34,7 +46,7 @@ const sizes = option('sizes', '20,200,1000')
   .map(Number)
   .filter((n) => n >= 4 && n <= 1000);
 const keys = Math.max(5, Math.min(500, Number(option('keys', 60)) || 60));
-const loads = Math.max(1, Math.min(10, Number(option('loads', 3)) || 3));
+const loads = Math.max(1, Math.min(10, Number(option('loads', 5)) || 5));
 const TARGETS = { handler: 4, frame: 16, interactive: 1000 };
 
 const missing = preconditions();
@@ -52,25 +64,38 @@ const median = (xs) => {
     : NaN;
 };
 
+// In the page: the later of the ready mark and the end of the last long task,
+// once 1 s has passed with none (at most 15 s).
+async function interactiveAt() {
+  const readyAt = performance.getEntriesByName('milestone-ready')[0]?.startTime ?? NaN;
+  const lastEnd = () => Math.max(readyAt, ...window.benchLongTasks);
+  const started = performance.now();
+  while (performance.now() - lastEnd() < 1000 && performance.now() - started < 15000)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  return { ready: readyAt, quiet: lastEnd() };
+}
+
 async function measure(browser, n) {
   const server = await startServer();
   try {
     const contract = await growDemo(server.url, n);
     const { context, problems } = await newContext(browser);
-    // Time to interactive: `loads` fresh navigations (the first one installs
-    // the service worker; the later ones are served from its cache).
+    await context.addInitScript(() => {
+      window.benchLongTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.benchLongTasks.push(e.startTime + e.duration);
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    // Time to interactive: one first visit (it installs the service worker),
+    // then `loads` return visits served from its cache.
     const ready = [];
     let page = null;
-    for (let i = 0; i < loads; i++) {
+    for (let i = 0; i <= loads; i++) {
       await page?.close();
       page = await context.newPage();
       await page.goto(`${server.url}/?as=client`);
       await page.waitForSelector('html[data-ready="true"]', { timeout: 60000 });
-      ready.push(
-        await page.evaluate(
-          () => performance.getEntriesByName('milestone-ready')[0]?.startTime ?? NaN,
-        ),
-      );
+      ready.push(await page.evaluate(interactiveAt));
     }
     // A future milestone in the middle of the list.
     const future = contract.milestones.filter((m) => m.funded === 0);
@@ -118,7 +143,9 @@ async function measure(browser, n) {
       n,
       handler: median(samples.handler.slice(skip)),
       frame: median(samples.frame.slice(skip)),
-      interactive: median(ready),
+      first: ready[0].quiet,
+      ready: median(ready.slice(1).map((r) => r.ready)),
+      interactive: median(ready.slice(1).map((r) => r.quiet)),
       problems: problems.length,
     };
     await context.close();
@@ -128,6 +155,8 @@ async function measure(browser, n) {
   }
 }
 
+// The machine's load: on a shared 2-core box, start-up figures follow it.
+const loadBefore = loadavg()[0];
 const browser = await launchBrowser();
 const rows = [];
 try {
@@ -143,19 +172,27 @@ try {
 const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 0)} ms` : 'n/a');
 const mark = (value, target) => (value <= target ? 'ok' : 'OVER');
 console.log(
-  `Page benchmark (headless Chromium, real server; ${keys} keystrokes, ${loads} loads, medians)`,
+  `Page benchmark (headless Chromium, real server; ${keys} keystrokes, 1 + ${loads} loads, medians)`,
 );
 console.log('');
-console.log('| milestones | handler + layout | input → next frame | interactive |');
-console.log('|---:|---:|---:|---:|');
+console.log(
+  '| milestones | handler + layout | input → next frame | ready mark (return visit) | interactive (return visit) | interactive (first visit) |',
+);
+console.log('|---:|---:|---:|---:|---:|---:|');
 for (const r of rows)
-  console.log(`| ${r.n} | ${ms(r.handler)} | ${ms(r.frame)} | ${ms(r.interactive)} |`);
+  console.log(
+    `| ${r.n} | ${ms(r.handler)} | ${ms(r.frame)} | ${ms(r.ready)} | ${ms(r.interactive)} | ${ms(r.first)} |`,
+  );
 const big = rows.find((r) => r.n === 1000);
 if (big) {
   console.log(
-    `| target at 1,000 | ≤ ${TARGETS.handler} ms (${mark(big.handler, TARGETS.handler)}) | ≤ ${TARGETS.frame} ms (${mark(big.frame, TARGETS.frame)}) | ≤ ${TARGETS.interactive} ms (${mark(big.interactive, TARGETS.interactive)}) |`,
+    `| target at 1,000 | ≤ ${TARGETS.handler} ms (${mark(big.handler, TARGETS.handler)}) | ≤ ${TARGETS.frame} ms (${mark(big.frame, TARGETS.frame)}) | | ≤ ${TARGETS.interactive} ms (${mark(big.interactive, TARGETS.interactive)}) | ≤ ${TARGETS.interactive} ms (${mark(big.first, TARGETS.interactive)}) |`,
   );
 }
+console.log('');
+console.log(
+  `load average (1 min) ${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end, ${cpus().length} cores`,
+);
 const troubled = rows.filter((r) => r.problems > 0);
 if (troubled.length)
   console.log(`console errors or CSP violations at N = ${troubled.map((r) => r.n).join(', ')}`);
