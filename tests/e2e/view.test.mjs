@@ -13,6 +13,7 @@ import {
   newContext,
   nodeEngine,
   openEditor,
+  post,
   preconditions,
   row,
   startServer,
@@ -93,6 +94,51 @@ test(
     assert.equal(saved.milestones.find((m) => m.id === last).title, 'The very last step');
     assert.equal(saved.milestones.find((m) => m.id === future[500]).amount, 32100);
     engine.memoryUsage();
+  },
+);
+
+test(
+  'a reload reads the View kept for the same contract, day and build; a changed contract is described again',
+  { skip },
+  async () => {
+    const page = await openEditor(context, server.url);
+    const keptTag = () =>
+      page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const open = indexedDB.open('milestone-editor');
+            open.onsuccess = () => {
+              const get = open.result
+                .transaction('views')
+                .objectStore('views')
+                .get('ctr-demo|client');
+              get.onsuccess = () => resolve(get.result?.tag ?? null);
+              get.onerror = () => resolve(null);
+            };
+            open.onerror = () => resolve(null);
+          }),
+      );
+    // Kept once the page is up.
+    let tag = null;
+    for (let i = 0; i < 50 && !tag; i++) {
+      await page.waitForTimeout(100);
+      tag = await keptTag();
+    }
+    assert.ok(tag, 'a View is kept');
+    await page.reload();
+    await page.waitForSelector('html[data-ready="true"]');
+    assert.equal(await field(page, 'm-3', 'title').inputValue(), 'Testing');
+    assert.equal(await keptTag(), tag, 'the same contract keeps the same View');
+    // The other side changes the contract: the kept View is not used for it.
+    const answer = await post(server.url, 'demo-client', 1, [
+      { type: 'edit', id: 'm-3', set: { title: 'QA pass' } },
+    ]);
+    assert.equal(answer.status, 200);
+    await page.reload();
+    await page.waitForSelector('html[data-ready="true"]');
+    assert.equal(await field(page, 'm-3', 'title').inputValue(), 'QA pass');
+    for (let i = 0; i < 50 && (await keptTag()) === tag; i++) await page.waitForTimeout(100);
+    assert.notEqual(await keptTag(), tag, 'the new contract’s View is kept in its place');
   },
 );
 
