@@ -97,7 +97,9 @@ TEST(ActionFixtures, EveryCaseMatches) {
        {codes::kNotAllowedForRole, codes::kContractEnded, codes::kUnknownMilestone,
         codes::kMilestoneLocked, codes::kMoveIntoLockedRange, codes::kChangeRequestPending,
         codes::kNoPendingRequest, codes::kFundWhileInFlight, codes::kFundNotNext,
-        codes::kInvalidTransition, codes::kReleaseExceedsEscrow, codes::kDecisionRequired}) {
+        codes::kInvalidTransition, codes::kReleaseExceedsEscrow, codes::kDecisionRequired,
+        codes::kNotDue, codes::kEscrowHeld, codes::kDisputeOpen, codes::kNoDispute,
+        codes::kRefundPending, codes::kNoRefundRequest, codes::kResolutionMismatch}) {
     EXPECT_TRUE(codes_seen.count(code)) << "no fixture produces " << code;
   }
 }
