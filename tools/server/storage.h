@@ -25,7 +25,7 @@ struct SeedToken {
   std::string token;
   std::string user;
   std::string role;
-  std::string contract;
+  std::string contract;  // empty: no access row (the marketplace touches every contract)
 };
 // The demo documents, validated by `engine` (false + error: a bug in the seed).
 bool DemoContracts(const Engine& engine, const std::string& today,

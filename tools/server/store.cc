@@ -105,6 +105,8 @@ constexpr DemoToken kDemoTokens[] = {
     {"demo-client", "demo-client", "client", "ctr-demo"},
     {"demo-freelancer", "demo-freelancer", "freelancer", "ctr-demo"},
     {"other-client", "other-client", "client", "ctr-other"},
+    // The marketplace's mediator: every contract, no access row (SPEC §6).
+    {"demo-mediator", "demo-mediator", "marketplace", ""},
 };
 
 // A dump that cannot throw on text the engine let through.
@@ -207,7 +209,10 @@ std::optional<Reply> DecideChangeset(const ChangesetRequest& request, const Engi
         {}};
   }
   ActOptions act;
-  act.actor = request.token.role == "freelancer" ? Actor::kFreelancer : Actor::kClient;
+  // The tokens table's CHECK allows only the three names ParseActor reads.
+  if (!ParseActor(request.token.role, &act.actor)) {
+    return Reply{500, ErrorBody(codes::kInternal, "The token's role is not an actor."), {}};
+  }
   act.now = request.now;
   ApplyResult result = engine.Apply(current, request.actions, act);
   if (!result.ok) {

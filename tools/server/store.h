@@ -15,12 +15,19 @@ namespace milestone::server {
 struct TokenInfo {
   std::string token;
   std::string user_id;
-  std::string role;  // "client" or "freelancer"
+  std::string role;  // "client", "freelancer" or "marketplace" (every contract)
 };
 
 struct StoredContract {
   int64_t version = 0;
   std::string document;  // JSON text, `version` included
+};
+
+// One row of a contract listing (the timer pass reads every contract).
+struct ListedContract {
+  std::string id;
+  int64_t version = 0;
+  std::string document;
 };
 
 // An HTTP answer decided below the HTTP layer (the changeset transaction must
@@ -103,11 +110,16 @@ class Store {
   // {"notifications": [...]}, newest first. Throws StoreUnavailable.
   virtual std::string Notifications(const TokenInfo& token) = 0;
 
-  // Seam for the marketplace timers of "Escrow over time" (issue 13, not in
-  // the engine yet): a timer that must fire exactly once across processes
-  // will run as a PostChangeset-like transaction that claims its row with
-  // SELECT ... FOR UPDATE SKIP LOCKED (PostgreSQL) / BEGIN IMMEDIATE (SQLite)
-  // and records its firing in the same commit. Nothing calls it yet.
+  // Up to `limit` contracts whose id sorts after `after_id`, in id order: a
+  // page of the listing the marketplace timers walk (timers.h). Throws
+  // StoreUnavailable.
+  virtual std::vector<ListedContract> ListContracts(const std::string& after_id, size_t limit) = 0;
+
+  // The marketplace timers (timers.h) need nothing else: a due timer is a
+  // changeset of the marketplace sent through PostChangeset with an
+  // Idempotency-Key derived from the timer, so the contract's lock, the
+  // version check and the idempotency record in the same commit make it fire
+  // once across processes and restarts.
 
  protected:
   Store() = default;
