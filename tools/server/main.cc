@@ -1,7 +1,7 @@
 // milestone_server: the reference server of SPEC §6.
 //
 //   milestone_server [--port N] [--db FILE | --database-url URL] [--web DIR] [--dist DIR]
-//                    [--now YYYY-MM-DD]
+//                    [--now YYYY-MM-DD] [--timer-interval SECONDS]
 //   milestone_server --seed-only [--db FILE]
 //   milestone_server --integrity-check [--db FILE]
 //
@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "http.h"
@@ -25,8 +26,13 @@
 #include "milestone/engine.h"
 #include "milestone/version.h"
 #include "store.h"
+#include "timers.h"
 
 namespace {
+
+// The marketplace timers run at start and then this often (docs/server.md).
+constexpr int kDefaultTimerIntervalSeconds = 60;
+constexpr int kMaxTimerIntervalSeconds = 86400;
 
 struct Flags {
   int port = 8080;
@@ -35,19 +41,23 @@ struct Flags {
   std::string web = "web";
   std::string dist = "dist";
   std::string now;
+  int timer_interval = kDefaultTimerIntervalSeconds;  // 0: no timers
   bool seed_only = false;
   bool integrity_check = false;
 };
 
 void Usage(std::ostream& out) {
   out << "usage: milestone_server [--port N] [--db FILE] [--web DIR] [--dist DIR]\n"
-         "                        [--now YYYY-MM-DD] [--seed-only] [--integrity-check]\n"
+         "                        [--now YYYY-MM-DD] [--timer-interval SECONDS]\n"
+         "                        [--seed-only] [--integrity-check]\n"
          "  --port N           listen on 127.0.0.1:N (default $PORT or 8080; 0 picks one)\n"
          "  --db FILE          SQLite database (default $DB or var/milestones.db)\n"
          "  --database-url URL PostgreSQL, postgres://... (default $DATABASE_URL)\n"
          "  --web DIR          static files served at / (default web)\n"
          "  --dist DIR         the JS package served at /dist/ (default dist)\n"
          "  --now DATE         fix the engine's clock (tests); default today's UTC date\n"
+         "  --timer-interval S run the marketplace timers at start and every S seconds\n"
+         "                     (default 60; 0: never)\n"
          "  --seed-only        create and seed the database, then exit\n"
          "  --version          print the version, then exit\n"
          "  --integrity-check  print PRAGMA integrity_check; exit 0 when ok\n";
@@ -110,6 +120,15 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
         std::cerr << "milestone_server: --now needs a date YYYY-MM-DD\n";
         return 2;
       }
+    } else if (arg == "--timer-interval") {
+      if (!value(&text) || text.empty() || text.size() > 5 ||
+          text.find_first_not_of("0123456789") != std::string::npos ||
+          std::stoi(text) > kMaxTimerIntervalSeconds) {
+        std::cerr << "milestone_server: --timer-interval needs 0 to " << kMaxTimerIntervalSeconds
+                  << " seconds\n";
+        return 2;
+      }
+      flags->timer_interval = std::stoi(text);
     } else if (arg == "--seed-only") {
       flags->seed_only = true;
     } else if (arg == "--integrity-check") {
@@ -198,6 +217,23 @@ int main(int argc, char** argv) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
+  // The timers' clock is the changesets' clock: --now, else today (UTC) at
+  // each pass, so a server that runs past midnight sees the new day.
+  auto clock = [fixed = flags.now] { return fixed.empty() ? milestone::server::UtcDate() : fixed; };
+  std::mutex log_mu;
+  auto log = [&log_mu](const std::string& line) {
+    std::lock_guard<std::mutex> lock(log_mu);
+    std::cout << line << std::endl;
+  };
+  milestone::server::TimerScheduler timers(store.get(), &engine, clock, flags.timer_interval, log);
+  if (flags.timer_interval > 0) {
+    // Before listening: a server that says it listens has applied what was
+    // due at its start (the tests rely on it). A database that fails here is
+    // only logged; the next pass tries again.
+    timers.RunOnce();
+    timers.Start();
+  }
+
   milestone::server::App app(store.get(), &engine, options);
   milestone::server::HttpServer server(&app, limits);
   int port = server.Listen(flags.port, &error);
@@ -206,13 +242,14 @@ int main(int argc, char** argv) {
               << "\n";
     return 1;
   }
-  std::cout << "milestone_server listening on http://127.0.0.1:" << port << "/ (db "
-            << store->Describe() << ")" << std::endl;
+  log("milestone_server listening on http://127.0.0.1:" + std::to_string(port) + "/ (db " +
+      store->Describe() + ")");
 
   // Returns once SIGINT or SIGTERM has stopped it and the running requests
   // are answered.
   bool ok = server.Run(&error);
   if (!ok) std::cerr << "milestone_server: " << error << "\n";
+  timers.Stop();
   store.reset();  // closes every pooled connection; WAL checkpoints on last close
   std::cout << "milestone_server stopped" << std::endl;
   return ok ? 0 : 1;
