@@ -88,8 +88,9 @@ export function makeSandbox() {
 }
 
 // Starts the server on `sandbox` and resolves once it prints its URL. `now`
-// fixes the engine's clock (null: the real date, as the page runs).
-export async function startServer(sandbox, extraArgs = [], { now = NOW } = {}) {
+// fixes the engine's clock (null: the real date, as the page runs); `env` is
+// added to the environment.
+export async function startServer(sandbox, extraArgs = [], { now = NOW, env = {} } = {}) {
   const child = spawn(
     serverBinary,
     [
@@ -103,7 +104,7 @@ export async function startServer(sandbox, extraArgs = [], { now = NOW } = {}) {
       ...(now ? ['--now', now] : []),
       ...extraArgs,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   let output = '';
   let errors = '';
@@ -136,6 +137,8 @@ export async function startServer(sandbox, extraArgs = [], { now = NOW } = {}) {
     url,
     child,
     exited,
+    // What it printed on stdout so far.
+    output: () => output,
     // Clean stop through SIGTERM; resolves with the exit code and output.
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
