@@ -162,7 +162,7 @@ describe('several server processes on one PostgreSQL', { skip }, () => {
             sandbox.db,
             "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations",
           ),
-          '1,2',
+          '1,2,3',
         );
         assert.equal(psql(sandbox.db, 'SELECT count(*) FROM contracts'), '2');
 
@@ -421,7 +421,7 @@ describe('several server processes on one PostgreSQL', { skip }, () => {
           sandbox.db,
           "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations",
         ),
-        '1,2',
+        '1,2,3',
       );
       assert.equal(
         psql(
