@@ -90,8 +90,9 @@ struct ContractFacts {
   int64_t first_not_funded = -1;
   int64_t last_not_funded = -1;
   int64_t first_disputed = -1;  // the first milestone with an open dispute
+  bool any_order = false;       // the policy's fundingOrder is "any"
 };
-ContractFacts FactsOf(const Contract& contract);
+ContractFacts FactsOf(const Contract& contract, const Policy& policy);
 
 // Whether `action` may be done now by `actor`, exactly as Check would decide it
 // before the effect: role, status, pending request, the milestone it names and

@@ -42,13 +42,21 @@ class Applier {
  public:
   // Applies actions to its own copy of `contract`.
   Applier(const Policy& policy, const ActOptions& options, Contract contract, const Contract* taken)
-      : policy_(policy), options_(options), contract_(std::move(contract)), taken_(taken) {
+      : policy_(policy),
+        options_(options),
+        contract_(std::move(contract)),
+        taken_(taken),
+        money_(policy.CurrencyFor(contract_.currency)) {
     view_ = &contract_;
   }
   // Only judges actions on `contract`, which it never changes or copies.
   Applier(const Policy& policy, const ActOptions& options, const Contract* contract,
           const ContractFacts& facts)
-      : policy_(policy), options_(options), view_(contract), facts_(facts) {}
+      : policy_(policy),
+        options_(options),
+        view_(contract),
+        facts_(facts),
+        money_(policy.CurrencyFor(contract->currency)) {}
   Applier(const Applier&) = delete;
   Applier& operator=(const Applier&) = delete;
 
@@ -100,7 +108,7 @@ class Applier {
   // Applies one action as `actor`; false (with the reason in issues) when it
   // may not be done. `path` is where the action sits in what the caller sent.
   bool Step(const Action& action, Actor actor, const std::string& path) {
-    facts_ = FactsOf(c());
+    facts_ = FactsOf(c(), policy_);
     int64_t index = -1;
     if (!Admit(action, actor, path, &index)) return false;
     return (this->*SpecOf(action.type).effect)(action, path, index);
@@ -166,9 +174,10 @@ class Applier {
                   range());
     }
     if (!action.fields.amount) {
-      return Fail(codes::kSchema, path + "/milestone/amount", "",
-                  "A new milestone needs an amount.",
-                  "Give the amount in cents, for example 50000 for $500.00.");
+      return Fail(
+          codes::kSchema, path + "/milestone/amount", "", "A new milestone needs an amount.",
+          "Give the amount in minor units, for example " + std::to_string(money_.minimum_amount) +
+              " for " + Money(money_.minimum_amount) + ".");
     }
     if (std::optional<Issue> limit =
             MilestoneLimitIssue(c().milestones.size() + 1, policy_, true)) {
@@ -248,14 +257,20 @@ class Applier {
                   QuotedTitle(m) + " is " + StateWords(m.state) + ", so it cannot be funded.",
                   "Fund the next milestone that is not funded yet.");
     }
-    if (facts_.in_flight > 0) {
+    if (facts_.in_flight >= policy_.max_in_flight) {
       const Milestone& current = At(facts_.first_in_flight);
+      if (policy_.max_in_flight == 1) {
+        return Fail(codes::kFundWhileInFlight, path + "/id", m.id,
+                    "You must release funds on " + QuotedTitle(current) +
+                        " before another milestone can be funded.",
+                    "Release " + QuotedTitle(current) + " (a partial release is fine) first.");
+      }
       return Fail(codes::kFundWhileInFlight, path + "/id", m.id,
-                  "You must release funds on " + QuotedTitle(current) +
-                      " before another milestone can be funded.",
-                  "Release " + QuotedTitle(current) + " (a partial release is fine) first.");
+                  std::to_string(facts_.in_flight) +
+                      " milestones are funded and in progress, the most this contract allows.",
+                  "Release one of them, " + QuotedTitle(current) + " for example, first.");
     }
-    if (facts_.first_not_funded >= 0 && facts_.first_not_funded < index) {
+    if (!facts_.any_order && facts_.first_not_funded >= 0 && facts_.first_not_funded < index) {
       const Milestone& earlier = At(facts_.first_not_funded);
       return Fail(codes::kFundNotNext, path + "/id", m.id,
                   "Milestones are funded in order, and " + QuotedTitle(earlier) + " comes before " +
@@ -307,19 +322,15 @@ class Applier {
     const int64_t amount = action.amount.value_or(escrow);
     if (amount <= 0 || amount > escrow) {
       return Fail(codes::kReleaseExceedsEscrow, path + "/amount", m.id,
-                  "A release of " + FormatMoney(amount) + " is not possible: " + QuotedTitle(m) +
-                      " holds " + FormatMoney(escrow) + " in escrow.",
-                  "Release from $0.01 up to " + FormatMoney(escrow) + ".");
+                  "A release of " + Money(amount) + " is not possible: " + QuotedTitle(m) +
+                      " holds " + Money(escrow) + " in escrow.",
+                  "Release from " + Money(1) + " up to " + Money(escrow) + ".");
     }
     if (NeedsDecision(facts_, index) && action.then != "end" && action.then != "keepOpen") {
       return Fail(codes::kDecisionRequired, path + "/then", m.id,
                   QuotedTitle(m) +
                       " is the last milestone: say whether to end the contract or keep it open.",
                   "Add \"then\": \"end\" or \"then\": \"keepOpen\".");
-    }
-    if (NeedsDecision(facts_, index) && action.then == "end" && facts_.in_flight > 1) {
-      // Ending refunds nothing the client has not settled (SPEC 3, end).
-      return EscrowHeld(path + "/then", index);
     }
     int64_t carry = 0;
     if (!CheckedAdd(c().carry_over, escrow - amount, &carry)) {
@@ -343,7 +354,7 @@ class Applier {
     if (action.amount && *action.amount != escrow) {
       return Fail(codes::kReleaseExceedsEscrow, path + "/amount", m.id,
                   "The marketplace releases the whole escrow of " + QuotedTitle(m) + ", " +
-                      FormatMoney(escrow) + ", or nothing.",
+                      Money(escrow) + ", or nothing.",
                   "Leave out \"amount\".");
     }
     if (!action.then.empty() && action.then != "keepOpen") {
@@ -432,10 +443,9 @@ class Applier {
     const int64_t refund = action.split_refund.value_or(0);
     if (release + refund != escrow) {  // each part is at most 2^53: no overflow
       return Fail(codes::kResolutionMismatch, path + "/release", m.id,
-                  "A resolution must split exactly the " + FormatMoney(escrow) + " held for " +
-                      QuotedTitle(m) + "; " + FormatMoney(release) + " + " + FormatMoney(refund) +
-                      " does not.",
-                  "Make release + refund = " + std::to_string(escrow) + " cents.");
+                  "A resolution must split exactly the " + Money(escrow) + " held for " +
+                      QuotedTitle(m) + "; " + Money(release) + " + " + Money(refund) + " does not.",
+                  "Make release + refund = " + std::to_string(escrow) + " in minor units.");
     }
     return true;
   }
@@ -456,7 +466,7 @@ class Applier {
     for (const char* field : {"title", "description", "dueDate", "amount"}) {
       touches_.push_back(Touch{m.id, field, base + "/" + field});
     }
-    Emit("milestoneAdded", m.id, m.amount, AddedSentence(m));
+    Emit("milestoneAdded", m.id, m.amount, AddedSentence(m, money_));
     contract_.milestones.insert(contract_.milestones.begin() + index, std::move(m));
     return true;
   }
@@ -503,7 +513,7 @@ class Applier {
 
   bool DoDelete(const Action&, const std::string&, int64_t index) {
     const Milestone& m = contract_.milestones[static_cast<size_t>(index)];
-    Emit("milestoneDeleted", m.id, m.amount, DeletedSentence(m));
+    Emit("milestoneDeleted", m.id, m.amount, DeletedSentence(m, money_));
     contract_.milestones.erase(contract_.milestones.begin() + index);
     return true;
   }
@@ -582,20 +592,19 @@ class Applier {
     m.released = 0;
     std::string message = "Funded " + QuotedTitle(m) + ": ";
     if (charge.from_carry == 0) {
-      message += FormatMoney(charged) + " charged to escrow.";
+      message += Money(charged) + " charged to escrow.";
     } else if (charged == 0) {
-      message += FormatMoney(charge.from_carry) +
+      message += Money(charge.from_carry) +
                  " paid from the previous milestone's unused deposit; nothing charged.";
     } else {
-      message += FormatMoney(charged) + " charged to escrow and " + FormatMoney(charge.from_carry) +
+      message += Money(charged) + " charged to escrow and " + Money(charge.from_carry) +
                  " paid from the previous milestone's unused deposit.";
     }
     Emit("charged", m.id, charged, std::move(message));
     if (!contract_.initiation_fee_charged) {
       contract_.initiation_fee_charged = true;
       Emit("feeCharged", m.id, charge.fee,
-           "Contract initiation fee: " + FormatMoney(charge.fee) +
-               " charged with the first milestone.");
+           "Contract initiation fee: " + Money(charge.fee) + " charged with the first milestone.");
     }
     return true;
   }
@@ -633,14 +642,13 @@ class Applier {
     m.released += amount;
     m.state = MilestoneState::kReleased;
     contract_.carry_over += remainder;  // the guard checked the sum
-    std::string message = "Released " + FormatMoney(amount) + " for " + QuotedTitle(m) + ".";
+    std::string message = "Released " + Money(amount) + " for " + QuotedTitle(m) + ".";
     if (options_.actor == Actor::kMarketplace) {
       message = "The review window for " + QuotedTitle(m) + " ended, so the marketplace released " +
-                FormatMoney(amount) + " to the freelancer.";
+                Money(amount) + " to the freelancer.";
     }
     if (remainder > 0) {
-      message +=
-          " The remaining " + FormatMoney(remainder) + " stays in escrow for the next milestone.";
+      message += " The remaining " + Money(remainder) + " stays in escrow for the next milestone.";
     }
     Emit("released", m.id, amount, std::move(message));
     if (last && action.then == "end") DoEnd(action, path, -1);
@@ -660,14 +668,13 @@ class Applier {
       m.refund_request.reset();
       if (escrow > 0) {
         Emit("refunded", m.id, escrow,
-             "Refunded " + FormatMoney(escrow) + " held in escrow for " + QuotedTitle(m) +
+             "Refunded " + Money(escrow) + " held in escrow for " + QuotedTitle(m) +
                  " to the client.");
       }
     }
     if (contract_.carry_over > 0) {
       Emit("refunded", "", contract_.carry_over,
-           "Refunded the unused deposit of " + FormatMoney(contract_.carry_over) +
-               " to the client.");
+           "Refunded the unused deposit of " + Money(contract_.carry_over) + " to the client.");
     }
     contract_.carry_over = 0;
     if (contract_.change_request) {
@@ -693,7 +700,7 @@ class Applier {
     request.requested_on = options_.now;
     if (!action.message.empty()) request.message = action.message;
     m.refund_request = std::move(request);
-    std::string message = "The client asked for the " + FormatMoney(EscrowOf(m)) +
+    std::string message = "The client asked for the " + Money(EscrowOf(m)) +
                           " held in escrow for " + QuotedTitle(m) + " back.";
     if (std::optional<Date> due = RefundDue(policy_, m)) {
       message +=
@@ -715,7 +722,7 @@ class Applier {
               ? "The freelancer did not answer the refund request in time, so the marketplace "
                 "refunded "
               : "The freelancer approved the refund: refunded ") +
-             FormatMoney(escrow) + " held in escrow for " + QuotedTitle(m) + " to the client.");
+             Money(escrow) + " held in escrow for " + QuotedTitle(m) + " to the client.");
     return true;
   }
 
@@ -751,16 +758,15 @@ class Applier {
     m.state = release > 0 ? MilestoneState::kReleased : MilestoneState::kRefunded;
     m.dispute.reset();
     Emit("disputeResolved", m.id, std::nullopt,
-         "The marketplace resolved the dispute over " + QuotedTitle(m) + ": " +
-             FormatMoney(release) + " to the freelancer, " + FormatMoney(refund) +
-             " back to the client.");
+         "The marketplace resolved the dispute over " + QuotedTitle(m) + ": " + Money(release) +
+             " to the freelancer, " + Money(refund) + " back to the client.");
     if (release > 0) {
       Emit("released", m.id, release,
-           "Released " + FormatMoney(release) + " for " + QuotedTitle(m) + " by resolution.");
+           "Released " + Money(release) + " for " + QuotedTitle(m) + " by resolution.");
     }
     if (refund > 0) {
       Emit("refunded", m.id, refund,
-           "Refunded " + FormatMoney(refund) + " held in escrow for " + QuotedTitle(m) +
+           "Refunded " + Money(refund) + " held in escrow for " + QuotedTitle(m) +
                " to the client by resolution.");
     }
     return true;
@@ -768,6 +774,8 @@ class Applier {
 
  private:
   const Contract& c() const { return *view_; }
+  // An amount in the contract's currency, as every sentence writes it.
+  std::string Money(int64_t amount) const { return FormatMoney(amount, money_); }
   const Milestone& At(int64_t index) const { return c().milestones[static_cast<size_t>(index)]; }
 
   static FieldValue DateValue(const std::optional<std::string>& date) {
@@ -779,7 +787,7 @@ class Applier {
               const FieldValue& to) {
     std::optional<int64_t> amount;
     if (field == EditField::kAmount) amount = std::get<int64_t>(to);
-    Emit("milestoneEdited", before.id, amount, EditedSentence(before, field, from, to));
+    Emit("milestoneEdited", before.id, amount, EditedSentence(before, field, from, to, money_));
   }
 
   bool Fail(const char* code, std::string path, std::string milestone_id, std::string message,
@@ -800,7 +808,7 @@ class Applier {
     m.dispute = Dispute{ActorName(options_.actor), options_.now, reason, {}};
     Emit("disputeOpened", m.id, EscrowOf(m),
          std::string("The ") + ActorName(options_.actor) + " opened a dispute over " +
-             QuotedTitle(m) + ": its " + FormatMoney(EscrowOf(m)) +
+             QuotedTitle(m) + ": its " + Money(EscrowOf(m)) +
              " in escrow is frozen until the marketplace resolves it. Reason: " + reason);
   }
 
@@ -874,8 +882,8 @@ class Applier {
   bool EscrowHeld(const std::string& path, int64_t index) {
     const Milestone& m = At(index);
     return Fail(codes::kEscrowHeld, path, m.id,
-                "The contract cannot end while " + FormatMoney(EscrowOf(m)) +
-                    " is held in escrow for " + QuotedTitle(m) + ".",
+                "The contract cannot end while " + Money(EscrowOf(m)) + " is held in escrow for " +
+                    QuotedTitle(m) + ".",
                 "Release it, request a refund, or open a dispute first.");
   }
 
@@ -927,6 +935,7 @@ class Applier {
   const Contract* view_ = nullptr;   // what the guards read
   const Contract* taken_ = nullptr;  // ids a new milestone must not reuse
   ContractFacts facts_;
+  Currency money_;  // the contract's currency, for every amount written
   IssueList issues_;
   std::vector<Event> events_;
   std::vector<Touch> touches_;
@@ -1195,12 +1204,14 @@ unsigned RoleBit(Actor actor) {
   return 0;
 }
 
-ContractFacts FactsOf(const Contract& contract) {
+ContractFacts FactsOf(const Contract& contract, const Policy& policy) {
   ContractFacts facts;
+  facts.any_order = policy.funding_order == FundingOrder::kAny;
   for (size_t i = 0; i < contract.milestones.size(); ++i) {
     const MilestoneState state = contract.milestones[i].state;
     const int64_t at = static_cast<int64_t>(i);
-    if (state != MilestoneState::kNotFunded) facts.first_open = at + 1;
+    // In any order only not_funded milestones move, and may go anywhere.
+    if (state != MilestoneState::kNotFunded && !facts.any_order) facts.first_open = at + 1;
     if (IsInFlight(state)) {
       if (facts.in_flight++ == 0) facts.first_in_flight = at;
     }
@@ -1239,7 +1250,10 @@ std::optional<Date> RefundDue(const Policy& policy, const Milestone& m) {
 }
 
 bool NeedsDecision(const ContractFacts& facts, int64_t index) {
-  return facts.last_not_funded <= index;
+  // Only the last of the work: nothing else in flight, and no not_funded
+  // milestone to come (after it, in order; anywhere, in any order).
+  if (facts.in_flight > 1) return false;
+  return facts.any_order ? facts.first_not_funded < 0 : facts.last_not_funded <= index;
 }
 
 FundCharge ChargeOf(const Policy& policy, const Contract& contract, const Milestone& m) {

@@ -540,7 +540,8 @@ const char* EditFieldName(EditField field) {
   return "title";
 }
 
-DiffResult Diff(const Contract& before, const Contract& after) {
+DiffResult Diff(const Contract& before, const Contract& after, const Currency* money) {
+  const Currency currency = money != nullptr ? *money : CurrencyOfCode(before.currency);
   const std::vector<Milestone>& bm = before.milestones;
   const std::vector<Milestone>& am = after.milestones;
 
@@ -589,7 +590,7 @@ DiffResult Diff(const Contract& before, const Contract& after) {
     c.index = static_cast<int64_t>(i) - deleted;
     c.milestone = bm[i];
     patch.Push(PatchOp("remove", ElementPointer(c.index)));
-    std::string sentence = DeletedSentence(bm[i]);
+    std::string sentence = DeletedSentence(bm[i], currency);
     emit(std::move(c), std::move(sentence));
     ++deleted;
   }
@@ -630,7 +631,7 @@ DiffResult Diff(const Contract& before, const Contract& after) {
     json::Value op = PatchOp("add", ElementPointer(c.index));
     op.Set("value", MilestoneToValue(am[j]));
     patch.Push(std::move(op));
-    emit(std::move(c), AddedSentence(am[j]));
+    emit(std::move(c), AddedSentence(am[j], currency));
   }
 
   // 4. Edits; the list is now `after`'s order, so the patch uses its indices.
@@ -647,7 +648,7 @@ DiffResult Diff(const Contract& before, const Contract& after) {
                                                         EditFieldName(field));
       op.Set("value", FieldToValue(to));
       patch.Push(std::move(op));
-      std::string sentence = EditedSentence(current, field, from, to);
+      std::string sentence = EditedSentence(current, field, from, to, currency);
       SetField(&current, field, to);
       Change c;
       c.op = ChangeOp::kEdit;

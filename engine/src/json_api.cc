@@ -77,7 +77,7 @@ std::string Apply(const Engine& engine, std::string_view contract, std::string_v
   return ApplyResultToJson(engine.Apply(result.contract, actions, act));
 }
 
-std::string Diff(const Engine& /*engine*/, std::string_view before, std::string_view after) {
+std::string Diff(const Engine& engine, std::string_view before, std::string_view after) {
   IssueList issues;
   Contract a;
   Contract b;
@@ -95,7 +95,8 @@ std::string Diff(const Engine& /*engine*/, std::string_view before, std::string_
     out += "}";
     return out;
   }
-  std::string body = DiffResultToJson(milestone::Diff(a, b));
+  const Currency money = engine.policy().CurrencyFor(a.currency);
+  std::string body = DiffResultToJson(milestone::Diff(a, b, &money));
   // Splice ok/issues in front so every answer of this API carries them.
   std::string out = "{\"ok\":true,\"issues\":[],";
   out.append(body, 1, std::string::npos);
@@ -214,11 +215,48 @@ std::string Timers(const Engine& engine, std::string_view contract, std::string_
   return TimersToJson(engine.Timers(doc, validate));
 }
 
-std::string ParseMoney(std::string_view text) {
+namespace {
+
+// The currency named, or the policy's first; false (with the issue) when the
+// policy does not allow it.
+bool MoneyCurrency(const Engine& engine, std::string_view code, Currency* out, IssueList* issues) {
+  if (code.empty()) {
+    *out = engine.policy().DefaultCurrency();
+    return true;
+  }
+  if (const Currency* found = engine.policy().FindCurrency(code)) {
+    *out = *found;
+    return true;
+  }
+  issues->push_back(MakeError(
+      codes::kUnsupportedCurrency, "/currency", "",
+      "The currency \"" + std::string(code.substr(0, 16)) + "\" is not one this policy allows.",
+      "Use " + engine.policy().DefaultCurrency().code + ", or a currency of the policy."));
+  return false;
+}
+
+}  // namespace
+
+std::string ParseMoney(const Engine& engine, std::string_view text, std::string_view currency) {
   IssueList issues;
+  Currency money;
   int64_t amount = 0;
-  if (!milestone::ParseMoney(text, &amount, &issues)) return Failure(issues);
+  if (!MoneyCurrency(engine, currency, &money, &issues) ||
+      !milestone::ParseMoney(text, money, &amount, &issues)) {
+    return Failure(issues);
+  }
   return "{\"ok\":true,\"amount\":" + std::to_string(amount) + "}";
+}
+
+std::string ParseMoney(std::string_view text) { return ParseMoney(Engine(), text, ""); }
+
+std::string FormatMoney(const Engine& engine, int64_t amount, std::string_view currency) {
+  IssueList issues;
+  Currency money;
+  if (!MoneyCurrency(engine, currency, &money, &issues)) return Failure(issues);
+  std::string out;
+  json::WriteString(milestone::FormatMoney(amount, money), &out);
+  return out;
 }
 
 }  // namespace json_api

@@ -1,4 +1,11 @@
+// ParsePolicy: a policy is data (SPEC 1.3), read and checked once, when an
+// engine is made. Every finding is POLICY at /policy/<key>; docs/policies.md
+// lists the keys and where each number of `upwork` comes from.
+
 #include "milestone/policy.h"
+
+#include <string>
+#include <utility>
 
 #include "milestone/codes.h"
 #include "milestone/money.h"
@@ -11,25 +18,135 @@ struct IntKey {
   const char* name;
   int64_t Policy::*field;
   int64_t min;
+  int64_t max;
 };
 
 const IntKey kIntKeys[] = {
-    {"minimumAmount", &Policy::minimum_amount, 0},
-    {"maximumAmount", &Policy::maximum_amount, 0},
-    {"maxMilestones", &Policy::max_milestones, 0},
-    {"titleMaxLength", &Policy::title_max_length, 1},
-    {"descriptionMaxLength", &Policy::description_max_length, 0},
-    {"initiationFee", &Policy::initiation_fee, 0},
-    {"reviewDays", &Policy::review_days, 0},
-    {"refundResponseDays", &Policy::refund_response_days, 0},
+    {"maxMilestones", &Policy::max_milestones, 0, 100000},
+    {"titleMaxLength", &Policy::title_max_length, 1, 1000000},
+    {"descriptionMaxLength", &Policy::description_max_length, 0, 1000000},
+    {"initiationFee", &Policy::initiation_fee, 0, kMaxSafeInteger},
+    {"maxInFlight", &Policy::max_in_flight, 1, 100000},
+    {"reviewDays", &Policy::review_days, 0, kMaxWindowDays},
+    {"refundResponseDays", &Policy::refund_response_days, 0, kMaxWindowDays},
 };
 
-Issue PolicyError(const std::string& key, std::string message, std::string hint) {
-  return MakeError(codes::kPolicy, key.empty() ? "/policy" : "/policy/" + PointerToken(key), "",
-                   std::move(message), std::move(hint));
-}
+class PolicyReader {
+ public:
+  explicit PolicyReader(IssueList* issues) : issues_(issues) {}
+
+  bool ok() const { return ok_; }
+
+  void Error(const std::string& pointer, std::string message, std::string hint) {
+    issues_->push_back(
+        MakeError(codes::kPolicy, "/policy" + pointer, "", std::move(message), std::move(hint)));
+    ok_ = false;
+  }
+
+  bool Int(const json::Value& v, const std::string& pointer, const char* name, int64_t min,
+           int64_t max, int64_t* out) {
+    if (!v.is_int() || v.as_int() < min || v.as_int() > max) {
+      Error(pointer,
+            std::string("The policy value \"") + name + "\" must be a whole number from " +
+                std::to_string(min) + " to " + std::to_string(max) + ".",
+            "Give whole numbers; money is in minor units (cents).");
+      return false;
+    }
+    *out = v.as_int();
+    return true;
+  }
+
+  bool Code(const std::string& code, const std::string& pointer) {
+    bool iso = code.size() == 3;
+    for (char ch : code) iso = iso && ch >= 'A' && ch <= 'Z';
+    if (!iso) {
+      Error(pointer, "A policy currency must be a three-letter ISO 4217 code.",
+            "Use e.g. \"USD\", \"EUR\", \"JPY\".");
+    }
+    return iso;
+  }
+
+  bool Exponent(const std::string& code, int64_t exponent, const std::string& pointer) {
+    const int iso = IsoExponent(code);
+    if (iso >= 0 && iso != exponent) {
+      Error(pointer,
+            "ISO 4217 gives " + code + " the exponent " + std::to_string(iso) + ", not " +
+                std::to_string(exponent) + ".",
+            "Set \"exponent\" to " + std::to_string(iso) + ".");
+      return false;
+    }
+    return true;
+  }
+
+  // {"USD": {"exponent": 2, "minimumAmount": 500, "maximumAmount": ...}, ...}
+  void Currencies(const json::Value& v, std::vector<Currency>* out) {
+    if (!v.is_object() || v.members().empty()) {
+      Error("/currencies", "\"currencies\" must be an object with at least one currency.",
+            "Write e.g. {\"USD\": {\"exponent\": 2, \"minimumAmount\": 500, "
+            "\"maximumAmount\": 100000000}}.");
+      return;
+    }
+    std::vector<Currency> list;
+    for (const json::Member& m : v.members()) {
+      const std::string at = "/currencies/" + PointerToken(m.first);
+      if (!Code(m.first, at)) continue;
+      if (!m.second.is_object()) {
+        Error(at, "A currency's entry must be an object.",
+              "Write {\"exponent\", \"minimumAmount\", \"maximumAmount\"}.");
+        continue;
+      }
+      Currency c;
+      c.code = m.first;
+      bool has[3] = {false, false, false};
+      for (const json::Member& f : m.second.members()) {
+        const std::string fat = at + "/" + PointerToken(f.first);
+        int64_t n = 0;
+        if (f.first == "exponent") {
+          has[0] = Int(f.second, fat, "exponent", 0, 4, &n) && Exponent(c.code, n, fat);
+          c.exponent = static_cast<int>(n);
+        } else if (f.first == "minimumAmount") {
+          has[1] = Int(f.second, fat, "minimumAmount", 0, kMaxSafeInteger, &c.minimum_amount);
+        } else if (f.first == "maximumAmount") {
+          has[2] = Int(f.second, fat, "maximumAmount", 0, kMaxSafeInteger, &c.maximum_amount);
+        } else {
+          Error(fat, "A currency has no key \"" + f.first.substr(0, 40) + "\".",
+                "Use exponent, minimumAmount and maximumAmount.");
+        }
+      }
+      static const char* kNames[] = {"exponent", "minimumAmount", "maximumAmount"};
+      for (int k = 0; k < 3; ++k) {
+        if (!has[k] && ok_) {
+          Error(at + "/" + kNames[k], "The currency " + c.code + " needs \"" + kNames[k] + "\".",
+                "Give exponent, minimumAmount and maximumAmount for every currency.");
+        }
+      }
+      if (ok_ && c.minimum_amount > c.maximum_amount) {
+        Error(at + "/minimumAmount", "The minimum amount of " + c.code + " is above its maximum.",
+              "Make minimumAmount at most maximumAmount.");
+      }
+      list.push_back(std::move(c));
+    }
+    if (ok_) *out = std::move(list);
+  }
+
+ private:
+  IssueList* issues_;
+  bool ok_ = true;
+};
 
 }  // namespace
+
+const Currency* Policy::FindCurrency(std::string_view code) const {
+  for (const Currency& c : currencies) {
+    if (c.code == code) return &c;
+  }
+  return nullptr;
+}
+
+Currency Policy::CurrencyFor(std::string_view code) const {
+  if (const Currency* c = FindCurrency(code)) return *c;
+  return CurrencyOfCode(code);
+}
 
 bool ParsePolicy(std::string_view text, const Policy& base, Policy* out, IssueList* issues) {
   json::Value doc;
@@ -38,26 +155,48 @@ bool ParsePolicy(std::string_view text, const Policy& base, Policy* out, IssueLi
     *out = base;
     return true;
   }
+  PolicyReader r(issues);
   if (!doc.is_object()) {
-    issues->push_back(PolicyError("", "The policy must be an object of numbers.",
-                                  "Pass e.g. {\"minimumAmount\": 500}."));
+    r.Error("", "The policy must be an object.", "Pass e.g. {\"minimumAmount\": 500}.");
     return false;
   }
   Policy policy = base;
-  bool ok = true;
+  // The one-currency shorthand (SPEC 1.3): currency, minimumAmount, maximumAmount.
+  const json::Value* currency = doc.Find("currency");
+  const json::Value* minimum = doc.Find("minimumAmount");
+  const json::Value* maximum = doc.Find("maximumAmount");
+  const json::Value* table = doc.Find("currencies");
   for (const json::Member& m : doc.members()) {
-    if (m.first == "currency") {
-      const std::string& c = m.second.is_string() ? m.second.as_string() : std::string();
-      bool iso = c.size() == 3;
-      for (char ch : c) iso = iso && ch >= 'A' && ch <= 'Z';
-      if (!iso) {
-        issues->push_back(PolicyError(m.first,
-                                      "The policy currency must be a three-letter ISO 4217 code.",
-                                      "Use e.g. \"USD\"."));
-        ok = false;
-      } else {
-        policy.currency = c;
+    const std::string at = "/" + PointerToken(m.first);
+    if (m.first == "currency" || m.first == "minimumAmount" || m.first == "maximumAmount") {
+      if (table != nullptr) {
+        r.Error(at,
+                "\"" + m.first +
+                    "\" is shorthand for a one-currency table; this policy gives "
+                    "\"currencies\" as well.",
+                "Put the limits inside \"currencies\".");
       }
+      continue;
+    }
+    if (m.first == "currencies") {
+      r.Currencies(m.second, &policy.currencies);
+      continue;
+    }
+    if (m.first == "fundingOrder") {
+      const std::string order = m.second.is_string() ? m.second.as_string() : "";
+      if (order == "sequential") {
+        policy.funding_order = FundingOrder::kSequential;
+      } else if (order == "any") {
+        policy.funding_order = FundingOrder::kAny;
+      } else {
+        r.Error(at, "\"fundingOrder\" must be \"sequential\" or \"any\".",
+                "Use \"sequential\" (strictly in order) or \"any\".");
+      }
+      continue;
+    }
+    if (m.first == "name" || m.first == "about") {
+      // A policy file names and explains itself; neither changes a rule.
+      if (!m.second.is_string()) r.Error(at, "\"" + m.first + "\" must be a string.", "");
       continue;
     }
     const IntKey* key = nullptr;
@@ -65,53 +204,71 @@ bool ParsePolicy(std::string_view text, const Policy& base, Policy* out, IssueLi
       if (m.first == k.name) key = &k;
     }
     if (key == nullptr) {
-      issues->push_back(
-          PolicyError(m.first, "The policy key \"" + m.first.substr(0, 40) + "\" is unknown.",
-                      "Use currency, minimumAmount, maximumAmount, maxMilestones, "
-                      "titleMaxLength, descriptionMaxLength, initiationFee, reviewDays or "
-                      "refundResponseDays."));
-      ok = false;
+      r.Error(at, "The policy key \"" + m.first.substr(0, 40) + "\" is unknown.",
+              "Use currencies (or currency, minimumAmount, maximumAmount), maxMilestones, "
+              "titleMaxLength, descriptionMaxLength, initiationFee, maxInFlight, fundingOrder, "
+              "reviewDays or refundResponseDays.");
       continue;
     }
-    if (!m.second.is_int() || m.second.as_int() < key->min || m.second.as_int() > kMaxSafeInteger) {
-      issues->push_back(PolicyError(m.first,
-                                    std::string("The policy value \"") + key->name +
-                                        "\" must be an integer of at least " +
-                                        std::to_string(key->min) + ".",
-                                    "Give whole numbers; money is in cents."));
-      ok = false;
-      continue;
+    r.Int(m.second, at, key->name, key->min, key->max, &(policy.*(key->field)));
+  }
+  if (table == nullptr && (currency != nullptr || minimum != nullptr || maximum != nullptr)) {
+    if (policy.currencies.size() != 1) {
+      r.Error(currency != nullptr  ? "/currency"
+              : minimum != nullptr ? "/minimumAmount"
+                                   : "/maximumAmount",
+              "The shorthand keys set a one-currency policy, and this one has " +
+                  std::to_string(policy.currencies.size()) + ".",
+              "Set the limits inside \"currencies\".");
+    } else {
+      Currency& c = policy.currencies.front();
+      if (currency != nullptr) {
+        const std::string code = currency->is_string() ? currency->as_string() : "";
+        if (r.Code(code, "/currency")) {
+          if (code != c.code) {
+            c = CurrencyOfCode(code);
+            if (IsoExponent(code) < 0) {
+              r.Error("/currency", "The engine does not know the exponent of " + code + ".",
+                      "Give it in \"currencies\": {\"" + code + "\": {\"exponent\": ...}}.");
+            }
+          }
+        }
+      }
+      if (minimum != nullptr) {
+        r.Int(*minimum, "/minimumAmount", "minimumAmount", 0, kMaxSafeInteger, &c.minimum_amount);
+      }
+      if (maximum != nullptr) {
+        r.Int(*maximum, "/maximumAmount", "maximumAmount", 0, kMaxSafeInteger, &c.maximum_amount);
+      }
+      if (r.ok() && c.minimum_amount > c.maximum_amount) {
+        r.Error(minimum != nullptr ? "/minimumAmount" : "/maximumAmount",
+                "The minimum amount is above the maximum amount.",
+                "Make minimumAmount at most maximumAmount.");
+      }
     }
-    policy.*(key->field) = m.second.as_int();
   }
-  if (ok && policy.minimum_amount > policy.maximum_amount) {
-    issues->push_back(PolicyError("minimumAmount",
-                                  "The minimum amount is above the maximum amount.",
-                                  "Make minimumAmount at most maximumAmount."));
-    ok = false;
+  if (r.ok() && policy.max_in_flight > policy.max_milestones && policy.max_milestones > 0) {
+    r.Error("/maxInFlight", "More milestones may be in flight than a contract may hold.",
+            "Make maxInFlight at most maxMilestones.");
   }
-  // A window longer than ten years is a mistake, and keeps date arithmetic
-  // inside the calendar.
-  for (const char* key : {"reviewDays", "refundResponseDays"}) {
-    const int64_t days =
-        std::string_view(key) == "reviewDays" ? policy.review_days : policy.refund_response_days;
-    if (ok && days > kMaxWindowDays) {
-      issues->push_back(PolicyError(key,
-                                    std::string("The policy value \"") + key +
-                                        "\" must be at most " + std::to_string(kMaxWindowDays) +
-                                        " days.",
-                                    "Give the window in days, e.g. 14."));
-      ok = false;
-    }
-  }
-  if (ok) *out = policy;
-  return ok;
+  if (r.ok()) *out = std::move(policy);
+  return r.ok();
 }
 
 std::string PolicyToJson(const Policy& policy) {
   json::Value v = json::Value::Object();
-  v.Set("currency", json::Value::String(policy.currency));
+  json::Value table = json::Value::Object();
+  for (const Currency& c : policy.currencies) {
+    json::Value entry = json::Value::Object();
+    entry.Set("exponent", json::Value::Int(c.exponent));
+    entry.Set("minimumAmount", json::Value::Int(c.minimum_amount));
+    entry.Set("maximumAmount", json::Value::Int(c.maximum_amount));
+    table.Set(c.code, std::move(entry));
+  }
+  v.Set("currencies", std::move(table));
   for (const IntKey& k : kIntKeys) v.Set(k.name, json::Value::Int(policy.*(k.field)));
+  v.Set("fundingOrder",
+        json::Value::String(policy.funding_order == FundingOrder::kAny ? "any" : "sequential"));
   return json::Write(v);
 }
 

@@ -36,7 +36,7 @@ ReorderPreview Engine::PreviewReorderAs(const Contract& contract, std::string_vi
   ReorderPreview preview;  // allowed range starts empty: from 0 to -1
   OrderOf(contract, &preview);
   const int64_t n = static_cast<int64_t>(contract.milestones.size());
-  const ContractFacts facts = FactsOf(contract);
+  const ContractFacts facts = FactsOf(contract, policy_);
   // The move's own guard decides, as Check would for the drop.
   Action move;
   move.type = ActionType::kMove;

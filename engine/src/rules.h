@@ -84,7 +84,7 @@ void CheckDocument(const Contract& contract, const Policy& policy, const Validat
 // The value rules of one milestone's fields (id syntax, text, amount range,
 // date syntax, ledger): the cheap part a keystroke re-checks.
 void CheckMilestoneFields(const Milestone& milestone, size_t index, const Policy& policy,
-                          uint32_t bad_fields, IssueList* issues);
+                          const Currency& money, uint32_t bad_fields, IssueList* issues);
 
 // The rules across milestones: duplicate ids, count, sequence, in flight,
 // due dates (order, and in the past when options.now is set).

@@ -57,14 +57,14 @@ const char* StateWords(MilestoneState state) { return TextOf(state).words; }
 
 std::string PositionText(int64_t index) { return std::to_string(index + 1); }
 
-std::string AddedSentence(const Milestone& m) {
-  std::string s = "Added " + QuotedTitle(m) + " (" + FormatMoney(m.amount);
+std::string AddedSentence(const Milestone& m, const Currency& money) {
+  std::string s = "Added " + QuotedTitle(m) + " (" + FormatMoney(m.amount, money);
   if (m.due_date) s += ", due " + DateText(m.due_date);
   return s + ").";
 }
 
-std::string DeletedSentence(const Milestone& m) {
-  return "Deleted " + QuotedTitle(m) + " (" + FormatMoney(m.amount) + ").";
+std::string DeletedSentence(const Milestone& m, const Currency& money) {
+  return "Deleted " + QuotedTitle(m) + " (" + FormatMoney(m.amount, money) + ").";
 }
 
 std::string MovedSentence(const Milestone& m, int64_t from, int64_t to) {
@@ -74,7 +74,7 @@ std::string MovedSentence(const Milestone& m, int64_t from, int64_t to) {
 }
 
 std::string EditedSentence(const Milestone& m, EditField field, const FieldValue& from,
-                           const FieldValue& to) {
+                           const FieldValue& to, const Currency& money) {
   const std::string who = QuotedTitle(m);
   switch (field) {
     case EditField::kTitle:
@@ -100,8 +100,9 @@ std::string EditedSentence(const Milestone& m, EditField field, const FieldValue
       return "Changed the due date of " + who + ".";
     }
     case EditField::kAmount:
-      return "Changed the amount of " + who + " from " + FormatMoney(std::get<int64_t>(from)) +
-             " to " + FormatMoney(std::get<int64_t>(to)) + ".";
+      return "Changed the amount of " + who + " from " +
+             FormatMoney(std::get<int64_t>(from), money) + " to " +
+             FormatMoney(std::get<int64_t>(to), money) + ".";
   }
   return "Changed " + who + ".";
 }

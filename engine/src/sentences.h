@@ -12,6 +12,7 @@
 
 #include "milestone/contract.h"
 #include "milestone/diff.h"
+#include "milestone/money.h"
 
 namespace milestone {
 
@@ -31,11 +32,12 @@ const char* StateWords(MilestoneState state);
 std::string PositionText(int64_t index);
 
 // The sentences of a change, as an action's event and a diff's summary say it.
-std::string AddedSentence(const Milestone& added);
-std::string DeletedSentence(const Milestone& deleted);
+// Amounts are written in `money`, the contract's currency.
+std::string AddedSentence(const Milestone& added, const Currency& money);
+std::string DeletedSentence(const Milestone& deleted, const Currency& money);
 std::string MovedSentence(const Milestone& moved, int64_t from, int64_t to);
 // `before` is the milestone before the edit.
 std::string EditedSentence(const Milestone& before, EditField field, const FieldValue& from,
-                           const FieldValue& to);
+                           const FieldValue& to, const Currency& money);
 
 }  // namespace milestone

@@ -210,7 +210,7 @@ SessionEdit Session::ApplyStructural(std::vector<Action> actions) {
 }
 
 void Session::AfterStructuralChange() {
-  facts_ = std::make_shared<const ContractFacts>(FactsOf(draft_));
+  facts_ = std::make_shared<const ContractFacts>(FactsOf(draft_, engine_.policy()));
   index_of_.clear();
   index_of_.reserve(draft_.milestones.size());
   for (size_t i = 0; i < draft_.milestones.size(); ++i) {
@@ -245,7 +245,8 @@ SessionEdit Session::Touched(std::vector<std::string> ids) {
     if (std::find(present.begin(), present.end(), id) != present.end()) continue;
     const size_t index = static_cast<size_t>(found->second);
     IssueList row_issues;
-    CheckMilestoneFields(draft_.milestones[index], index, engine_.policy(), 0, &row_issues);
+    CheckMilestoneFields(draft_.milestones[index], index, engine_.policy(),
+                         engine_.policy().CurrencyFor(draft_.currency), 0, &row_issues);
     for (const Issue& issue : list_issues_) {
       if (issue.milestone_id == id) row_issues.push_back(issue);
     }
@@ -335,7 +336,8 @@ const IssueList& Session::Issues() {
 
 DiffResult Session::Changes() const {
   if (!usable_) return DiffResult();
-  return Diff(base_, draft_);
+  const Currency money = engine_.policy().CurrencyFor(base_.currency);
+  return Diff(base_, draft_, &money);
 }
 
 Changeset Session::MakeChangeset() {
@@ -348,7 +350,8 @@ Changeset Session::MakeChangeset() {
     return changeset;
   }
   changeset.issues = Issues();
-  DiffResult diff = Diff(base_, draft_);
+  const Currency money = engine_.policy().CurrencyFor(base_.currency);
+  DiffResult diff = Diff(base_, draft_, &money);
   changeset.summary = std::move(diff.summary);
 
   std::vector<Action> actions;
@@ -417,9 +420,11 @@ std::string SessionEditToJson(const SessionEdit& edit) {
   out += ",\"touched\":";
   AppendStringArray(edit.touched, &out);
   out += ",\"rows\":[";
+  // Rows come with the contract's part of the view, which names the currency.
+  const Currency money = edit.contract ? edit.contract->money : Currency{};
   for (size_t i = 0; i < edit.rows.size(); ++i) {
     if (i > 0) out += ',';
-    out += RowViewToJson(edit.rows[i], "");
+    out += RowViewToJson(edit.rows[i], money);
   }
   out += "],\"removed\":";
   AppendStringArray(edit.removed, &out);

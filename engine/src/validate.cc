@@ -104,6 +104,8 @@ void CheckList(const Contract& contract, const Policy& policy, const ValidateOpt
                const ReadNotes* notes, bool with_fields, IssueList* issues) {
   std::optional<Date> now;
   if (!options.now.empty()) now = ParseDate(options.now);
+  const Currency money = policy.CurrencyFor(contract.currency);
+  const bool sequential = policy.funding_order == FundingOrder::kSequential;
   IdSet ids(contract.milestones.size());
   int highest_rank = 0;
   size_t in_flight = 0;
@@ -113,7 +115,7 @@ void CheckList(const Contract& contract, const Policy& policy, const ValidateOpt
     const Milestone& m = contract.milestones[i];
     uint32_t bad = notes != nullptr && i < notes->bad_fields.size() ? notes->bad_fields[i] : 0;
     if (bad == ~0u) continue;  // not an object; already reported
-    if (with_fields) CheckMilestoneFields(m, i, policy, bad, issues);
+    if (with_fields) CheckMilestoneFields(m, i, policy, money, bad, issues);
     if (!(bad & kBadId) && !m.id.empty() && !ids.Insert(m.id)) {
       issues->push_back(MakeError(codes::kDuplicateId, MilestonePath(i, "id"), m.id,
                                   "Another milestone already has the id \"" + Shown(m.id) + "\".",
@@ -121,12 +123,15 @@ void CheckList(const Contract& contract, const Policy& policy, const ValidateOpt
     }
     if (!(bad & kBadState)) {
       int rank = StateRank(m.state);
-      if (IsInFlight(m.state) && ++in_flight > 1) {
-        issues->push_back(
-            MakeError(codes::kMultipleInFlight, MilestonePath(i, "state"), m.id,
-                      "Only one milestone can be funded and in progress at a time.",
-                      "Release or refund the current milestone before another is active."));
-      } else if (rank < highest_rank) {
+      if (IsInFlight(m.state) && static_cast<int64_t>(++in_flight) > policy.max_in_flight) {
+        issues->push_back(MakeError(
+            codes::kMultipleInFlight, MilestonePath(i, "state"), m.id,
+            policy.max_in_flight == 1
+                ? std::string("Only one milestone can be funded and in progress at a time.")
+                : "At most " + std::to_string(policy.max_in_flight) +
+                      " milestones can be funded and in progress at a time.",
+            "Release or refund a milestone in progress before another is active."));
+      } else if (sequential && rank < highest_rank) {
         issues->push_back(
             MakeError(codes::kOutOfSequence, MilestonePath(i, "state"), m.id,
                       QuotedTitle(m) + " is " + StateName(m.state) +
@@ -257,8 +262,8 @@ bool IsFieldValueCode(std::string_view code) {
   return std::find(std::begin(kValueCodes), std::end(kValueCodes), code) != std::end(kValueCodes);
 }
 
-void CheckMilestoneFields(const Milestone& m, size_t i, const Policy& policy, uint32_t bad,
-                          IssueList* issues) {
+void CheckMilestoneFields(const Milestone& m, size_t i, const Policy& policy, const Currency& money,
+                          uint32_t bad, IssueList* issues) {
   if (!(bad & kBadId)) CheckId(m.id, i, "id", m.id, issues);
   int64_t title_length = bad & kBadTitle ? -1 : CheckText(m.title, i, "title", m.id, issues);
   if (title_length >= 0) {
@@ -294,18 +299,18 @@ void CheckMilestoneFields(const Milestone& m, size_t i, const Policy& policy, ui
                   "Write the date as YYYY-MM-DD, e.g. 2026-12-20, or leave it empty."));
   }
   if (!(bad & kBadAmount)) {
-    if (m.amount < policy.minimum_amount) {
-      issues->push_back(
-          MakeError(codes::kAmountBelowMinimum, MilestonePath(i, "amount"), m.id,
-                    "The amount " + FormatMoney(m.amount) + " is below the " +
-                        FormatMoney(policy.minimum_amount) + " minimum per milestone.",
-                    "Set the amount to at least " + FormatMoney(policy.minimum_amount) + "."));
-    } else if (m.amount > policy.maximum_amount) {
+    if (m.amount < money.minimum_amount) {
+      issues->push_back(MakeError(
+          codes::kAmountBelowMinimum, MilestonePath(i, "amount"), m.id,
+          "The amount " + FormatMoney(m.amount, money) + " is below the " +
+              FormatMoney(money.minimum_amount, money) + " minimum per milestone.",
+          "Set the amount to at least " + FormatMoney(money.minimum_amount, money) + "."));
+    } else if (m.amount > money.maximum_amount) {
       issues->push_back(
           MakeError(codes::kAmountAboveMaximum, MilestonePath(i, "amount"), m.id,
-                    "The amount " + FormatMoney(m.amount) + " is above the " +
-                        FormatMoney(policy.maximum_amount) + " maximum per milestone.",
-                    "Set the amount to at most " + FormatMoney(policy.maximum_amount) +
+                    "The amount " + FormatMoney(m.amount, money) + " is above the " +
+                        FormatMoney(money.maximum_amount, money) + " maximum per milestone.",
+                    "Set the amount to at most " + FormatMoney(money.maximum_amount, money) +
                         ", or split the work into more milestones."));
     }
   }
@@ -322,12 +327,18 @@ void CheckDocument(const Contract& contract, const Policy& policy, const Validat
                    const ReadNotes* notes, IssueList* issues) {
   uint32_t bad = notes != nullptr ? notes->bad_contract_fields : 0;
   if (!(bad & kBadContractId)) CheckId(contract.id, kNoIndex, "/id", "", issues);
-  if (!(bad & kBadCurrency) && contract.currency != policy.currency) {
+  if (!(bad & kBadCurrency) && policy.FindCurrency(contract.currency) == nullptr) {
+    std::string allowed;
+    for (size_t k = 0; k < policy.currencies.size(); ++k) {
+      if (k > 0) allowed += k + 1 == policy.currencies.size() ? " or " : ", ";
+      allowed += policy.currencies[k].code;
+    }
     issues->push_back(MakeError(codes::kUnsupportedCurrency, "/currency", "",
                                 "The currency \"" + Shown(contract.currency) +
-                                    "\" is not supported; contracts here are in " +
-                                    policy.currency + ".",
-                                "Set \"currency\" to \"" + policy.currency + "\"."));
+                                    "\" is not supported; contracts here are in " + allowed + ".",
+                                "Set \"currency\" to \"" + policy.DefaultCurrency().code + "\"" +
+                                    (policy.currencies.size() > 1 ? " or another of them" : "") +
+                                    "."));
   }
   if (std::optional<Issue> limit = MilestoneLimitIssue(contract.milestones.size(), policy, false)) {
     issues->push_back(std::move(*limit));

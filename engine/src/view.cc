@@ -41,7 +41,7 @@ Action Named(ActionType type, const std::string& id) {
 // allocations.
 class Out {
  public:
-  explicit Out(std::string* text) : text_(text) {}
+  Out(std::string* text, const Currency& money) : text_(text), money_(money) {}
   Out& Open() { return Char('{'); }
   Out& Close() {
     text_->push_back('}');
@@ -76,7 +76,7 @@ class Out {
     first_ = false;
     return *this;
   }
-  Out& Money(int64_t amount) { return Str(FormatMoney(amount)); }
+  Out& Money(int64_t amount) { return Str(FormatMoney(amount, money_)); }
   Out& Issues(const IssueList& issues) {
     WriteIssues(issues, text_);
     first_ = false;
@@ -122,6 +122,7 @@ class Out {
     return *this;
   }
   std::string* text_;
+  const Currency& money_;  // every amount is written in the contract's currency
   bool first_ = true;
 };
 
@@ -316,6 +317,7 @@ ContractView DescribeContract(const Engine& engine, const ActOptions& options,
   view.version = contract.version;
   view.status = contract.status;
   view.currency = contract.currency;
+  view.money = policy.CurrencyFor(contract.currency);
   Totals& t = view.totals;
   for (const Milestone& m : contract.milestones) {
     t.amount += m.amount;
@@ -331,7 +333,7 @@ ContractView DescribeContract(const Engine& engine, const ActOptions& options,
   Action add;
   add.type = ActionType::kAdd;
   add.fields.title = "New milestone";
-  add.fields.amount = policy.minimum_amount;
+  add.fields.amount = view.money.minimum_amount;
   add.index = view.add_range.to;
   view.add = Judge(policy, options, contract, facts, add);
   view.end = Judge(policy, options, contract, facts, Named(ActionType::kEnd, ""));
@@ -379,7 +381,8 @@ std::optional<RequestView> DescribeRequest(const Engine& engine, const ActOption
   as_client.actor = Actor::kClient;
   DraftStep step = ApplyDraft(engine.policy(), as_client, without, cr.actions, &contract);
   if (step.stepped) {
-    DiffResult diff = Diff(without, step.contract);
+    const Currency money = engine.policy().CurrencyFor(without.currency);
+    DiffResult diff = Diff(without, step.contract, &money);
     request.changes = std::move(diff.changes);
     request.summary = std::move(diff.summary);
   }
@@ -396,7 +399,7 @@ View Describe(const Engine& engine, const Contract& contract, const ActOptions& 
   ValidateOptions validate;
   validate.now = options.now;
   view.issues = engine.Validate(contract, validate).issues;
-  const ContractFacts facts = FactsOf(contract);
+  const ContractFacts facts = FactsOf(contract, engine.policy());
   view.contract = DescribeContract(engine, options, contract, facts);
   view.request = DescribeRequest(engine, options, contract);
   std::unordered_map<std::string, IssueList> by_milestone;
@@ -417,16 +420,16 @@ View Describe(const Engine& engine, const Contract& contract, const ActOptions& 
   return view;
 }
 
-std::string RowViewToJson(const RowView& row, const std::string&) {
+std::string RowViewToJson(const RowView& row, const Currency& money) {
   std::string text;
-  Out out(&text);
+  Out out(&text, money);
   WriteRow(row, out);
   return text;
 }
 
 std::string ContractViewToJson(const ContractView& view) {
   std::string text;
-  Out out(&text);
+  Out out(&text, view.money);
   WriteContractView(view, out);
   return text;
 }
@@ -434,7 +437,7 @@ std::string ContractViewToJson(const ContractView& view) {
 std::string ViewToJson(const View& view) {
   std::string text;
   text.reserve(512 + view.milestones.size() * 1800);
-  Out out(&text);
+  Out out(&text, view.contract.money);
   out.Open().Key("ok").Bool(view.ok).Key("issues").Issues(view.issues);
   if (!view.ok) {
     out.Close();

@@ -100,7 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       add_range["to"].get<int64_t>() >= 0) {
     milestone::Action add = Make(T::kAdd);
     add.fields.title = "New milestone";
-    add.fields.amount = engine.policy().minimum_amount;
+    add.fields.amount = engine.policy().DefaultCurrency().minimum_amount;
     add.index = add_range["to"].get<int64_t>();
     Agrees(engine, doc, options, can["add"], add, answer);
   }

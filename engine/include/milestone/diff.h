@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "milestone/contract.h"
+#include "milestone/money.h"
 
 namespace milestone {
 
@@ -55,8 +56,9 @@ struct ReorderPreview {
 };
 
 // Milestones matched by id; the fewest moves (n minus the longest increasing
-// subsequence of the common milestones).
-DiffResult Diff(const Contract& before, const Contract& after);
+// subsequence of the common milestones). The summary writes amounts in
+// `money` (null: `before`'s currency with its ISO 4217 exponent).
+DiffResult Diff(const Contract& before, const Contract& after, const Currency* money = nullptr);
 
 ApplyChangesResult ApplyChanges(const Contract& contract, const std::vector<Change>& changes);
 std::vector<Change> InvertChanges(const std::vector<Change>& changes);

@@ -35,8 +35,12 @@ std::string Describe(const Engine& engine, std::string_view contract, std::strin
 // options: {"now"} (required) -> [{milestoneId, kind, due, daysLeft, action,
 // message}], or {ok: false, issues} for unreadable input
 std::string Timers(const Engine& engine, std::string_view contract, std::string_view options);
-// -> {ok, amount} | {ok: false, issues}
-std::string ParseMoney(std::string_view text);
+// -> {ok, amount} | {ok: false, issues}; `currency` empty: the policy's first
+std::string ParseMoney(const Engine& engine, std::string_view text, std::string_view currency);
+std::string ParseMoney(std::string_view text);  // the default policy, USD
+// -> "\"$12.50\"" (a JSON string) | {ok: false, issues} for a currency the
+// policy does not allow; `currency` empty: the policy's first
+std::string FormatMoney(const Engine& engine, int64_t amount, std::string_view currency);
 
 }  // namespace json_api
 }  // namespace milestone

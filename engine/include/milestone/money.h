@@ -11,12 +11,34 @@ namespace milestone {
 // Largest magnitude a JSON number keeps exactly in every JS engine (2^53).
 inline constexpr int64_t kMaxSafeInteger = 9007199254740992;
 
-// Reads "12", "12.5", "12.50", "$1,234.56" into minor units. Anything it cannot
-// read exactly ("5.005", "1e2", "NaN", "-5", "5,00", "") is INVALID_AMOUNT.
-bool ParseMoney(std::string_view text, int64_t* amount, IssueList* issues);
+// A currency a policy allows (SPEC 1.3): its ISO 4217 code, its exponent
+// (minor units per major unit: JPY 0, USD 2, KWD 3) and its own limits for a
+// milestone's amount, in minor units.
+struct Currency {
+  std::string code = "USD";
+  int exponent = 2;
+  int64_t minimum_amount = 500;
+  int64_t maximum_amount = 100000000;
+};
 
-// 1250 -> "$12.50", 123456 -> "$1,234.56", -500 -> "-$5.00".
-std::string FormatMoney(int64_t amount);
+// The ISO 4217 exponent of a code the engine knows, -1 for any other.
+int IsoExponent(std::string_view code);
+// `code` as a currency of its ISO exponent (2 when unknown), no limits: for
+// writing an amount where no policy says more.
+Currency CurrencyOfCode(std::string_view code);
+
+// Reads "12", "12.5", "12.50", "$1,234.56" into minor units of `currency`:
+// its symbol or code may lead, commas group thousands, at most `exponent`
+// decimals. Anything it cannot read exactly ("5.005" in USD, "1.5" in JPY,
+// "1e2", "NaN", "-5", "5,00", "") is INVALID_AMOUNT.
+bool ParseMoney(std::string_view text, const Currency& currency, int64_t* amount,
+                IssueList* issues);
+bool ParseMoney(std::string_view text, int64_t* amount, IssueList* issues);  // USD
+
+// 1250 USD -> "$12.50", 123456 JPY -> "¥123,456", 1235 KWD -> "KWD 1.235",
+// -500 USD -> "-$5.00".
+std::string FormatMoney(int64_t amount, const Currency& currency);
+std::string FormatMoney(int64_t amount);  // USD
 
 // a + b and a - b, false when the result leaves [-2^53, 2^53].
 bool CheckedAdd(int64_t a, int64_t b, int64_t* out);

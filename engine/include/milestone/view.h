@@ -10,6 +10,7 @@
 #include "milestone/diff.h"
 #include "milestone/engine.h"
 #include "milestone/issue.h"
+#include "milestone/money.h"
 
 namespace milestone {
 
@@ -58,6 +59,7 @@ struct ContractView {
   int64_t version = 0;
   ContractStatus status = ContractStatus::kOpen;
   std::string currency;
+  Currency money;  // the contract's currency as the policy has it, for amounts
   Totals totals;
   Can add, end, propose, withdraw, accept, decline;
   IndexRange add_range;
@@ -86,7 +88,7 @@ struct View {
 View Describe(const Engine& engine, const Contract& contract, const ActOptions& options);
 
 std::string ViewToJson(const View& view);
-std::string RowViewToJson(const RowView& row, const std::string& currency);
+std::string RowViewToJson(const RowView& row, const Currency& money);
 std::string ContractViewToJson(const ContractView& view);
 
 }  // namespace milestone
