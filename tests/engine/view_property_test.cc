@@ -152,7 +152,7 @@ TEST(ViewPropertyTest, EveryCanAgreesWithCheck) {
 
       Action add = Of(ActionType::kAdd);
       add.fields.title = "New milestone";
-      add.fields.amount = engine.policy().minimum_amount;
+      add.fields.amount = engine.policy().DefaultCurrency().minimum_amount;
       add.index = cv.add_range.to;
       agree.Expect("add", cv.add, add);
       agree.Expect("end", cv.end, Of(ActionType::kEnd));
