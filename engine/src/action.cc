@@ -15,6 +15,7 @@
 
 #include "action_spec.h"
 #include "json.h"
+#include "milestone/catalog.h"
 #include "milestone/codes.h"
 #include "rules.h"
 
@@ -399,7 +400,14 @@ std::string EventsToJson(const std::vector<Event>& events) {
       obj.Set("milestoneId", json::Value::String(event.milestone_id));
     }
     if (event.amount) obj.Set("amount", json::Value::Int(*event.amount));
-    obj.Set("message", json::Value::String(event.message));
+    std::string message = event.message;
+    if (const Catalog* catalog = CurrentCatalog(); catalog && !event.message_id.empty()) {
+      if (std::optional<std::string> m = catalog->Render(event.message_id, event.params)) {
+        message = std::move(*m);
+      }
+    }
+    obj.Set("message", json::Value::String(std::move(message)));
+    obj.Set("params", ParamsToValue(event.params));
     list.Push(std::move(obj));
   }
   return json::Write(list);

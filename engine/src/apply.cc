@@ -74,12 +74,14 @@ class Applier {
     if ((spec.roles & RoleBit(actor)) == 0) {
       return Fail(codes::kNotAllowedForRole, path, "",
                   std::string("The ") + ActorName(actor) + " cannot " + spec.verb + ".",
-                  spec.role_hint);
+                  spec.role_hint, codes::kNotAllowedForRole,
+                  {WordParam("actor", "actor", ActorName(actor)),
+                   TextParam("action", ActionTypeName(action.type))});
     }
     if (c().status == ContractStatus::kEnded) {
       return Fail(codes::kContractEnded, path, "",
                   "The contract has ended, so nothing more can change.",
-                  "Start a new contract for further work.");
+                  "Start a new contract for further work.", codes::kContractEnded);
     }
     // The article: "You will need to respond to the request before you can
     // make any additional changes." Release, requestChanges and end stay
@@ -87,7 +89,8 @@ class Applier {
     if (actor == Actor::kClient && c().change_request && spec.held_by_request) {
       return Fail(codes::kChangeRequestPending, path, "",
                   "The freelancer's change request is waiting for your answer.",
-                  "Accept or decline the request before making other changes.");
+                  "Accept or decline the request before making other changes.",
+                  codes::kChangeRequestPending);
     }
     if (NamesMilestone(spec)) {
       // The caller may know where the milestone is (describe walks the list):
@@ -99,7 +102,8 @@ class Applier {
       if (*index < 0) {
         return Fail(codes::kUnknownMilestone, path + "/id", action.id,
                     "There is no milestone with the id \"" + action.id + "\" in this contract.",
-                    "Reload the contract; the milestone may have been deleted.");
+                    "Reload the contract; the milestone may have been deleted.",
+                    codes::kUnknownMilestone, {TextParam("id", action.id)});
       }
     }
     return (this->*spec.guard)(action, path, *index);
@@ -243,7 +247,8 @@ class Applier {
   bool GuardRequest(const Action&, const std::string& path, int64_t) {
     if (c().change_request) return true;
     return Fail(codes::kNoPendingRequest, path, "", "There is no change request waiting.",
-                "Reload the contract; it may have been answered already.");
+                "Reload the contract; it may have been answered already.",
+                codes::kNoPendingRequest);
   }
 
   bool GuardDecline(const Action& action, const std::string& path, int64_t index) {
@@ -255,7 +260,8 @@ class Applier {
     if (m.state != MilestoneState::kNotFunded) {
       return Fail(codes::kInvalidTransition, path + "/id", m.id,
                   QuotedTitle(m) + " is " + StateWords(m.state) + ", so it cannot be funded.",
-                  "Fund the next milestone that is not funded yet.");
+                  "Fund the next milestone that is not funded yet.", "INVALID_TRANSITION.fund",
+                  {TitleParam("title", m.title), WordParam("state", "state", StateName(m.state))});
     }
     if (facts_.in_flight >= policy_.max_in_flight) {
       const Milestone& current = At(facts_.first_in_flight);
@@ -263,19 +269,25 @@ class Applier {
         return Fail(codes::kFundWhileInFlight, path + "/id", m.id,
                     "You must release funds on " + QuotedTitle(current) +
                         " before another milestone can be funded.",
-                    "Release " + QuotedTitle(current) + " (a partial release is fine) first.");
+                    "Release " + QuotedTitle(current) + " (a partial release is fine) first.",
+                    "FUND_WHILE_IN_FLIGHT.one", {TitleParam("current", current.title)});
       }
-      return Fail(codes::kFundWhileInFlight, path + "/id", m.id,
-                  std::to_string(facts_.in_flight) +
-                      " milestones are funded and in progress, the most this contract allows.",
-                  "Release one of them, " + QuotedTitle(current) + " for example, first.");
+      return Fail(
+          codes::kFundWhileInFlight, path + "/id", m.id,
+          std::to_string(facts_.in_flight) +
+              " milestones are funded and in progress, the most this contract allows.",
+          "Release one of them, " + QuotedTitle(current) + " for example, first.",
+          codes::kFundWhileInFlight,
+          {NumberParam("inFlight", facts_.in_flight), TitleParam("current", current.title)});
     }
     if (!facts_.any_order && facts_.first_not_funded >= 0 && facts_.first_not_funded < index) {
       const Milestone& earlier = At(facts_.first_not_funded);
       return Fail(codes::kFundNotNext, path + "/id", m.id,
                   "Milestones are funded in order, and " + QuotedTitle(earlier) + " comes before " +
                       QuotedTitle(m) + ".",
-                  "Fund " + QuotedTitle(earlier) + " first, or move this milestone up.");
+                  "Fund " + QuotedTitle(earlier) + " first, or move this milestone up.",
+                  codes::kFundNotNext,
+                  {TitleParam("earlier", earlier.title), TitleParam("title", m.title)});
     }
     return true;
   }
@@ -324,13 +336,17 @@ class Applier {
       return Fail(codes::kReleaseExceedsEscrow, path + "/amount", m.id,
                   "A release of " + Money(amount) + " is not possible: " + QuotedTitle(m) +
                       " holds " + Money(escrow) + " in escrow.",
-                  "Release from " + Money(1) + " up to " + Money(escrow) + ".");
+                  "Release from " + Money(1) + " up to " + Money(escrow) + ".",
+                  codes::kReleaseExceedsEscrow,
+                  {Amount("amount", amount), TitleParam("title", m.title), Amount("escrow", escrow),
+                   Amount("smallest", 1)});
     }
     if (NeedsDecision(facts_, index) && action.then != "end" && action.then != "keepOpen") {
       return Fail(codes::kDecisionRequired, path + "/then", m.id,
                   QuotedTitle(m) +
                       " is the last milestone: say whether to end the contract or keep it open.",
-                  "Add \"then\": \"end\" or \"then\": \"keepOpen\".");
+                  "Add \"then\": \"end\" or \"then\": \"keepOpen\".", codes::kDecisionRequired,
+                  {TitleParam("title", m.title)});
     }
     int64_t carry = 0;
     if (!CheckedAdd(c().carry_over, escrow - amount, &carry)) {
@@ -466,7 +482,9 @@ class Applier {
     for (const char* field : {"title", "description", "dueDate", "amount"}) {
       touches_.push_back(Touch{m.id, field, base + "/" + field});
     }
-    Emit("milestoneAdded", m.id, m.amount, AddedSentence(m, money_));
+    Emit("milestoneAdded", m.id, m.amount, AddedSentence(m, money_), "milestoneAdded",
+         {TitleParam("title", m.title), Amount("amount", m.amount),
+          DateParam("due", m.due_date.value_or(""))});
     contract_.milestones.insert(contract_.milestones.begin() + index, std::move(m));
     return true;
   }
@@ -513,7 +531,8 @@ class Applier {
 
   bool DoDelete(const Action&, const std::string&, int64_t index) {
     const Milestone& m = contract_.milestones[static_cast<size_t>(index)];
-    Emit("milestoneDeleted", m.id, m.amount, DeletedSentence(m, money_));
+    Emit("milestoneDeleted", m.id, m.amount, DeletedSentence(m, money_), "milestoneDeleted",
+         {TitleParam("title", m.title), Amount("amount", m.amount)});
     contract_.milestones.erase(contract_.milestones.begin() + index);
     return true;
   }
@@ -591,6 +610,9 @@ class Applier {
     m.funded = m.amount;
     m.released = 0;
     std::string message = "Funded " + QuotedTitle(m) + ": ";
+    const char* id = charge.from_carry == 0 ? "charged"
+                     : charged == 0         ? "charged.fromCarryOver"
+                                            : "charged.partlyFromCarryOver";
     if (charge.from_carry == 0) {
       message += Money(charged) + " charged to escrow.";
     } else if (charged == 0) {
@@ -600,11 +622,14 @@ class Applier {
       message += Money(charged) + " charged to escrow and " + Money(charge.from_carry) +
                  " paid from the previous milestone's unused deposit.";
     }
-    Emit("charged", m.id, charged, std::move(message));
+    Emit("charged", m.id, charged, std::move(message), id,
+         {TitleParam("title", m.title), Amount("charged", charged),
+          Amount("fromCarryOver", charge.from_carry)});
     if (!contract_.initiation_fee_charged) {
       contract_.initiation_fee_charged = true;
       Emit("feeCharged", m.id, charge.fee,
-           "Contract initiation fee: " + Money(charge.fee) + " charged with the first milestone.");
+           "Contract initiation fee: " + Money(charge.fee) + " charged with the first milestone.",
+           "feeCharged", {Amount("fee", charge.fee)});
     }
     return true;
   }
@@ -614,12 +639,15 @@ class Applier {
     m.state = MilestoneState::kSubmitted;
     m.submitted_on = options_.now;
     std::string message = "The freelancer submitted " + QuotedTitle(m) + " for review.";
-    if (std::optional<Date> due = ReleaseDue(policy_, m)) {
+    std::optional<Date> due = ReleaseDue(policy_, m);
+    if (due) {
       message += " It will be released automatically on " + FormatReadableDate(*due) +
                  " unless the client acts.";
     }
     if (!action.message.empty()) message += " " + action.message;
-    Emit("stateChanged", m.id, std::nullopt, std::move(message));
+    Emit("stateChanged", m.id, std::nullopt, std::move(message), "stateChanged.submitted",
+         {TitleParam("title", m.title), DateParam("releaseOn", due ? FormatIsoDate(*due) : ""),
+          TextParam("note", action.message)});
     return true;
   }
 
@@ -629,7 +657,8 @@ class Applier {
     m.submitted_on.reset();  // the review window starts again at the next submit
     std::string message = "The client requested changes to " + QuotedTitle(m) + ".";
     if (!action.message.empty()) message += " " + action.message;
-    Emit("stateChanged", m.id, std::nullopt, std::move(message));
+    Emit("stateChanged", m.id, std::nullopt, std::move(message), "stateChanged.changesRequested",
+         {TitleParam("title", m.title), TextParam("note", action.message)});
     return true;
   }
 
@@ -650,7 +679,10 @@ class Applier {
     if (remainder > 0) {
       message += " The remaining " + Money(remainder) + " stays in escrow for the next milestone.";
     }
-    Emit("released", m.id, amount, std::move(message));
+    Emit("released", m.id, amount, std::move(message),
+         options_.actor == Actor::kMarketplace ? "released.automatically" : "released",
+         {Amount("amount", amount), TitleParam("title", m.title),
+          remainder > 0 ? Amount("remainder", remainder) : NullParam("remainder")});
     if (last && action.then == "end") DoEnd(action, path, -1);
     return true;
   }
@@ -790,17 +822,24 @@ class Applier {
     Emit("milestoneEdited", before.id, amount, EditedSentence(before, field, from, to, money_));
   }
 
+  // `id` and `params`: the catalog sentence of message and hint
+  // (docs/languages.md); null id: not in the catalogs yet.
   bool Fail(const char* code, std::string path, std::string milestone_id, std::string message,
-            std::string hint = {}) {
-    issues_.push_back(MakeError(code, std::move(path), std::move(milestone_id), std::move(message),
-                                std::move(hint)));
+            std::string hint = {}, const char* id = nullptr, Params params = {}) {
+    Issue issue = MakeError(code, std::move(path), std::move(milestone_id), std::move(message),
+                            std::move(hint));
+    if (id != nullptr) issue = Tagged(std::move(issue), id, std::move(params));
+    issues_.push_back(std::move(issue));
     return false;
   }
 
   void Emit(const char* type, const std::string& milestone_id, std::optional<int64_t> amount,
-            std::string message) {
-    events_.push_back(Event{type, milestone_id, amount, std::move(message)});
+            std::string message, std::string id = {}, Params params = {}) {
+    events_.push_back(Event{type, milestone_id, amount, std::move(message),
+                            id.empty() ? id : "event." + id, std::move(params)});
   }
+
+  Param Amount(const char* name, int64_t amount) const { return MoneyOf(name, amount, money_); }
 
   Milestone& Mutable(int64_t index) { return contract_.milestones[static_cast<size_t>(index)]; }
 
@@ -1363,6 +1402,10 @@ ApplyResult Engine::Apply(const Contract& contract, const std::vector<Action>& a
     result.events = std::move(applier.events());
   } else {
     result.contract = contract;
+  }
+  if (catalog_) {
+    catalog_->Localize(&result.issues);
+    catalog_->Localize(&result.events);
   }
   return result;
 }

@@ -1,5 +1,6 @@
 #include "milestone/issue.h"
 
+#include "milestone/catalog.h"
 #include "rules.h"
 
 namespace milestone {
@@ -50,13 +51,70 @@ Issue MakeWarning(const char* code, std::string path, std::string milestone_id, 
                std::move(hint)};
 }
 
+Issue Tagged(Issue issue, std::string message_id, Params params) {
+  issue.message_id = std::move(message_id);
+  issue.params = std::move(params);
+  return issue;
+}
+
+Param MoneyOf(std::string name, int64_t amount, const Currency& money) {
+  return MoneyParam(std::move(name), amount, money.code, money.exponent);
+}
+
+namespace {
+
+json::Value ParamValue(const Param& p) {
+  switch (p.kind) {
+    case ParamKind::kNumber:
+    case ParamKind::kMoney:
+      return json::Value::Int(p.number);
+    case ParamKind::kBool:
+      return json::Value::Bool(p.number != 0);
+    case ParamKind::kNull:
+      return json::Value::Null();
+    default:
+      return json::Value::String(p.text);
+  }
+}
+
+}  // namespace
+
+json::Value ParamsToValue(const Params& params) {
+  json::Value obj = json::Value::Object();
+  const Param* money = nullptr;
+  bool has_currency = false;
+  for (const Param& p : params) {
+    if (p.kind == ParamKind::kMoney && money == nullptr) money = &p;
+    if (p.name == "currency") has_currency = true;
+    obj.Set(p.name, ParamValue(p));
+  }
+  if (money != nullptr && !has_currency) obj.Set("currency", json::Value::String(money->text));
+  return obj;
+}
+
+namespace {
+
+// The issue's sentences in the catalog of this thread, when it has them.
+Issue Rendered(const Issue& issue) {
+  Issue out = issue;
+  if (const Catalog* catalog = CurrentCatalog()) catalog->Localize(&out);
+  return out;
+}
+
+}  // namespace
+
+void WriteParams(const Params& params, std::string* out) {
+  json::Write(ParamsToValue(params), out);
+}
+
 std::string MilestonePath(size_t index) { return "/milestones/" + std::to_string(index); }
 
 std::string MilestonePath(size_t index, const char* field) {
   return MilestonePath(index) + "/" + field;
 }
 
-json::Value IssueToValue(const Issue& issue) {
+json::Value IssueToValue(const Issue& source) {
+  const Issue issue = Rendered(source);
   json::Value v = json::Value::Object();
   v.Set("code", json::Value::String(issue.code));
   v.Set("severity", json::Value::String(issue.severity == Severity::kError ? "error" : "warning"));
@@ -64,6 +122,7 @@ json::Value IssueToValue(const Issue& issue) {
   if (!issue.milestone_id.empty()) v.Set("milestoneId", json::Value::String(issue.milestone_id));
   v.Set("message", json::Value::String(issue.message));
   if (!issue.hint.empty()) v.Set("hint", json::Value::String(issue.hint));
+  v.Set("params", ParamsToValue(issue.params));
   return v;
 }
 
@@ -74,7 +133,14 @@ json::Value IssuesToValue(const IssueList& issues) {
   return list;
 }
 
-void WriteIssue(const Issue& issue, std::string* out) {
+void WriteIssue(const Issue& source, std::string* out) {
+  const Catalog* catalog = CurrentCatalog();
+  Issue localized;
+  if (catalog != nullptr && !source.message_id.empty()) {
+    localized = source;
+    catalog->Localize(&localized);
+  }
+  const Issue& issue = catalog != nullptr && !source.message_id.empty() ? localized : source;
   out->append("{\"code\":");
   json::WriteString(issue.code, out);
   out->append(issue.severity == Severity::kError ? ",\"severity\":\"error\",\"path\":"
@@ -90,6 +156,8 @@ void WriteIssue(const Issue& issue, std::string* out) {
     out->append(",\"hint\":");
     json::WriteString(issue.hint, out);
   }
+  out->append(",\"params\":");
+  WriteParams(issue.params, out);
   out->push_back('}');
 }
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "milestone/catalog.h"
 #include "milestone/codes.h"
 #include "milestone/date.h"
 #include "milestone/money.h"
@@ -35,6 +36,7 @@ std::string Failure(const IssueList& issues) {
 }  // namespace
 
 std::string Validate(const Engine& engine, std::string_view contract, std::string_view options) {
+  CatalogScope scope(engine.catalog());
   ActOptions act;
   IssueList issues;
   if (!ReadActOptions(options, ActorRule::kIgnored, &act, &issues)) return Failure(issues);
@@ -45,6 +47,7 @@ std::string Validate(const Engine& engine, std::string_view contract, std::strin
 
 std::string Check(const Engine& engine, std::string_view contract, std::string_view action,
                   std::string_view options) {
+  CatalogScope scope(engine.catalog());
   IssueList issues;
   ActOptions act;
   Contract doc;
@@ -58,6 +61,7 @@ std::string Check(const Engine& engine, std::string_view contract, std::string_v
 
 std::string Apply(const Engine& engine, std::string_view contract, std::string_view action,
                   std::string_view options) {
+  CatalogScope scope(engine.catalog());
   ApplyResult result;
   ActOptions act;
   bool ok = ReadActOptions(options, ActorRule::kRequired, &act, &result.issues);
@@ -78,6 +82,7 @@ std::string Apply(const Engine& engine, std::string_view contract, std::string_v
 }
 
 std::string Diff(const Engine& engine, std::string_view before, std::string_view after) {
+  CatalogScope scope(engine.catalog());
   IssueList issues;
   Contract a;
   Contract b;
@@ -143,6 +148,7 @@ std::string InvertChanges(std::string_view changes) {
 
 std::string PreviewReorder(const Engine& engine, std::string_view contract, std::string_view id,
                            double to_index, std::string_view options) {
+  CatalogScope scope(engine.catalog());
   IssueList issues;
   ActOptions act;
   Contract doc;
@@ -176,6 +182,7 @@ std::string PreviewReorder(const Engine& engine, std::string_view contract, std:
 }
 
 std::string Describe(const Engine& engine, std::string_view contract, std::string_view options) {
+  CatalogScope scope(engine.catalog());
   IssueList issues;
   ActOptions act;
   Contract doc;
@@ -192,6 +199,7 @@ std::string Describe(const Engine& engine, std::string_view contract, std::strin
 }
 
 std::string Timers(const Engine& engine, std::string_view contract, std::string_view options) {
+  CatalogScope scope(engine.catalog());
   IssueList issues;
   ActOptions act;
   Contract doc;
@@ -238,6 +246,7 @@ bool MoneyCurrency(const Engine& engine, std::string_view code, Currency* out, I
 }  // namespace
 
 std::string ParseMoney(const Engine& engine, std::string_view text, std::string_view currency) {
+  CatalogScope scope(engine.catalog());
   IssueList issues;
   Currency money;
   int64_t amount = 0;
@@ -251,6 +260,7 @@ std::string ParseMoney(const Engine& engine, std::string_view text, std::string_
 std::string ParseMoney(std::string_view text) { return ParseMoney(Engine(), text, ""); }
 
 std::string FormatMoney(const Engine& engine, int64_t amount, std::string_view currency) {
+  CatalogScope scope(engine.catalog());
   IssueList issues;
   Currency money;
   if (!MoneyCurrency(engine, currency, &money, &issues)) return Failure(issues);

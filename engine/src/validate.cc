@@ -44,10 +44,14 @@ void CheckId(std::string_view id, size_t index, const char* field, const std::st
   std::string why = id.empty()                 ? "is empty"
                     : id.size() > kMaxIdLength ? "is longer than 64 characters"
                                                : "may only hold letters, digits and _ . : -";
+  const char* which = id.empty()                 ? "INVALID_ID.empty"
+                      : id.size() > kMaxIdLength ? "INVALID_ID.long"
+                                                 : "INVALID_ID.characters";
   std::string path = index == kNoIndex ? std::string(field) : MilestonePath(index, field);
-  issues->push_back(MakeError(codes::kInvalidId, std::move(path), milestone_id,
-                              "The id \"" + Shown(id) + "\" " + why + ".",
-                              "Use 1 to 64 characters from A-Z, a-z, 0-9, _ . : and -."));
+  issues->push_back(Tagged(MakeError(codes::kInvalidId, std::move(path), milestone_id,
+                                     "The id \"" + Shown(id) + "\" " + why + ".",
+                                     "Use 1 to 64 characters from A-Z, a-z, 0-9, _ . : and -."),
+                           which, {TextParam("id", Shown(id))}));
 }
 
 // INVALID_TEXT for bad UTF-8 or control characters; the code point count when
@@ -56,13 +60,16 @@ int64_t CheckText(std::string_view text, size_t index, const char* field,
                   const std::string& milestone_id, IssueList* issues) {
   TextFacts facts = AnalyzeText(text);
   if (facts.valid_utf8 && !facts.forbidden_control) return facts.code_points;
-  issues->push_back(MakeError(
-      codes::kInvalidText, MilestonePath(index, field), milestone_id,
-      facts.valid_utf8
-          ? std::string("The ") + field + " holds an invisible control character."
-          : std::string("The ") + field + " holds bytes that are not valid UTF-8 text.",
-      facts.valid_utf8 ? "Remove control characters; only tab and new line are allowed."
-                       : "Retype the text; it contains a broken or lone surrogate character."));
+  issues->push_back(Tagged(
+      MakeError(codes::kInvalidText, MilestonePath(index, field), milestone_id,
+                facts.valid_utf8
+                    ? std::string("The ") + field + " holds an invisible control character."
+                    : std::string("The ") + field + " holds bytes that are not valid UTF-8 text.",
+                facts.valid_utf8
+                    ? "Remove control characters; only tab and new line are allowed."
+                    : "Retype the text; it contains a broken or lone surrogate character."),
+      facts.valid_utf8 ? "INVALID_TEXT.control" : "INVALID_TEXT.encoding",
+      {WordParam("field", "field", field)}));
   return -1;
 }
 
@@ -117,31 +124,39 @@ void CheckList(const Contract& contract, const Policy& policy, const ValidateOpt
     if (bad == ~0u) continue;  // not an object; already reported
     if (with_fields) CheckMilestoneFields(m, i, policy, money, bad, issues);
     if (!(bad & kBadId) && !m.id.empty() && !ids.Insert(m.id)) {
-      issues->push_back(MakeError(codes::kDuplicateId, MilestonePath(i, "id"), m.id,
-                                  "Another milestone already has the id \"" + Shown(m.id) + "\".",
-                                  "Give every milestone its own id."));
+      issues->push_back(
+          Tagged(MakeError(codes::kDuplicateId, MilestonePath(i, "id"), m.id,
+                           "Another milestone already has the id \"" + Shown(m.id) + "\".",
+                           "Give every milestone its own id."),
+                 codes::kDuplicateId, {TextParam("id", Shown(m.id))}));
     }
     if (!(bad & kBadState)) {
       int rank = StateRank(m.state);
       if (IsInFlight(m.state) && static_cast<int64_t>(++in_flight) > policy.max_in_flight) {
-        issues->push_back(MakeError(
-            codes::kMultipleInFlight, MilestonePath(i, "state"), m.id,
-            policy.max_in_flight == 1
-                ? std::string("Only one milestone can be funded and in progress at a time.")
-                : "At most " + std::to_string(policy.max_in_flight) +
-                      " milestones can be funded and in progress at a time.",
-            "Release or refund a milestone in progress before another is active."));
+        issues->push_back(Tagged(
+            MakeError(
+                codes::kMultipleInFlight, MilestonePath(i, "state"), m.id,
+                policy.max_in_flight == 1
+                    ? std::string("Only one milestone can be funded and in progress at a time.")
+                    : "At most " + std::to_string(policy.max_in_flight) +
+                          " milestones can be funded and in progress at a time.",
+                "Release or refund a milestone in progress before another is active."),
+            policy.max_in_flight == 1 ? "MULTIPLE_IN_FLIGHT.one" : codes::kMultipleInFlight,
+            {NumberParam("maxInFlight", policy.max_in_flight)}));
       } else if (sequential && rank < highest_rank) {
-        issues->push_back(
+        issues->push_back(Tagged(
             MakeError(codes::kOutOfSequence, MilestonePath(i, "state"), m.id,
                       QuotedTitle(m) + " is " + StateName(m.state) +
                           " but comes after a milestone that has not got that far.",
                       "Milestones are sequential: finished ones first, then the one in "
-                      "progress, then future ones."));
+                      "progress, then future ones."),
+            codes::kOutOfSequence,
+            {TitleParam("title", m.title), WordParam("state", "stateName", StateName(m.state))}));
       } else if (IsInFlight(m.state) && contract.status == ContractStatus::kEnded) {
-        issues->push_back(MakeError(codes::kOutOfSequence, MilestonePath(i, "state"), m.id,
-                                    "An ended contract cannot have a milestone in progress.",
-                                    "Mark the milestone refunded or reopen the contract."));
+        issues->push_back(Tagged(MakeError(codes::kOutOfSequence, MilestonePath(i, "state"), m.id,
+                                           "An ended contract cannot have a milestone in progress.",
+                                           "Mark the milestone refunded or reopen the contract."),
+                                 "OUT_OF_SEQUENCE.ended", {}));
       }
       highest_rank = std::max(highest_rank, rank);
     }
@@ -149,18 +164,25 @@ void CheckList(const Contract& contract, const Policy& policy, const ValidateOpt
     std::optional<Date> due = ParseDate(*m.due_date);
     if (!due) continue;  // INVALID_DATE, reported with the fields
     if (now && *due < *now && !(bad & kBadState) && !IsClosed(m.state)) {
-      issues->push_back(MakeWarning(
-          codes::kDueDateInPast, MilestonePath(i, "dueDate"), m.id,
-          QuotedTitle(m) + " is due " + FormatReadableDate(*due) + ", which has already passed.",
-          "Pick a due date from today on, or agree a new one."));
+      issues->push_back(Tagged(MakeWarning(codes::kDueDateInPast, MilestonePath(i, "dueDate"), m.id,
+                                           QuotedTitle(m) + " is due " + FormatReadableDate(*due) +
+                                               ", which has already passed.",
+                                           "Pick a due date from today on, or agree a new one."),
+                               codes::kDueDateInPast,
+                               {TitleParam("title", m.title), DateParam("due", *m.due_date)}));
     }
     if (latest_due && *due < *latest_due) {
-      issues->push_back(MakeWarning(
-          codes::kDueDatesOutOfOrder, MilestonePath(i, "dueDate"), m.id,
-          QuotedTitle(m) + " is due " + FormatReadableDate(*due) + ", before “" +
-              contract.milestones[latest_due_index].title.substr(0, 80) + "” that comes earlier (" +
-              FormatReadableDate(*latest_due) + ").",
-          "Move the milestone or change its due date so they follow the order of work."));
+      const std::string earlier = contract.milestones[latest_due_index].title.substr(0, 80);
+      issues->push_back(Tagged(
+          MakeWarning(
+              codes::kDueDatesOutOfOrder, MilestonePath(i, "dueDate"), m.id,
+              QuotedTitle(m) + " is due " + FormatReadableDate(*due) + ", before “" + earlier +
+                  "” that comes earlier (" + FormatReadableDate(*latest_due) + ").",
+              "Move the milestone or change its due date so they follow the order of work."),
+          codes::kDueDatesOutOfOrder,
+          {TitleParam("title", m.title), DateParam("due", *m.due_date),
+           TextParam("earlierTitle", earlier),
+           DateParam("earlierDue", FormatIsoDate(*latest_due))}));
     } else {
       latest_due = due;
       latest_due_index = i;
@@ -176,6 +198,7 @@ namespace {
 void CheckLedger(const Milestone& m, size_t i, uint32_t bad, IssueList* issues) {
   if (bad & (kBadState | kBadAmount | kBadFunded | kBadReleased | kBadRefunded)) return;
   const char* why = nullptr;
+  const char* id = "LEDGER_MISMATCH.negative";
   const char* field = "funded";
   if (m.funded < 0 || m.released < 0 || m.refunded < 0) {
     why = "money cannot be negative";
@@ -183,27 +206,35 @@ void CheckLedger(const Milestone& m, size_t i, uint32_t bad, IssueList* issues) 
   } else if (m.released > m.funded || m.refunded > m.funded - m.released) {
     why = m.refunded == 0 ? "more was released than was funded"
                           : "more was released and refunded than was funded";
+    id = m.refunded == 0 ? "LEDGER_MISMATCH.released" : "LEDGER_MISMATCH.refunded";
     field = m.refunded == 0 ? "released" : "refunded";
   } else if (IsInFlight(m.state) && m.funded != m.amount) {
     why = "a milestone in progress must be funded with exactly its amount";
+    id = "LEDGER_MISMATCH.inFlight";
   } else if (m.state == MilestoneState::kNotFunded &&
              (m.funded != 0 || m.released != 0 || m.refunded != 0)) {
     why = "a milestone that is not funded cannot hold funded, released or refunded money";
+    id = "LEDGER_MISMATCH.notFunded";
     field = m.funded != 0 ? "funded" : m.released != 0 ? "released" : "refunded";
   }
   if (why != nullptr) {
-    issues->push_back(
+    issues->push_back(Tagged(
         MakeError(codes::kLedgerMismatch, MilestonePath(i, field), m.id,
                   "The money of " + QuotedTitle(m) + " does not add up: " + why + ".",
-                  "Take funded, released and refunded from the server's copy of the contract."));
+                  "Take funded, released and refunded from the server's copy of the contract."),
+        id, {TitleParam("title", m.title), TextParam("field", field)}));
   }
 }
 
-void EscrowError(const Milestone& m, size_t i, const char* field, std::string why,
+// `id` names the catalog sentence of `why`: INVALID_ESCROW_STATE.<id>.
+void EscrowError(const Milestone& m, size_t i, const char* field, std::string why, const char* id,
                  IssueList* issues) {
-  issues->push_back(MakeError(codes::kInvalidEscrowState, MilestonePath(i, field), m.id,
-                              "The escrow of " + QuotedTitle(m) + " is not possible: " + why + ".",
-                              "Take the escrow fields from the server's copy of the contract."));
+  issues->push_back(
+      Tagged(MakeError(codes::kInvalidEscrowState, MilestonePath(i, field), m.id,
+                       "The escrow of " + QuotedTitle(m) + " is not possible: " + why + ".",
+                       "Take the escrow fields from the server's copy of the contract."),
+             std::string("INVALID_ESCROW_STATE.") + id,
+             {TitleParam("title", m.title), WordParam("state", "state", StateName(m.state))}));
 }
 
 // submittedOn, refundRequest and dispute against the state (SPEC 2.1
@@ -213,31 +244,36 @@ void CheckEscrow(const Milestone& m, size_t i, uint32_t bad, IssueList* issues) 
   if (m.submitted_on) {
     if (m.state == MilestoneState::kNotFunded || m.state == MilestoneState::kActive) {
       EscrowError(m, i, "submittedOn",
-                  std::string("it has a submission date but is ") + StateWords(m.state), issues);
+                  std::string("it has a submission date but is ") + StateWords(m.state),
+                  "submittedOn", issues);
     } else if (!ParseDate(*m.submitted_on)) {
-      EscrowError(m, i, "submittedOn", "its submission date is not a real calendar date", issues);
+      EscrowError(m, i, "submittedOn", "its submission date is not a real calendar date",
+                  "submittedOnDate", issues);
     }
   }
   const bool in_flight = IsInFlight(m.state);
   if (m.refund_request) {
     if (!in_flight) {
       EscrowError(m, i, "refundRequest",
-                  std::string("a refund is requested but it is ") + StateWords(m.state), issues);
+                  std::string("a refund is requested but it is ") + StateWords(m.state),
+                  "refundRequest", issues);
     } else if (m.dispute) {
       EscrowError(m, i, "refundRequest", "a refund request and a dispute cannot both be open",
-                  issues);
+                  "both", issues);
     } else if (!ParseDate(m.refund_request->requested_on)) {
       EscrowError(m, i, "refundRequest/requestedOn",
-                  "the refund request's date is not a real calendar date", issues);
+                  "the refund request's date is not a real calendar date", "refundRequestDate",
+                  issues);
     }
   }
   if (m.dispute) {
     if (!in_flight) {
       EscrowError(m, i, "dispute",
-                  std::string("a dispute is open but it is ") + StateWords(m.state), issues);
+                  std::string("a dispute is open but it is ") + StateWords(m.state), "dispute",
+                  issues);
     } else if (!ParseDate(m.dispute->opened_on)) {
       EscrowError(m, i, "dispute/openedOn", "the dispute's date is not a real calendar date",
-                  issues);
+                  "disputeDate", issues);
     }
   }
 }
@@ -246,12 +282,16 @@ void CheckEscrow(const Milestone& m, size_t i, uint32_t bad, IssueList* issues) 
 
 std::optional<Issue> MilestoneLimitIssue(size_t count, const Policy& policy, bool adding) {
   if (static_cast<int64_t>(count) <= policy.max_milestones) return std::nullopt;
-  return MakeError(codes::kTooManyMilestones, "/milestones", "",
-                   std::string(adding ? "Another milestone would make " : "The contract has ") +
-                       std::to_string(count) + " milestones; at most " +
-                       std::to_string(policy.max_milestones) + " are allowed.",
-                   adding ? "Delete or combine a future milestone first."
-                          : "Combine some milestones or start a new contract.");
+  return Tagged(
+      MakeError(codes::kTooManyMilestones, "/milestones", "",
+                std::string(adding ? "Another milestone would make " : "The contract has ") +
+                    std::to_string(count) + " milestones; at most " +
+                    std::to_string(policy.max_milestones) + " are allowed.",
+                adding ? "Delete or combine a future milestone first."
+                       : "Combine some milestones or start a new contract."),
+      adding ? "TOO_MANY_MILESTONES.adding" : codes::kTooManyMilestones,
+      {NumberParam("count", static_cast<int64_t>(count)),
+       NumberParam("maximum", policy.max_milestones)});
 }
 
 bool IsFieldValueCode(std::string_view code) {
@@ -271,47 +311,61 @@ void CheckMilestoneFields(const Milestone& m, size_t i, const Policy& policy, co
     // Trimming only shortens: count again only when the whole might be too long.
     if (title_length > policy.title_max_length) title_length = CodePointCount(title);
     if (title.empty()) {
-      issues->push_back(MakeError(codes::kTitleRequired, MilestonePath(i, "title"), m.id,
-                                  "Milestone " + std::to_string(i + 1) + " needs a title.",
-                                  "Name the deliverable, e.g. \"Wireframes\"."));
+      issues->push_back(Tagged(MakeError(codes::kTitleRequired, MilestonePath(i, "title"), m.id,
+                                         "Milestone " + std::to_string(i + 1) + " needs a title.",
+                                         "Name the deliverable, e.g. \"Wireframes\"."),
+                               codes::kTitleRequired,
+                               {NumberParam("position", static_cast<int64_t>(i + 1))}));
     } else if (title_length > policy.title_max_length) {
-      issues->push_back(MakeError(
-          codes::kTitleTooLong, MilestonePath(i, "title"), m.id,
-          "The title is " + std::to_string(title_length) + " characters long; the limit is " +
-              std::to_string(policy.title_max_length) + ".",
-          "Shorten the title to " + std::to_string(policy.title_max_length) +
-              " characters or fewer."));
+      issues->push_back(Tagged(
+          MakeError(codes::kTitleTooLong, MilestonePath(i, "title"), m.id,
+                    "The title is " + std::to_string(title_length) +
+                        " characters long; the limit is " +
+                        std::to_string(policy.title_max_length) + ".",
+                    "Shorten the title to " + std::to_string(policy.title_max_length) +
+                        " characters or fewer."),
+          codes::kTitleTooLong,
+          {NumberParam("length", title_length), NumberParam("maximum", policy.title_max_length)}));
     }
   }
   int64_t description_length =
       bad & kBadDescription ? -1 : CheckText(m.description, i, "description", m.id, issues);
   if (description_length > policy.description_max_length) {
-    issues->push_back(MakeError(codes::kDescriptionTooLong, MilestonePath(i, "description"), m.id,
-                                "The description is " + std::to_string(description_length) +
-                                    " characters long; the limit is " +
-                                    std::to_string(policy.description_max_length) + ".",
-                                "Shorten the description or attach the details elsewhere."));
+    issues->push_back(
+        Tagged(MakeError(codes::kDescriptionTooLong, MilestonePath(i, "description"), m.id,
+                         "The description is " + std::to_string(description_length) +
+                             " characters long; the limit is " +
+                             std::to_string(policy.description_max_length) + ".",
+                         "Shorten the description or attach the details elsewhere."),
+               codes::kDescriptionTooLong,
+               {NumberParam("length", description_length),
+                NumberParam("maximum", policy.description_max_length)}));
   }
   if (!(bad & kBadDueDate) && m.due_date && !ParseDate(*m.due_date)) {
     issues->push_back(
-        MakeError(codes::kInvalidDate, MilestonePath(i, "dueDate"), m.id,
-                  "The due date \"" + Shown(*m.due_date) + "\" is not a real calendar date.",
-                  "Write the date as YYYY-MM-DD, e.g. 2026-12-20, or leave it empty."));
+        Tagged(MakeError(codes::kInvalidDate, MilestonePath(i, "dueDate"), m.id,
+                         "The due date \"" + Shown(*m.due_date) + "\" is not a real calendar date.",
+                         "Write the date as YYYY-MM-DD, e.g. 2026-12-20, or leave it empty."),
+               codes::kInvalidDate, {TextParam("date", Shown(*m.due_date))}));
   }
   if (!(bad & kBadAmount)) {
     if (m.amount < money.minimum_amount) {
-      issues->push_back(MakeError(
-          codes::kAmountBelowMinimum, MilestonePath(i, "amount"), m.id,
-          "The amount " + FormatMoney(m.amount, money) + " is below the " +
-              FormatMoney(money.minimum_amount, money) + " minimum per milestone.",
-          "Set the amount to at least " + FormatMoney(money.minimum_amount, money) + "."));
+      issues->push_back(Tagged(
+          MakeError(codes::kAmountBelowMinimum, MilestonePath(i, "amount"), m.id,
+                    "The amount " + FormatMoney(m.amount, money) + " is below the " +
+                        FormatMoney(money.minimum_amount, money) + " minimum per milestone.",
+                    "Set the amount to at least " + FormatMoney(money.minimum_amount, money) + "."),
+          codes::kAmountBelowMinimum,
+          {MoneyOf("amount", m.amount, money), MoneyOf("minimum", money.minimum_amount, money)}));
     } else if (m.amount > money.maximum_amount) {
-      issues->push_back(
+      issues->push_back(Tagged(
           MakeError(codes::kAmountAboveMaximum, MilestonePath(i, "amount"), m.id,
                     "The amount " + FormatMoney(m.amount, money) + " is above the " +
                         FormatMoney(money.maximum_amount, money) + " maximum per milestone.",
                     "Set the amount to at most " + FormatMoney(money.maximum_amount, money) +
-                        ", or split the work into more milestones."));
+                        ", or split the work into more milestones."),
+          codes::kAmountAboveMaximum,
+          {MoneyOf("amount", m.amount, money), MoneyOf("maximum", money.maximum_amount, money)}));
     }
   }
   CheckLedger(m, i, bad, issues);
@@ -329,16 +383,26 @@ void CheckDocument(const Contract& contract, const Policy& policy, const Validat
   if (!(bad & kBadContractId)) CheckId(contract.id, kNoIndex, "/id", "", issues);
   if (!(bad & kBadCurrency) && policy.FindCurrency(contract.currency) == nullptr) {
     std::string allowed;
+    std::string others;  // all but the last, for the catalog's "{others} or {last}"
     for (size_t k = 0; k < policy.currencies.size(); ++k) {
       if (k > 0) allowed += k + 1 == policy.currencies.size() ? " or " : ", ";
       allowed += policy.currencies[k].code;
+      if (k + 1 < policy.currencies.size()) {
+        if (k > 0) others += ", ";
+        others += policy.currencies[k].code;
+      }
     }
-    issues->push_back(MakeError(codes::kUnsupportedCurrency, "/currency", "",
-                                "The currency \"" + Shown(contract.currency) +
-                                    "\" is not supported; contracts here are in " + allowed + ".",
-                                "Set \"currency\" to \"" + policy.DefaultCurrency().code + "\"" +
-                                    (policy.currencies.size() > 1 ? " or another of them" : "") +
-                                    "."));
+    const bool several = policy.currencies.size() > 1;
+    issues->push_back(
+        Tagged(MakeError(codes::kUnsupportedCurrency, "/currency", "",
+                         "The currency \"" + Shown(contract.currency) +
+                             "\" is not supported; contracts here are in " + allowed + ".",
+                         "Set \"currency\" to \"" + policy.DefaultCurrency().code + "\"" +
+                             (several ? " or another of them" : "") + "."),
+               several ? "UNSUPPORTED_CURRENCY.several" : codes::kUnsupportedCurrency,
+               {TextParam("currency", Shown(contract.currency)), TextParam("others", others),
+                TextParam("last", policy.currencies.back().code),
+                TextParam("default", policy.DefaultCurrency().code)}));
   }
   if (std::optional<Issue> limit = MilestoneLimitIssue(contract.milestones.size(), policy, false)) {
     issues->push_back(std::move(*limit));
@@ -386,6 +450,7 @@ ValidateResult Engine::Validate(std::string_view contract_json,
   if (is_object) CheckDocument(contract, policy_, options, &notes, &result.issues);
   SortDocumentOrder(&result.issues);
   result.ok = NoErrors(result.issues);
+  if (catalog_) catalog_->Localize(&result.issues);
   return result;
 }
 
@@ -394,6 +459,7 @@ ValidateResult Engine::Validate(const Contract& contract, const ValidateOptions&
   CheckDocument(contract, policy_, options, nullptr, &result.issues);
   SortDocumentOrder(&result.issues);
   result.ok = NoErrors(result.issues);
+  if (catalog_) catalog_->Localize(&result.issues);
   return result;
 }
 

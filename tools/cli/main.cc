@@ -6,15 +6,18 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "milestone/action.h"
+#include "milestone/catalog.h"
 #include "milestone/codes.h"
 #include "milestone/contract.h"
 #include "milestone/date.h"
@@ -51,16 +54,17 @@ using milestone::codes::kUsage;           // the command line is wrong
 
 const char kHelp[] =
     "usage:\n"
-    "  milestone validate FILE [--now YYYY-MM-DD] [--policy FILE]\n"
-    "  milestone check FILE ACTION --as ACTOR [--now YYYY-MM-DD] [--policy FILE]\n"
-    "  milestone apply FILE ACTION --as ACTOR [--now YYYY-MM-DD] [--policy FILE]\n"
-    "  milestone describe FILE --as ACTOR [--now YYYY-MM-DD] [--policy FILE]\n"
+    "  milestone validate FILE [--now YYYY-MM-DD] [--policy FILE] [--locale LANG]\n"
+    "  milestone check FILE ACTION --as ACTOR [--now YYYY-MM-DD] [--policy FILE] [--locale LANG]\n"
+    "  milestone apply FILE ACTION --as ACTOR [--now YYYY-MM-DD] [--policy FILE] [--locale LANG]\n"
+    "  milestone describe FILE --as ACTOR [--now YYYY-MM-DD] [--policy FILE] [--locale LANG]\n"
     "  milestone diff BEFORE AFTER\n"
     "  milestone --version | --help\n"
     "\n"
     "FILE may be - for standard input; ACTION is a file or inline JSON ({...} or [...]).\n"
     "ACTOR is client, freelancer or marketplace. --now defaults to today's date in UTC\n"
-    "(the JS package's default too).\n"
+    "(the JS package's default too). --locale writes the sentences in LANG (en, es; another\n"
+    "language falls back to en) from the catalogs in MILESTONE_CATALOGS or the built-in path.\n"
     "Prints JSON. Exit status: 0 ok, 1 the engine says no (findings, a refused action),\n"
     "2 a usage error or input that could not be read; then the answer is\n"
     "{\"ok\": false, \"issues\": [{\"code\", \"severity\", \"path\", \"message\", \"hint\"}]}.\n";
@@ -240,6 +244,7 @@ int main(int argc, char** argv) {
   std::optional<std::string> now;
   std::optional<std::string> actor;
   std::optional<std::string> policy_file;
+  std::optional<std::string> locale;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](std::optional<std::string>* out) {
@@ -253,6 +258,8 @@ int main(int argc, char** argv) {
       if (!value(&actor)) return Usage("--as needs client, freelancer or marketplace.");
     } else if (a == "--policy") {
       if (!value(&policy_file)) return Usage("--policy needs a file.");
+    } else if (a == "--locale") {
+      if (!value(&locale)) return Usage("--locale needs a language, e.g. es.");
     } else if (a == "-h" || a == "--help") {
       std::cout << kHelp;
       return kExitOk;
@@ -303,7 +310,22 @@ int main(int argc, char** argv) {
       return Print(Failure(issues), kExitUnusable);
     }
   }
-  const milestone::Engine engine(policy);
+  std::shared_ptr<const milestone::Catalog> catalog;
+  if (locale) {
+    // English needs no file: the engine writes it itself, as en.json says.
+    const std::string language = milestone::CatalogLanguage(*locale, milestone::ShippedLanguages());
+    if (language != "en") {
+      const char* dir = std::getenv("MILESTONE_CATALOGS");
+      std::optional<std::string> text = inputs.Read(
+          std::string(dir != nullptr ? dir : MILESTONE_CATALOGS_DIR) + "/" + language + ".json");
+      if (!text) return kExitUnusable;
+      IssueList issues;
+      std::optional<milestone::Catalog> parsed = milestone::Catalog::FromJson(*text, &issues);
+      if (!parsed) return Print(Failure(issues), kExitUnusable);
+      catalog = std::make_shared<const milestone::Catalog>(std::move(*parsed));
+    }
+  }
+  const milestone::Engine engine(policy, catalog);
 
   std::optional<std::string> first = inputs.Read(positional[1]);
   if (!first) return kExitUnusable;

@@ -16,12 +16,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <sstream>
 #include <string>
 
 #include "http.h"
+#include "milestone/catalog.h"
 #include "milestone/date.h"
 #include "milestone/engine.h"
 #include "milestone/version.h"
@@ -41,6 +45,7 @@ struct Flags {
   std::string web = "web";
   std::string dist = "dist";
   std::string now;
+  std::string locale;                                 // empty: English, as the engine writes it
   int timer_interval = kDefaultTimerIntervalSeconds;  // 0: no timers
   bool seed_only = false;
   bool integrity_check = false;
@@ -48,7 +53,7 @@ struct Flags {
 
 void Usage(std::ostream& out) {
   out << "usage: milestone_server [--port N] [--db FILE] [--web DIR] [--dist DIR]\n"
-         "                        [--now YYYY-MM-DD] [--timer-interval SECONDS]\n"
+         "                        [--now YYYY-MM-DD] [--timer-interval SECONDS] [--locale LANG]\n"
          "                        [--seed-only] [--integrity-check]\n"
          "  --port N           listen on 127.0.0.1:N (default $PORT or 8080; 0 picks one)\n"
          "  --db FILE          SQLite database (default $DB or var/milestones.db)\n"
@@ -56,6 +61,8 @@ void Usage(std::ostream& out) {
          "  --web DIR          static files served at / (default web)\n"
          "  --dist DIR         the JS package served at /dist/ (default dist)\n"
          "  --now DATE         fix the engine's clock (tests); default today's UTC date\n"
+         "  --locale LANG      write issues, events and notifications in LANG (en, es;\n"
+         "                     another language falls back to en)\n"
          "  --timer-interval S run the marketplace timers at start and every S seconds\n"
          "                     (default 60; 0: never)\n"
          "  --seed-only        create and seed the database, then exit\n"
@@ -129,6 +136,11 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
         return 2;
       }
       flags->timer_interval = std::stoi(text);
+    } else if (arg == "--locale") {
+      if (!value(&flags->locale) || flags->locale.empty()) {
+        std::cerr << "milestone_server: --locale needs a language, e.g. es\n";
+        return 2;
+      }
     } else if (arg == "--seed-only") {
       flags->seed_only = true;
     } else if (arg == "--integrity-check") {
@@ -193,7 +205,25 @@ int main(int argc, char** argv) {
     return ok ? 0 : 1;
   }
 
-  const milestone::Engine engine;
+  std::shared_ptr<const milestone::Catalog> catalog;
+  if (const std::string language =
+          milestone::CatalogLanguage(flags.locale, milestone::ShippedLanguages());
+      !flags.locale.empty() && language != "en") {
+    const char* dir = std::getenv("MILESTONE_CATALOGS");
+    const std::string path =
+        std::string(dir != nullptr ? dir : MILESTONE_CATALOGS_DIR) + "/" + language + ".json";
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    milestone::IssueList issues;
+    std::optional<milestone::Catalog> parsed = milestone::Catalog::FromJson(text.str(), &issues);
+    if (!in || !parsed) {
+      std::cerr << "milestone_server: cannot read the catalog " << path << "\n";
+      return 2;
+    }
+    catalog = std::make_shared<const milestone::Catalog>(std::move(*parsed));
+  }
+  const milestone::Engine engine(milestone::Policy::Upwork(), catalog);
   const std::string today = flags.now.empty() ? milestone::server::UtcDate() : flags.now;
   if (!store->SeedIfEmpty(engine, today, &error)) {
     std::cerr << "milestone_server: cannot seed the database: " << error << "\n";

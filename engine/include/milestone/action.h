@@ -70,7 +70,9 @@ struct Event {
   std::string type;  // "charged", "released", "refunded", "feeCharged", ...
   std::string milestone_id;
   std::optional<int64_t> amount;
-  std::string message;  // "Funded “Build”: $1,200.00 charged to escrow."
+  std::string message;     // "Funded “Build”: $1,200.00 charged to escrow."
+  std::string message_id;  // the catalog sentence of `message`; see Issue
+  Params params;
 };
 
 // Reads one action object, or an array of them (a batch), into `out`.

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "milestone/action.h"
+#include "milestone/catalog.h"
 #include "milestone/contract.h"
 #include "milestone/diff.h"
 #include "milestone/issue.h"
@@ -51,8 +53,13 @@ struct Timer {
 class Engine {
  public:
   explicit Engine(Policy policy = Policy::Upwork()) : policy_(std::move(policy)) {}
+  // Sentences in `catalog`'s language (docs/languages.md); null: the English
+  // the engine writes itself, which is what the shipped en catalog says too.
+  Engine(Policy policy, std::shared_ptr<const Catalog> catalog)
+      : policy_(std::move(policy)), catalog_(std::move(catalog)) {}
 
   const Policy& policy() const { return policy_; }
+  const Catalog* catalog() const { return catalog_.get(); }
 
   // Every finding of the document rules, in document order.
   ValidateResult Validate(std::string_view contract_json, const ValidateOptions& options) const;
@@ -77,6 +84,7 @@ class Engine {
 
  private:
   Policy policy_;
+  std::shared_ptr<const Catalog> catalog_;
 };
 
 std::string ValidateResultToJson(const ValidateResult& result);

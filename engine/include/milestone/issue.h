@@ -1,11 +1,38 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace milestone {
 
 enum class Severity { kError, kWarning };
+
+// How a catalog writes a param into a sentence (docs/languages.md). In JSON a
+// param is its machine value: money in minor units, a date as written in the
+// document, a title untrimmed, a word as the document spells it ("active").
+enum class ParamKind { kText, kNumber, kMoney, kDate, kTitle, kWord, kBool, kNull };
+
+// One value a sentence was made from (SPEC 2 `params`).
+struct Param {
+  std::string name;
+  ParamKind kind = ParamKind::kText;
+  std::string text;    // kText, kDate, kTitle, kWord; kMoney: the currency code
+  int64_t number = 0;  // kNumber, kMoney (minor units); kBool: 0 or 1
+  int exponent = 2;    // kMoney: minor units per major unit
+  std::string table;   // kWord: the catalog's words table ("state", "actor", ...)
+};
+using Params = std::vector<Param>;
+
+Param TextParam(std::string name, std::string text);
+Param NumberParam(std::string name, int64_t number);
+Param MoneyParam(std::string name, int64_t amount, std::string currency, int exponent);
+// An ISO date or, in a draft, the text as typed; `date` empty: null.
+Param DateParam(std::string name, std::string date);
+Param TitleParam(std::string name, std::string title);
+Param WordParam(std::string name, std::string table, std::string word);
+Param BoolParam(std::string name, bool value);
+Param NullParam(std::string name);
 
 // One finding about a document or an action. `code` is stable public API (see
 // docs/rules.md); `path` is a JSON Pointer into the document or the action.
@@ -16,6 +43,11 @@ struct Issue {
   std::string milestone_id;  // empty when the issue concerns no milestone
   std::string message;       // one plain English sentence
   std::string hint;          // how to fix it; empty when there is nothing to suggest
+  // Which catalog sentence `message` and `hint` are (docs/languages.md), and
+  // the values they were made from. Empty id: the sentence has no catalog
+  // entry yet and stays as written.
+  std::string message_id;
+  Params params;
 };
 
 using IssueList = std::vector<Issue>;
