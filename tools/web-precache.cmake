@@ -21,7 +21,8 @@ foreach(f IN LISTS web_files)
 endforeach()
 # The package's modules and its wasm: whatever index.mjs may load.
 file(GLOB engine_files RELATIVE ${DIST_DIR} LIST_DIRECTORIES false
-  ${DIST_DIR}/milestone-engine/*.mjs ${DIST_DIR}/milestone-engine/*.wasm)
+  ${DIST_DIR}/milestone-engine/*.mjs ${DIST_DIR}/milestone-engine/*.wasm
+  ${DIST_DIR}/milestone-engine/catalogs/*.json)
 list(SORT engine_files)
 foreach(f IN LISTS engine_files)
   string(APPEND assets ",\n    \"/dist/${f}\"")

@@ -10,9 +10,16 @@ export const ENGINE_WASM = '/dist/milestone-engine/milestone_wasm.wasm';
 // `bytes`: the wasm file. Answers the engine and its build: a digest of the
 // wasm, which holds every rule, so the same build, contract, actor and day
 // always describe the same way (the controller keeps such views).
+// The engine's sentences follow the browser's language (docs/languages.md);
+// English, the engine's own, needs no catalog to be fetched.
+function browserLocale() {
+  const language = typeof navigator === 'object' && navigator ? navigator.language : '';
+  return language && pkg.catalogLanguage(language) !== 'en' ? { locale: language } : {};
+}
+
 export async function loadEngine(bytes) {
   const [engine, digest] = await Promise.all([
-    pkg.createEngine({ wasmBinary: bytes }),
+    pkg.createEngine({ wasmBinary: bytes, ...browserLocale() }),
     crypto.subtle.digest('SHA-256', bytes),
   ]);
   const build = Array.from(new Uint8Array(digest).slice(0, 12), (b) =>

@@ -143,10 +143,28 @@ export interface Issue {
   /** JSON Pointer into the document or the action, e.g. `/milestones/2/amount`. */
   path: string;
   milestoneId?: string;
-  /** One plain English sentence a person can act on. */
+  /** One sentence a person can act on, in the engine's `locale` (English by default). */
   message: string;
   /** How to fix it, when there is something to suggest. */
   hint?: string;
+  /**
+   * The values message and hint were made from, machine-readable, so a caller
+   * can write its own text: money in minor units with `currency`, dates as
+   * `YYYY-MM-DD`, titles untrimmed, states as documents spell them
+   * (`{ amount: 499, minimum: 500, currency: 'USD' }`). docs/languages.md.
+   */
+  params: Params;
+}
+
+/** What a sentence was made from (Issue.params, EngineEvent.params). */
+export type Params = Record<string, string | number | boolean | null>;
+
+/** A message catalog (the package's catalogs/*.json; docs/languages.md). */
+export interface Catalog {
+  locale: string;
+  formats?: Record<string, unknown>;
+  words?: Record<string, Record<string, string>>;
+  messages: Record<string, { message: string; hint?: string }>;
 }
 
 export interface MilestoneInput {
@@ -188,8 +206,10 @@ export interface EngineEvent {
   type: string;
   milestoneId?: string;
   amount?: MinorUnits;
-  /** A sentence for the notification. */
+  /** A sentence for the notification, in the engine's `locale`. */
   message: string;
+  /** The values the sentence was made from; see Issue.params. */
+  params: Params;
 }
 
 export type Change =
@@ -406,6 +426,8 @@ export interface MemoryUsage {
  */
 export interface Engine {
   readonly policy: Readonly<Policy>;
+  /** The language of its sentences: 'en', or the shipped catalog `locale` chose. */
+  readonly locale: string;
   /** Every finding of the document rules, in document order. */
   validate(contract: unknown, options?: ValidateOptions): Result;
   /** Whether the action (or batch) may be done now. */
@@ -432,6 +454,14 @@ export interface Engine {
 export interface CreateEngineOptions {
   /** Overrides of the default (Upwork) policy. */
   policy?: Partial<Policy>;
+  /**
+   * The language of messages, hints and event sentences ('es', 'es-MX',
+   * `navigator.language`): the package's catalogs/<lang>.json, loaded beside
+   * the wasm; a language it does not ship falls back to 'en'. Default: English.
+   */
+  locale?: string;
+  /** A catalog given as an object instead of one the package ships. Wins over `locale`. */
+  catalog?: Catalog;
   /**
    * The wasm, compiled already (`await WebAssembly.compileStreaming(fetch(url))`,
    * Electron, a test). Wins over wasmBinary and wasmUrl.
@@ -467,3 +497,6 @@ export interface WasmLoadError extends Error {
  * when the wasm cannot be fetched, read or compiled.
  */
 export function createEngine(options?: CreateEngineOptions): Promise<Engine>;
+
+/** The shipped language `locale` is written in: itself, its primary subtag ('es-MX' -> 'es'), else 'en'. */
+export function catalogLanguage(locale: string): string;

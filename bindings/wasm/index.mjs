@@ -421,14 +421,78 @@ const sessionCleanup =
       })
     : null;
 
+// ---- languages (docs/languages.md) ----
+
+// One static `new URL('./catalogs/xx.json', import.meta.url)` per shipped
+// language, for the reason load.mjs gives for the wasm: bundlers copy exactly
+// what they can see. The wasm holds no sentences of its own but the English it
+// writes without a catalog, which is what catalogs/en.json says too.
+const catalogUrls = {
+  en: () => new URL('./catalogs/en.json', import.meta.url),
+  es: () => new URL('./catalogs/es.json', import.meta.url),
+};
+
+/** The shipped language `locale` ('es-MX', 'es_ES', 'fr') is written in: itself, its primary subtag, else 'en'. */
+export function catalogLanguage(locale) {
+  const tag = String(locale).split(/[.@]/)[0].replace(/_/g, '-').toLowerCase();
+  if (Object.hasOwn(catalogUrls, tag)) return tag;
+  const primary = tag.split('-')[0];
+  return Object.hasOwn(catalogUrls, primary) ? primary : 'en';
+}
+
+const catalogTexts = new Map();
+
+async function catalogText(language) {
+  if (catalogTexts.has(language)) return catalogTexts.get(language);
+  const url = catalogUrls[language]();
+  const promise = (async () => {
+    const local = await readLocal(url);
+    if (local && local.error) throw local.error;
+    if (local) return new TextDecoder().decode(local.bytes);
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+    return response.text();
+  })();
+  catalogTexts.set(language, promise);
+  promise.catch(() => catalogTexts.delete(language));
+  return promise;
+}
+
 // ---- the engine ----
 
 /**
  * Loads the engine. `policy` overrides any of the default (Upwork) policy's
  * numbers; a policy the engine cannot read rejects with an Error whose `code`
- * is 'POLICY' and whose `issues` say why.
+ * is 'POLICY' and whose `issues` say why. `locale` ('es', 'es-MX', navigator.language)
+ * writes every message, hint and event sentence in that language from the
+ * package's catalogs/, English for a language it does not ship; `catalog`
+ * gives a catalog object instead (docs/languages.md).
  */
 export async function createEngine(options = {}) {
+  const given = options !== null && typeof options === 'object' ? options : {};
+  let language = 'en';
+  let catalogJson = '';
+  if (given.catalog !== undefined && given.catalog !== null) {
+    catalogJson = encode(given.catalog, '/catalog', 'catalog');
+    if (typeof catalogJson !== 'string') {
+      const error = usageError('SCHEMA', catalogJson.issue.message);
+      error.issues = [catalogJson.issue];
+      throw error;
+    }
+    language = String(given.catalog.locale || 'en');
+  } else if (given.locale !== undefined && given.locale !== null) {
+    language = catalogLanguage(given.locale);
+    try {
+      catalogJson = await catalogText(language);
+    } catch (cause) {
+      const error = usageError(
+        'WASM_LOAD_FAILED',
+        `The ${language} message catalog could not be loaded: ${cause && cause.message}`,
+      );
+      error.cause = cause;
+      throw error;
+    }
+  }
   const mod = await loadModule(options);
   const wire = mod.milestoneWire || (mod.milestoneWire = new Wire(mod));
   const policy = options !== null && typeof options === 'object' ? options.policy : undefined;
@@ -441,7 +505,7 @@ export async function createEngine(options = {}) {
       throw error;
     }
   }
-  const answer = parseAnswer(wire.call('_createEngine', [], [policyText]), (issues) => ({
+  const answer = parseAnswer(wire.call('_createEngine', [], [policyText, catalogJson]), (issues) => ({
     ok: false,
     issues,
   }));
@@ -451,10 +515,10 @@ export async function createEngine(options = {}) {
     error.issues = answer.issues;
     throw error;
   }
-  return makeEngine(mod, wire, answer.handle, answer.policy);
+  return makeEngine(mod, wire, answer.handle, answer.policy, language);
 }
 
-function makeEngine(mod, wire, handle, policy) {
+function makeEngine(mod, wire, handle, policy, locale) {
   Object.freeze(policy);
 
   const failed = (issues) => ({ ok: false, issues });
@@ -462,6 +526,8 @@ function makeEngine(mod, wire, handle, policy) {
   const engine = {
     /** The policy in force, every key filled in. */
     policy,
+    /** The language of its sentences: 'en' or another shipped catalog's. */
+    locale,
 
     validate(contract, options) {
       const c = encode(contract, '', 'contract');

@@ -17,10 +17,12 @@
 #include <map>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 
+#include "milestone/catalog.h"
 #include "milestone/codes.h"
 #include "milestone/engine.h"
 #include "milestone/json_api.h"
@@ -114,7 +116,10 @@ void ReleaseResult() {
   g_result.shrink_to_fit();
 }
 
-uint32_t CreateEngine(uintptr_t policy, uint32_t policy_len) {
+// `catalog`: the text of a message catalog (index.mjs loads catalogs/<lang>.json);
+// empty: English as the engine writes it. The wasm itself holds no catalog.
+uint32_t CreateEngine(uintptr_t policy, uint32_t policy_len, uintptr_t catalog,
+                      uint32_t catalog_len) {
   return Answer([&] {
     Policy parsed = Policy::Upwork();
     IssueList issues;
@@ -122,8 +127,14 @@ uint32_t CreateEngine(uintptr_t policy, uint32_t policy_len) {
     if (!text.empty() && !ParsePolicy(text, Policy::Upwork(), &parsed, &issues)) {
       return std::string("{\"ok\":false,\"issues\":") + IssuesToJson(issues) + "}";
     }
+    std::shared_ptr<const Catalog> messages;
+    if (std::string_view catalog_text = Text(catalog, catalog_len); !catalog_text.empty()) {
+      std::optional<Catalog> read = Catalog::FromJson(catalog_text, &issues);
+      if (!read) return std::string("{\"ok\":false,\"issues\":") + IssuesToJson(issues) + "}";
+      messages = std::make_shared<const Catalog>(std::move(*read));
+    }
     const int handle = g_next_handle++;
-    g_engines[handle] = std::make_unique<Engine>(parsed);
+    g_engines[handle] = std::make_unique<Engine>(parsed, messages);
     return "{\"ok\":true,\"handle\":" + std::to_string(handle) +
            ",\"policy\":" + PolicyToJson(parsed) + "}";
   });
@@ -222,6 +233,7 @@ uint32_t SessionApply(int handle, uintptr_t a, uint32_t a_len) {
   return Answer([&] {
     Session* s = FindSession(handle);
     if (s == nullptr) return NoSession();
+    CatalogScope scope(s->engine().catalog());
     return SessionEditToJson(s->Apply(Text(a, a_len)));
   });
 }
@@ -230,6 +242,7 @@ uint32_t SessionUndo(int handle) {
   return Answer([&] {
     Session* s = FindSession(handle);
     if (s == nullptr) return NoSession();
+    CatalogScope scope(s->engine().catalog());
     return SessionEditToJson(s->Undo());
   });
 }
@@ -238,6 +251,7 @@ uint32_t SessionRedo(int handle) {
   return Answer([&] {
     Session* s = FindSession(handle);
     if (s == nullptr) return NoSession();
+    CatalogScope scope(s->engine().catalog());
     return SessionEditToJson(s->Redo());
   });
 }
@@ -246,6 +260,7 @@ uint32_t SessionContract(int handle) {
   return Answer([&] {
     Session* s = FindSession(handle);
     if (s == nullptr) return NoSession();
+    CatalogScope scope(s->engine().catalog());
     if (!s->usable()) return std::string("null");
     return ContractToJson(s->draft());
   });
@@ -255,6 +270,7 @@ uint32_t SessionIssues(int handle) {
   return Answer([&] {
     Session* s = FindSession(handle);
     if (s == nullptr) return NoSession();
+    CatalogScope scope(s->engine().catalog());
     return IssuesToJson(s->Issues());
   });
 }
@@ -263,6 +279,7 @@ uint32_t SessionChanges(int handle) {
   return Answer([&] {
     Session* s = FindSession(handle);
     if (s == nullptr) return NoSession();
+    CatalogScope scope(s->engine().catalog());
     return DiffResultToJson(s->Changes());
   });
 }
@@ -271,6 +288,7 @@ uint32_t SessionView(int handle) {
   return Answer([&] {
     Session* s = FindSession(handle);
     if (s == nullptr) return NoSession();
+    CatalogScope scope(s->engine().catalog());
     return ViewToJson(s->Describe());
   });
 }
@@ -287,6 +305,7 @@ uint32_t SessionChangeset(int handle) {
   return Answer([&] {
     Session* s = FindSession(handle);
     if (s == nullptr) return NoSession();
+    CatalogScope scope(s->engine().catalog());
     return ChangesetToJson(s->MakeChangeset());
   });
 }

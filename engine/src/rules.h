@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "json.h"
+#include "milestone/catalog.h"
 #include "milestone/contract.h"
 #include "milestone/diff.h"
 #include "milestone/engine.h"
@@ -30,20 +31,6 @@ Issue Tagged(Issue issue, std::string message_id, Params params);
 // A money param in the contract's currency.
 Param MoneyOf(std::string name, int64_t amount, const Currency& money);
 
-class Catalog;
-// The catalog the JSON writers of this thread render sentences with; null:
-// as the engine wrote them (English). Set at the edge: json_api, sessions.
-const Catalog* CurrentCatalog();
-class CatalogScope {
- public:
-  explicit CatalogScope(const Catalog* catalog);
-  ~CatalogScope();
-  CatalogScope(const CatalogScope&) = delete;
-  CatalogScope& operator=(const CatalogScope&) = delete;
-
- private:
-  const Catalog* saved_;
-};
 // Writes {"name": value, ...}; money params add "currency" when none is given.
 void WriteParams(const Params& params, std::string* out);
 json::Value ParamsToValue(const Params& params);

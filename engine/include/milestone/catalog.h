@@ -72,6 +72,22 @@ class Catalog {
   std::string untitled_ = "Untitled";
 };
 
+// The catalog the JSON writers of this thread (IssuesToJson, EventsToJson,
+// SessionEditToJson, ...) write sentences with while a scope is alive; none:
+// as the engine wrote them. json_api sets it from its engine; a binding
+// that writes a session's results sets it from the session's engine.
+const Catalog* CurrentCatalog();
+class CatalogScope {
+ public:
+  explicit CatalogScope(const Catalog* catalog);
+  ~CatalogScope();
+  CatalogScope(const CatalogScope&) = delete;
+  CatalogScope& operator=(const CatalogScope&) = delete;
+
+ private:
+  const Catalog* saved_;
+};
+
 // The catalog to use for `locale` ("es-MX", "es_ES.UTF-8", "ES") among the
 // languages shipped (engine/catalogs/: "en", "es"): the language itself, then
 // its primary subtag, then "en" (SPEC 2: fall back to English).

@@ -69,6 +69,7 @@ class Session {
   Session(const Engine& engine, std::string_view contract_json, std::string_view options_json);
 
   bool usable() const { return usable_; }
+  const Engine& engine() const { return engine_; }
 
   // One action or a batch; only add, edit, delete and move edit a draft.
   SessionEdit Apply(std::string_view action_json);

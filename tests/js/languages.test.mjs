@@ -1,0 +1,102 @@
+// Languages (docs/languages.md): params on every issue and event, catalogs
+// loaded beside the wasm by createEngine({ locale }), English by default and
+// for a language the package does not ship.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { distDir, fixturesDir, loadPackage, sampleContract } from './helpers.mjs';
+
+const { createEngine, catalogLanguage } = await loadPackage();
+const NOW = '2026-11-27';
+
+function catalog(language) {
+  return JSON.parse(readFileSync(path.join(distDir, 'catalogs', `${language}.json`), 'utf8'));
+}
+
+function paramNames(text) {
+  return [...(text ?? '').matchAll(/\{([A-Za-z][A-Za-z0-9]*)(?::[A-Za-z0-9]+)?\}/g)].map((m) => m[1]);
+}
+
+function withLowAmount() {
+  const c = sampleContract();
+  c.milestones[c.milestones.length - 1].amount = 499;
+  return c;
+}
+
+test('issues carry params and are written in the locale asked for', async () => {
+  const es = await createEngine({ locale: 'es' });
+  assert.equal(es.locale, 'es');
+  const issue = es.validate(withLowAmount(), { now: NOW }).issues[0];
+  assert.equal(issue.code, 'AMOUNT_BELOW_MINIMUM');
+  assert.deepEqual(issue.params, { amount: 499, minimum: 500, currency: 'USD' });
+  assert.equal(issue.message, 'El importe 4,99\u00a0US$ está por debajo del mínimo de 5,00\u00a0US$ por hito.');
+  assert.equal(issue.hint, 'Pon un importe de al menos 5,00\u00a0US$.');
+  const en = await createEngine();
+  const english = en.validate(withLowAmount(), { now: NOW }).issues[0];
+  assert.equal(english.message, 'The amount $4.99 is below the $5.00 minimum per milestone.');
+  assert.deepEqual(english.params, issue.params);
+});
+
+test('events carry params and sentences in the locale', async () => {
+  const es = await createEngine({ locale: 'es-MX' });
+  const c = sampleContract();
+  const next = c.milestones.find((m) => m.state === 'not_funded');
+  c.milestones = c.milestones.map((m) =>
+    m.state === 'active' ? { ...m, state: 'released', released: m.funded } : m,
+  );
+  const r = es.apply(c, { type: 'fund', id: next.id }, { actor: 'client', now: NOW });
+  assert.equal(r.ok, true, JSON.stringify(r.issues));
+  const charged = r.events.find((e) => e.type === 'charged');
+  assert.equal(charged.params.title, next.title);
+  assert.equal(charged.params.currency, 'USD');
+  assert.match(charged.message, /^Se financió «/);
+});
+
+test('a language the package does not ship falls back to English', async () => {
+  assert.equal(catalogLanguage('fr-FR'), 'en');
+  assert.equal(catalogLanguage('es_ES.UTF-8'), 'es');
+  assert.equal(catalogLanguage('ES'), 'es');
+  const fr = await createEngine({ locale: 'fr' });
+  assert.equal(fr.locale, 'en');
+  assert.match(fr.validate(withLowAmount(), { now: NOW }).issues[0].message, /^The amount \$4\.99/);
+});
+
+test('the en catalog says exactly what the engine writes without one', async () => {
+  const plain = await createEngine();
+  const en = await createEngine({ locale: 'en' });
+  const dir = path.join(fixturesDir, 'validate');
+  let compared = 0;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+    const data = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+    if (!('input' in data) || data.policy) continue;
+    const a = plain.validate(data.input, data.options ?? { now: NOW });
+    const b = en.validate(data.input, data.options ?? { now: NOW });
+    assert.deepEqual(b, a, file);
+    compared += a.issues.length;
+  }
+  assert.ok(compared > 20, `only ${compared} issues compared`);
+});
+
+test('both catalogs have the same sentences, and es names no param en lacks', () => {
+  const en = catalog('en');
+  const es = catalog('es');
+  assert.deepEqual(Object.keys(es.messages).sort(), Object.keys(en.messages).sort());
+  for (const [id, entry] of Object.entries(en.messages)) {
+    for (const part of ['message', 'hint']) {
+      const known = new Set(paramNames(entry[part]));
+      for (const name of paramNames(es.messages[id][part])) {
+        assert.ok(known.has(name), `es ${id} ${part} names {${name}}`);
+      }
+      assert.equal(Boolean(entry[part]), Boolean(es.messages[id][part]), `${id} ${part}`);
+    }
+  }
+});
+
+test('an unusable catalog object is refused', async () => {
+  await assert.rejects(createEngine({ catalog: { locale: 'xx', messages: 3 } }), (error) => {
+    assert.ok(error.issues.some((i) => i.path.startsWith('/catalog')));
+    return true;
+  });
+});
