@@ -505,10 +505,13 @@ export async function createEngine(options = {}) {
       throw error;
     }
   }
-  const answer = parseAnswer(wire.call('_createEngine', [], [policyText, catalogJson]), (issues) => ({
-    ok: false,
-    issues,
-  }));
+  const answer = parseAnswer(
+    wire.call('_createEngine', [], [policyText, catalogJson]),
+    (issues) => ({
+      ok: false,
+      issues,
+    }),
+  );
   if (!answer.ok) {
     const first = answer.issues[0];
     const error = usageError('POLICY', first ? first.message : 'The policy cannot be used.');

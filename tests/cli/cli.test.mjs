@@ -75,7 +75,11 @@ function assertEnvelope(r, code, where) {
   assert.equal(r.json?.ok, false, where);
   assert.equal(r.json.issues.length, 1, where);
   const [issue] = r.json.issues;
-  assert.deepEqual(Object.keys(issue), ['code', 'severity', 'path', 'message', 'hint'], where);
+  assert.deepEqual(
+    Object.keys(issue),
+    ['code', 'severity', 'path', 'message', 'hint', 'params'],
+    where,
+  );
   assert.equal(issue.code, code, where);
   assert.equal(issue.severity, 'error', where);
   assert.match(issue.message, /\.$/, where);

@@ -16,7 +16,9 @@ function catalog(language) {
 }
 
 function paramNames(text) {
-  return [...(text ?? '').matchAll(/\{([A-Za-z][A-Za-z0-9]*)(?::[A-Za-z0-9]+)?\}/g)].map((m) => m[1]);
+  return [...(text ?? '').matchAll(/\{([A-Za-z][A-Za-z0-9]*)(?::[A-Za-z0-9]+)?\}/g)].map(
+    (m) => m[1],
+  );
 }
 
 function withLowAmount() {
@@ -31,7 +33,10 @@ test('issues carry params and are written in the locale asked for', async () => 
   const issue = es.validate(withLowAmount(), { now: NOW }).issues[0];
   assert.equal(issue.code, 'AMOUNT_BELOW_MINIMUM');
   assert.deepEqual(issue.params, { amount: 499, minimum: 500, currency: 'USD' });
-  assert.equal(issue.message, 'El importe 4,99\u00a0US$ está por debajo del mínimo de 5,00\u00a0US$ por hito.');
+  assert.equal(
+    issue.message,
+    'El importe 4,99\u00a0US$ está por debajo del mínimo de 5,00\u00a0US$ por hito.',
+  );
   assert.equal(issue.hint, 'Pon un importe de al menos 5,00\u00a0US$.');
   const en = await createEngine();
   const english = en.validate(withLowAmount(), { now: NOW }).issues[0];
