@@ -392,3 +392,34 @@ test(
     assert.ok(compared > 100, `only ${compared} answers compared`);
   },
 );
+
+test('--locale es writes Spanish sentences with the contract currency; another language is English', () => {
+  const file = path.join(dir, 'low-eur.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      id: 'c',
+      version: 0,
+      currency: 'USD',
+      status: 'open',
+      initiationFeeCharged: false,
+      carryOver: 0,
+      milestones: [
+        { id: 'm-1', title: 'Design', amount: 499, state: 'not_funded', funded: 0, released: 0 },
+      ],
+    }),
+  );
+  const es = run(['validate', file, '--locale', 'es']);
+  assert.equal(es.status, 1);
+  assert.equal(
+    es.json.issues[0].message,
+    'El importe 4,99\u00a0US$ está por debajo del mínimo de 5,00\u00a0US$ por hito.',
+  );
+  assert.deepEqual(es.json.issues[0].params, { amount: 499, minimum: 500, currency: 'USD' });
+  const fr = run(['validate', file, '--locale', 'fr']);
+  assert.equal(
+    fr.json.issues[0].message,
+    'The amount $4.99 is below the $5.00 minimum per milestone.',
+  );
+  assert.equal(run(['validate', file, '--locale']).status, 2);
+});
