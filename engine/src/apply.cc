@@ -524,7 +524,8 @@ class Applier {
       }
     }
     if (events_.size() == events_before) {
-      Emit("milestoneEdited", m.id, std::nullopt, "Saved " + QuotedTitle(m) + " without changes.");
+      Emit("milestoneEdited", m.id, std::nullopt, "Saved " + QuotedTitle(m) + " without changes.",
+           "milestoneEdited.unchanged", {TitleParam("title", m.title)});
     }
     return true;
   }
@@ -541,7 +542,10 @@ class Applier {
     const int64_t to = action.to_index;
     // Still an event when it stays: every successful action tells the other side.
     Emit("milestoneMoved", action.id, std::nullopt,
-         MovedSentence(contract_.milestones[static_cast<size_t>(from)], from, to));
+         MovedSentence(contract_.milestones[static_cast<size_t>(from)], from, to),
+         from == to ? "milestoneMoved.stays" : "milestoneMoved",
+         {TitleParam("title", contract_.milestones[static_cast<size_t>(from)].title),
+          NumberParam("from", from + 1), NumberParam("to", to + 1)});
     if (from == to) return true;
     Milestone moving = std::move(contract_.milestones[static_cast<size_t>(from)]);
     contract_.milestones.erase(contract_.milestones.begin() + from);
@@ -932,7 +936,9 @@ class Applier {
     return Fail(codes::kMilestoneLocked, path + "/id", m.id,
                 QuotedTitle(m) + " is " + StateWords(m.state) + ", so it cannot " + what +
                     ": only future milestones that are not funded yet can change.",
-                "Change a milestone that has not been funded yet.");
+                "Change a milestone that has not been funded yet.", codes::kMilestoneLocked,
+                {TitleParam("title", m.title), WordParam("state", "state", StateName(m.state)),
+                 WordParam("change", "change", what)});
   }
 
   bool TextOk(const std::string& text, const std::string& path) {
