@@ -270,6 +270,41 @@ TEST(Escrow, WithdrawingADisputeRestoresTheMilestone) {
   EXPECT_TRUE(Act(withdrawn.contract, R"({"type":"release","id":"m-2"})", Actor::kClient).ok);
 }
 
+TEST(Escrow, AfterAWithdrawnDisputeTheReviewWindowCountsFromTheSubmission) {
+  // Submitted on Dec 1 (due Dec 15), frozen from Dec 5 to Dec 20: once the
+  // dispute is gone the window has run out, and the marketplace may release.
+  const Contract c = Read(Doc("submitted", R"(,"submittedOn":"2026-12-01")"));
+  ApplyResult opened = Act(c, R"({"type":"dispute","id":"m-2","reason":"Unfinished"})",
+                           Actor::kClient, "2026-12-05");
+  ASSERT_TRUE(opened.ok) << FirstCode(opened);
+  EXPECT_TRUE(Engine().Timers(opened.contract, {}).empty());
+  ApplyResult withdrawn = Act(opened.contract, R"({"type":"withdrawDispute","id":"m-2"})",
+                              Actor::kClient, "2026-12-20");
+  ASSERT_TRUE(withdrawn.ok) << FirstCode(withdrawn);
+  EXPECT_EQ(M2(withdrawn.contract).submitted_on, "2026-12-01");
+  ValidateOptions at;
+  at.now = "2026-12-20";
+  const std::vector<Timer> timers = Engine().Timers(withdrawn.contract, at);
+  ASSERT_EQ(timers.size(), 1u);
+  EXPECT_EQ(timers[0].due, "2026-12-15");
+  EXPECT_EQ(timers[0].days_left, 0);
+  EXPECT_TRUE(
+      Act(withdrawn.contract, R"({"type":"release","id":"m-2"})", Actor::kMarketplace, "2026-12-20")
+          .ok);
+}
+
+TEST(Escrow, SubmittedWorkFromBeforeSubmittedOnHasNoReviewWindow) {
+  const Contract old = Read(Doc("submitted"));
+  ValidateOptions at;
+  at.now = "2027-06-01";
+  EXPECT_TRUE(Engine().Timers(old, at).empty());
+  EXPECT_EQ(
+      FirstCode(Act(old, R"({"type":"release","id":"m-2"})", Actor::kMarketplace, "2027-06-01")),
+      "NOT_DUE");
+  // The client still releases it.
+  EXPECT_TRUE(Act(old, R"({"type":"release","id":"m-2"})", Actor::kClient).ok);
+}
+
 TEST(Escrow, EndIsRefusedWhileEscrowIsHeldByTheClientAndRefundsByTheFreelancer) {
   const Contract c = Read(Doc("submitted", R"(,"submittedOn":"2026-12-01")"));
   ApplyResult client = Act(c, R"({"type":"end"})", Actor::kClient);
