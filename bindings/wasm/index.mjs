@@ -563,6 +563,20 @@ function makeEngine(mod, wire, handle, policy) {
       return parseAnswer(wire.call('_describe', [handle], [c, o]), failed);
     },
 
+    /**
+     * The marketplace's running windows (SPEC 3.1): [{ milestoneId, kind,
+     * due, daysLeft, action, message }], or { ok: false, issues } when the
+     * contract cannot be read exactly. `now` defaults to today (UTC), as
+     * everywhere; `now: null` is refused, since a window needs a clock.
+     */
+    timers(contract, options) {
+      const c = encode(contract, '', 'contract');
+      if (typeof c !== 'string') return failed([c.issue]);
+      const o = encodeOptions(options);
+      if (typeof o !== 'string') return failed([o.issue]);
+      return parseAnswer(wire.call('_timers', [handle], [c, o]), failed);
+    },
+
     parseMoney(text) {
       if (typeof text !== 'string') {
         return failed([

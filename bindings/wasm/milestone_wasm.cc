@@ -283,6 +283,14 @@ uint32_t Describe(int engine, uintptr_t c, uint32_t c_len, uintptr_t o, uint32_t
   });
 }
 
+uint32_t Timers(int engine, uintptr_t c, uint32_t c_len, uintptr_t o, uint32_t o_len) {
+  return Answer([&] {
+    const Engine* e = FindEngine(engine);
+    if (e == nullptr) return NoEngine();
+    return json_api::Timers(*e, Text(c, c_len), Text(o, o_len));
+  });
+}
+
 uint32_t SessionChangeset(int handle) {
   return Answer([&] {
     Session* s = FindSession(handle);
@@ -334,5 +342,6 @@ EMSCRIPTEN_BINDINGS(milestone_engine) {
   emscripten::function("_sessionChangeset", &SessionChangeset);
   emscripten::function("_sessionView", &SessionView);
   emscripten::function("_describe", &Describe);
+  emscripten::function("_timers", &Timers);
   emscripten::function("_heapStats", &HeapStats);
 }
