@@ -83,19 +83,45 @@ export interface Contract {
 }
 
 /** The engine's numbers; every key optional when creating an engine. */
-export interface Policy {
-  currency: string;
+/** One currency a policy allows (docs/policies.md). */
+export interface CurrencyRule {
+  /** ISO 4217 exponent, 0–4: minor units per major unit (JPY 0, USD 2, KWD 3). */
+  exponent: number;
   minimumAmount: MinorUnits;
   maximumAmount: MinorUnits;
+}
+
+/** A policy as the engine writes it back, normalised (`engine.policy`). */
+export interface Policy {
+  /** The currencies a contract may use, in order; the first is the default. */
+  currencies: Record<string, CurrencyRule>;
   maxMilestones: number;
   titleMaxLength: number;
   descriptionMaxLength: number;
   initiationFee: MinorUnits;
+  /** Milestones active or submitted at once. */
+  maxInFlight: number;
+  /** "sequential": only the first not_funded may be funded; "any": any of them. */
+  fundingOrder: 'sequential' | 'any';
   /** Days the client has after a submit before the marketplace releases the milestone; 0: never. */
   reviewDays: number;
   /** Days the freelancer has to answer a refund request before the marketplace grants it; 0: never. */
   refundResponseDays: number;
 }
+
+/**
+ * What createEngine's `policy` takes: any keys of a Policy, or the
+ * one-currency shorthand (`currency`, `minimumAmount`, `maximumAmount`), and
+ * a policy file's `name` and `about` (the package ships them as
+ * `milestone-engine/policies/*.json`).
+ */
+export type PolicyInput = Partial<Policy> & {
+  currency?: string;
+  minimumAmount?: MinorUnits;
+  maximumAmount?: MinorUnits;
+  name?: string;
+  about?: string;
+};
 
 /**
  * Every issue code: stable public API (docs/rules.md). The same list is the
@@ -546,9 +572,11 @@ export interface Engine {
    */
   timers(contract: unknown, options?: { now?: IsoDate | null }): Timer[] | Result;
   /** '12', '12.5', '12.50', '$1,234.56' → minor units; anything inexact is INVALID_AMOUNT. */
-  parseMoney(text: string): MoneyResult;
+  /** `currency`: one of the policy's codes; absent, the policy's first. */
+  parseMoney(text: string, currency?: string): MoneyResult;
   /** 1250 → '$12.50'; '' when `amount` is not a safe integer. */
-  formatMoney(amount: MinorUnits | bigint): string;
+  /** '' when the amount is not a safe integer or the policy does not allow the currency. */
+  formatMoney(amount: MinorUnits | bigint, currency?: string): string;
   /** Opens a draft of `contract`. A contract that cannot be read gives a session whose every call answers with why. */
   openSession(contract: unknown, options?: SessionOptions): Session;
   memoryUsage(): MemoryUsage;
@@ -556,7 +584,7 @@ export interface Engine {
 
 export interface CreateEngineOptions {
   /** Overrides of the default (Upwork) policy. */
-  policy?: Partial<Policy>;
+  policy?: PolicyInput;
   /**
    * The wasm, compiled already (`await WebAssembly.compileStreaming(fetch(url))`,
    * Electron, a test). Wins over wasmBinary and wasmUrl.

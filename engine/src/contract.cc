@@ -271,6 +271,7 @@ uint32_t ReadEscrow(const json::Value& v, ObjectReader& r, const std::string& mi
           ok = false;
         }
       } else {
+        out.null_message = text != nullptr;
         rr.Get("message");
       }
       rr.KeepUnknown(&out.unknown);
@@ -567,6 +568,8 @@ void WriteEscrow(const Milestone& m, std::string* out) {
       if (r->message) {
         out->append(",\"message\":");
         json::WriteString(*r->message, out);
+      } else if (r->null_message) {
+        out->append(",\"message\":null");
       }
       WriteUnknown(r->unknown, out);
       out->push_back('}');

@@ -26,8 +26,12 @@ class Api(unittest.TestCase):
             self.assertEqual(json.loads(dist.read_text(encoding="utf-8"))["version"], version)
 
     def test_default_policy_and_overrides(self):
-        self.assertEqual(self.engine.policy["minimumAmount"], 500)
-        self.assertEqual(Engine(policy={"minimumAmount": 1000}).policy["minimumAmount"], 1000)
+        usd = self.engine.policy["currencies"]["USD"]
+        self.assertEqual((usd["exponent"], usd["minimumAmount"]), (2, 500))
+        # The one-currency shorthand is written back as the currencies table.
+        strict = Engine(policy={"minimumAmount": 1000}).policy
+        self.assertEqual(strict["currencies"]["USD"]["minimumAmount"], 1000)
+        self.assertNotIn("minimumAmount", strict)
         self.assertEqual(Engine(policy='{"maxMilestones": 3}').policy["maxMilestones"], 3)
 
     def test_a_policy_it_cannot_use_raises_with_issues(self):
