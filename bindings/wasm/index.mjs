@@ -585,7 +585,7 @@ function makeEngine(mod, wire, handle, policy) {
             'UNSUPPORTED_CURRENCY',
             '/currency',
             'The currency must be a code such as "USD".',
-            'Pass one of the policy\'s currency codes, or leave it out.',
+            "Pass one of the policy's currency codes, or leave it out.",
           ),
         ]);
       }

@@ -148,7 +148,9 @@ test('policy overrides are data', async () => {
 
 test('the shipped policy files, and money in each currency', async () => {
   const file = (name) =>
-    JSON.parse(readFileSync(new URL(`../../engine/policies/${name}.json`, import.meta.url), 'utf8'));
+    JSON.parse(
+      readFileSync(new URL(`../../engine/policies/${name}.json`, import.meta.url), 'utf8'),
+    );
   const upwork = await createEngine({ policy: file('upwork') });
   assert.deepEqual(upwork.policy, engine.policy);
   const parallel = await createEngine({ policy: file('parallel') });
