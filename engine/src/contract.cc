@@ -555,7 +555,9 @@ void WriteEscrow(const Milestone& m, std::string* out) {
   if (m.submitted_on || (m.written & kHasSubmittedOn)) {
     WriteOptionalDate("submittedOn", m.submitted_on, out);
   }
-  const int64_t implied = m.state == MilestoneState::kRefunded ? m.funded - m.released : 0;
+  // The reader's default, exactly (ReadEscrow), so a document is written as read.
+  const int64_t implied =
+      m.state == MilestoneState::kRefunded && m.funded >= m.released ? m.funded - m.released : 0;
   if (m.refunded != implied || (m.written & kHasRefunded)) {
     out->append(",\"refunded\":");
     out->append(std::to_string(m.refunded));

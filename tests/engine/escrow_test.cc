@@ -249,6 +249,18 @@ TEST(Escrow, DeclineOpensADisputeAndAResolutionSplitsExactly) {
   EXPECT_EQ(EventTypes(resolved),
             (std::vector<std::string>{"disputeResolved", "released", "refunded"}));
 
+  // Through the C++ API a part may be negative: the guard refuses it, not only the ledger.
+  {
+    Action split;
+    split.type = ActionType::kResolveDispute;
+    split.id = "m-2";
+    split.split_release = -1;
+    split.split_refund = 120001;
+    ActOptions market;
+    market.actor = Actor::kMarketplace;
+    market.now = "2026-12-01";
+    EXPECT_EQ(FirstCode(Engine().Apply(declined.contract, {split}, market)), "RESOLUTION_MISMATCH");
+  }
   ApplyResult all_back =
       Act(declined.contract, R"({"type":"resolveDispute","id":"m-2","release":0,"refund":120000})",
           Actor::kMarketplace);
@@ -376,6 +388,12 @@ TEST(Escrow, FieldsAreWrittenBackExactly) {
     SCOPED_TRACE(doc);
     EXPECT_EQ(ContractToJson(Read(doc)), doc);
   }
+  // An impossible refunded milestone (released > funded) gains no field either.
+  const std::string impossible =
+      R"({"id":"c","version":1,"currency":"USD","status":"open","initiationFeeCharged":true,)"
+      R"("carryOver":0,"milestones":[{"id":"m-1","title":"A","description":"","dueDate":null,)"
+      R"("amount":500,"state":"refunded","funded":500,"released":600}],"changeRequest":null})";
+  EXPECT_EQ(ContractToJson(Read(impossible)), impossible);
   // A refunded milestone from before the field: refunded is what went back,
   // and the document is still written as it came.
   std::string old = Doc("refunded");
