@@ -3,7 +3,7 @@
 // the saved contract, server.mjs talks HTTP, store.mjs keeps things on the
 // device, view.mjs owns the DOM, controller.mjs connects them.
 import { ENGINE_WASM, loadEngine, roleRefusalCode } from './engine.mjs';
-import { createServer, fetchBytes } from './server.mjs';
+import { createServer, demoToken, fetchBytes } from './server.mjs';
 import * as store from './store.mjs';
 import { Editor } from './edit.mjs';
 import { Sync } from './sync.mjs';
@@ -14,8 +14,8 @@ const params = new URLSearchParams(location.search);
 const ACTORS = ['client', 'freelancer', 'marketplace'];
 const actor = ACTORS.includes(params.get('as')) ? params.get('as') : ACTORS[0];
 const contractId = params.get('contract') || 'ctr-demo';
-// The reference server's demo tokens (SPEC §6); ?token= picks another.
-const token = params.get('token') || `demo-${actor}`;
+// The reference server's demo token for the actor; ?token= picks another.
+const token = params.get('token') || demoToken(actor);
 
 const view = new View({ actor, contractId });
 

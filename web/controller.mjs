@@ -240,7 +240,9 @@ export class Controller {
     if (this.sync.outbox)
       return 'Your changes are waiting to be sent; editing resumes once they are.';
     if (this.conflict) return 'Resolve the change above before editing further.';
-    if (!editable && !contract.can.add.ok) return reasonOf([contract.can.add.issue]);
+    // Nothing to say to someone who never edits the plan (the mediator).
+    if (!editable && !contract.can.add.ok && this.shown(contract.can.add))
+      return reasonOf([contract.can.add.issue]);
     return null;
   }
 
@@ -253,6 +255,12 @@ export class Controller {
     const proposing = this.shown(propose);
     this.proposing = proposing;
     const label = proposing ? propose.label : 'Save';
+    // Undo, Show Changes, add and save are for those who may change the plan
+    // at all (the engine's role refusals say who never may: the mediator).
+    const planTools =
+      this.shown(saved.contract.can.add) ||
+      proposing ||
+      (saved.milestones ?? []).some((row) => this.shown(row.can.edit));
     this.view.renderFigures(this.contractView, this.sync.saved.version);
     this.view.renderStatus({
       status,
@@ -262,8 +270,10 @@ export class Controller {
       queued: Boolean(this.sync.outbox),
       label,
       proposing,
+      planTools,
     });
     this.view.renderContractActions(saved);
+    this.view.renderEscrow(saved, this.side.history);
     this.view.renderRequest(saved, (can) => this.shown(can));
     this.view.renderConflict(this.conflict, this.sync.saved.version);
     this.view.renderQueued(this.sync.outbox);
@@ -551,7 +561,84 @@ export class Controller {
       );
     } else if (key === 'release') {
       this.openRelease(saved, can, title);
+    } else if (key === 'requestRefund') {
+      simple(
+        [{ name: 'message', kind: 'text', label: 'Message to the freelancer (optional)' }],
+        (v) =>
+          v.message.trim()
+            ? { type: 'requestRefund', id, message: v.message.trim() }
+            : { type: 'requestRefund', id },
+      );
+    } else if (key === 'declineRefund' || key === 'dispute') {
+      // The reason is sent as typed (trimmed): whether it will do is the engine's answer.
+      simple(
+        [{ name: 'reason', kind: 'text', label: 'Your reason (the mediator reads it)' }],
+        (v) => ({
+          type: key,
+          id,
+          reason: v.reason.trim(),
+        }),
+      );
+    } else if (key === 'approveRefund' || key === 'withdrawDispute') {
+      simple([], () => ({ type: key, id }));
+    } else if (key === 'resolveDispute') {
+      this.openResolve(saved, can, title);
     }
+  }
+
+  // The mediator's split of a disputed milestone's escrow. Typing one part
+  // fills in the other as a convenience; the engine alone says whether the
+  // split is acceptable (RESOLUTION_MISMATCH and the rest), here in the
+  // preview and again on the server.
+  openResolve(saved, can, title) {
+    const currency = this.savedView.contract.currency;
+    const other = { release: 'refund', refund: 'release' };
+    const parse = (values) => {
+      const release = this.engine.parseMoney(values.release, currency);
+      const refund = this.engine.parseMoney(values.refund, currency);
+      const fieldIssues = {};
+      if (!release.ok) fieldIssues.release = release.issues;
+      if (!refund.ok) fieldIssues.refund = refund.issues;
+      if (!release.ok || !refund.ok) return { fieldIssues };
+      return {
+        action: {
+          type: 'resolveDispute',
+          id: saved.id,
+          release: release.amount,
+          refund: refund.amount,
+        },
+      };
+    };
+    this.view.openDialog({
+      title,
+      intro: `Split the ${saved.text.escrow} in escrow between the freelancer (released) and the client (refunded).`,
+      fields: [
+        {
+          name: 'release',
+          kind: 'money',
+          label: 'Release to the freelancer',
+          value: saved.text.escrow,
+        },
+        {
+          name: 'refund',
+          kind: 'money',
+          label: 'Refund to the client',
+          value: this.engine.formatMoney(0, currency),
+        },
+      ],
+      confirmLabel: can.label,
+      link: (name, values) => {
+        const typed = this.engine.parseMoney(values[name], currency);
+        const rest = typed.ok ? saved.escrow - typed.amount : -1;
+        return rest >= 0 ? { [other[name]]: this.engine.formatMoney(rest, currency) } : {};
+      },
+      preview: (values) => {
+        const built = parse(values);
+        if (!built.action) return { fieldIssues: built.fieldIssues, ready: false };
+        return this.previewAction(built.action);
+      },
+      confirm: (values) => this.send(parse(values).action),
+    });
   }
 
   openRelease(saved, can, title) {
@@ -621,6 +708,7 @@ export class Controller {
     if (!side && !this.side.history) side = await this.sync.keptSide();
     if (side) this.side = side;
     this.view.renderSide({ ...this.side, online: this.sync.online });
+    if (this.savedView) this.view.renderEscrow(this.savedView, this.side.history);
   }
 
   // Back online: send what waits, then catch up with the server.

@@ -11,6 +11,15 @@ export function newKey() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+// The reference server's demo tokens (SPEC §6): the marketplace acts
+// through its mediator's.
+const DEMO_TOKENS = {
+  client: 'demo-client',
+  freelancer: 'demo-freelancer',
+  marketplace: 'demo-mediator',
+};
+export const demoToken = (actor) => DEMO_TOKENS[actor];
+
 export function createServer({ contractId, token, actor }) {
   const contractPath = `/api/contracts/${encodeURIComponent(contractId)}`;
 

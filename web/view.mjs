@@ -27,9 +27,22 @@ const FIELD_LABELS = {
   description: 'Description',
 };
 // The per-milestone actions the page offers, in button order, with the view
-// model's `can` key. A new action (the escrow ones of issue 13) is one entry
-// here plus its dialog in the controller.
-export const ROW_ACTIONS = ['submit', 'requestChanges', 'fund', 'release'];
+// model's `can` key. A new action is one entry here plus its dialog in the
+// controller. Each is shown only when the engine allows it now.
+export const ROW_ACTIONS = [
+  'submit',
+  'requestChanges',
+  'fund',
+  'release',
+  'requestRefund',
+  'approveRefund',
+  'declineRefund',
+  'dispute',
+  'withdrawDispute',
+  'resolveDispute',
+];
+// Actions drawn as the row's main button.
+const PRIMARY_ACTIONS = new Set(['release', 'resolveDispute']);
 
 const $ = (id) => document.getElementById(id);
 
@@ -79,6 +92,34 @@ function quoted(title) {
   return title && title.trim() ? `“${title.trim()}”` : 'this milestone';
 }
 
+// What the escrow of a milestone is waiting on, in the view model's words and dates.
+function refundLine(request) {
+  const said = request.message ? `: “${request.message}”` : '.';
+  return `Refund requested on ${request.text.requestedOn}${said}`;
+}
+
+function escrowLines(row) {
+  const lines = [];
+  if (row.refundRequest) lines.push(refundLine(row.refundRequest));
+  const dispute = row.dispute;
+  if (dispute) {
+    lines.push(`Disputed by the ${dispute.by} on ${dispute.text.openedOn}: “${dispute.reason}”`);
+  }
+  return lines;
+}
+
+// Everything said about one milestone, oldest first: the sentences of the
+// events the history holds for it (requests, declines, messages, money).
+function saidAbout(id, history) {
+  const lines = [];
+  for (const entry of history ?? []) {
+    for (const event of entry.events ?? []) {
+      if (event.milestoneId === id && event.message) lines.push({ entry, message: event.message });
+    }
+  }
+  return lines;
+}
+
 function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }
@@ -120,6 +161,11 @@ export class View {
       else if (act === 'down') this.handlers.moveBy?.(id, 1);
       else if (act === 'delete') this.handlers.remove?.(id);
       else this.handlers.rowAction?.(id, act);
+    });
+    $('disputes').addEventListener('click', (event) => {
+      const button = event.target.closest('button[data-act]');
+      const id = button?.closest('li')?.dataset.id;
+      if (button && id && !button.disabled) this.handlers.rowAction?.(id, button.dataset.act);
     });
     this.list.addEventListener('keydown', (event) => {
       if (!event.target.classList?.contains('handle')) return;
@@ -679,15 +725,16 @@ export class View {
 
   fillMoney(record, row) {
     const parts = [];
-    if (row.funded) parts.push(`Funded ${row.text.funded}`);
-    if (row.released) parts.push(`Released ${row.text.released}`);
-    if (row.refunded) parts.push(`Refunded ${row.text.refunded}`);
-    if (row.escrow) parts.push(`In escrow ${row.text.escrow}`);
-    if (row.timer?.text) parts.push(row.timer.text);
-    const text = parts.join('|');
+    if (row.funded) parts.push(['', `Funded ${row.text.funded}`]);
+    if (row.released) parts.push(['', `Released ${row.text.released}`]);
+    if (row.refunded) parts.push(['', `Refunded ${row.text.refunded}`]);
+    if (row.escrow) parts.push(['', `In escrow ${row.text.escrow}`]);
+    for (const line of escrowLines(row)) parts.push(['escrow-note', line]);
+    if (row.timer?.message) parts.push(['timer', row.timer.message]);
+    const text = parts.map((p) => p[1]).join('|');
     if (record.moneyText === text) return;
     record.moneyText = text;
-    record.money.replaceChildren(...parts.map((p) => h('span', { text: p })));
+    record.money.replaceChildren(...parts.map(([cls, p]) => h('span', { class: cls, text: p })));
   }
 
   // The saved contract's actions for this milestone (fund, release, work):
@@ -704,7 +751,7 @@ export class View {
           'button',
           {
             type: 'button',
-            class: key === 'release' ? 'primary small' : 'small',
+            class: PRIMARY_ACTIONS.has(key) ? 'primary small' : 'small',
             'data-act': key,
             'aria-label': `${saved.can[key].label} ${name}`,
           },
@@ -825,6 +872,7 @@ export class View {
     const pairs = [
       ['Contract total', t.amount],
       ['Released', t.released],
+      ['Refunded', t.refunded],
       ['In escrow', t.escrow],
       ['Carry-over', t.carryOver],
       [
@@ -839,8 +887,23 @@ export class View {
   }
 
   // The page-level state: undo, redo, save, add, general issues.
-  renderStatus({ status, contract, generalIssues, readonlyReason, queued, label, proposing }) {
+  // `planTools`: false when the person never changes the plan (the mediator):
+  // undo, Show Changes, add and save are then not shown at all.
+  renderStatus({
+    status,
+    contract,
+    generalIssues,
+    readonlyReason,
+    queued,
+    label,
+    proposing,
+    planTools = true,
+  }) {
     const locked = this.locked;
+    document.querySelector('.toolbar .tools').hidden = !planTools;
+    document.querySelector('.add-bar').hidden = !planTools;
+    $('plan-buttons').hidden = !planTools;
+    document.querySelector('.savebar').classList.toggle('no-plan', !planTools);
     $('undo').disabled = locked || !status.canUndo;
     $('redo').disabled = locked || !status.canRedo;
     const add = contract.can.add;
@@ -898,6 +961,74 @@ export class View {
       else button.removeAttribute('title');
     }
     $('decline-label').hidden = $('decline').hidden;
+  }
+
+  // Disputes (each side's words, the mediator's Resolve) and running timers,
+  // from the saved contract's View and its history. Drawn again only when
+  // either changes, never per keystroke.
+  renderEscrow(saved, history) {
+    if (this.escrowOf?.saved === saved && this.escrowOf?.history === history) return;
+    this.escrowOf = { saved, history };
+    const rows = saved.milestones ?? [];
+    const disputed = rows.filter((row) => row.dispute);
+    const timed = rows.filter((row) => row.timer);
+    $('escrow').hidden = disputed.length === 0 && timed.length === 0;
+    $('disputes-box').hidden = disputed.length === 0;
+    $('timers-box').hidden = timed.length === 0;
+    fillList($('disputes'), disputed, (row) => this.disputeItem(row, history));
+    fillList($('timers'), timed, (row) =>
+      h('li', {}, h('strong', { text: quoted(row.title) }), ` ${row.timer.message}`),
+    );
+  }
+
+  disputeItem(row, history) {
+    const dispute = row.dispute;
+    const name = quoted(row.title);
+    const said = saidAbout(row.id, history);
+    const resolve = row.can.resolveDispute;
+    return h(
+      'li',
+      { class: 'dispute', 'data-id': row.id },
+      h('h3', { class: 'title', text: `${name} · In escrow ${row.text.escrow}` }),
+      h('p', { class: 'meta', text: `Opened by the ${dispute.by} on ${dispute.text.openedOn}:` }),
+      h('blockquote', { class: 'quote' }, h('p', { text: dispute.reason })),
+      row.refundRequest ? h('p', { text: refundLine(row.refundRequest) }) : null,
+      said.length
+        ? h(
+            'div',
+            { class: 'said' },
+            h('p', { class: 'small', text: 'What was said about this milestone' }),
+            h(
+              'ul',
+              { class: 'summary' },
+              said.map(({ entry, message }) =>
+                h(
+                  'li',
+                  {},
+                  h('span', { class: 'meta', text: `Version ${entry.version} · ${entry.actor}: ` }),
+                  message,
+                ),
+              ),
+            ),
+          )
+        : null,
+      resolve?.ok
+        ? h(
+            'div',
+            { class: 'buttons' },
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'primary',
+                'data-act': 'resolveDispute',
+                'aria-label': `${resolve.label} ${name}`,
+              },
+              `${resolve.label}…`,
+            ),
+          )
+        : null,
+    );
   }
 
   requestStatus(text) {
@@ -1090,8 +1221,24 @@ export class View {
       }
       confirm.disabled = !shown.ready;
     };
-    for (const c of controls.values()) {
-      for (const el of c.els) el.addEventListener(el.type === 'radio' ? 'change' : 'input', update);
+    // spec.link(name, values) -> { otherName: text }: a convenience that fills
+    // another field from this one; what is accepted is still the engine's say.
+    const link = (name) => {
+      const filled = spec.link?.(name, values()) ?? {};
+      for (const [other, text] of Object.entries(filled)) {
+        const target = fieldIssues.get(other)?.input;
+        if (target && target.value !== text) target.value = text;
+      }
+    };
+    for (const [name, c] of controls) {
+      for (const el of c.els) {
+        if (el.type === 'radio') el.addEventListener('change', update);
+        else
+          el.addEventListener('input', () => {
+            link(name);
+            update();
+          });
+      }
     }
     update();
 

@@ -54,7 +54,7 @@ MILESTONE_API char* milestone_validate(const milestone_engine* engine, const cha
                                        size_t contract_len, const char* options,
                                        size_t options_len);
 /* action: one action object or an array (all or nothing);
- * options: {"actor": "client"|"freelancer", "now": ...}  -> {ok, issues} */
+ * options: {"actor": "client"|"freelancer"|"marketplace", "now": ...}  -> {ok, issues} */
 MILESTONE_API char* milestone_check(const milestone_engine* engine, const char* contract,
                                     size_t contract_len, const char* action, size_t action_len,
                                     const char* options, size_t options_len);
@@ -78,14 +78,19 @@ MILESTONE_API char* milestone_preview_reorder(const milestone_engine* engine, co
                                               size_t options_len);
 /* "12.50", "$1,234.56" -> {ok, amount} | {ok: false, issues} */
 MILESTONE_API char* milestone_parse_money(const char* text, size_t text_len);
-/* The view model of a contract (docs/view-model.md). Answers NOT_AVAILABLE in
- * a build whose engine has no describe yet. */
+/* The view model of a contract (docs/view-model.md).
+ * options: {"actor", "now"} */
 MILESTONE_API char* milestone_describe(const milestone_engine* engine, const char* contract,
                                        size_t contract_len, const char* options,
                                        size_t options_len);
-/* Where the engine's time went (json_api::Timers). Answers NOT_AVAILABLE in
- * a build whose engine has no timers. */
-MILESTONE_API char* milestone_timers(const milestone_engine* engine);
+/* The marketplace's windows running on a contract (SPEC 3.1), in milestone
+ * order: [{milestoneId, kind: "autoRelease"|"autoRefund", due, daysLeft,
+ * action, message}], where `action` is what the marketplace applies (as the
+ * actor "marketplace") once `due` has come. options: {"now": "YYYY-MM-DD"},
+ * required (SCHEMA at /options/now without it). A contract that cannot be
+ * read exactly answers {ok: false, issues}. */
+MILESTONE_API char* milestone_timers(const milestone_engine* engine, const char* contract,
+                                     size_t contract_len, const char* options, size_t options_len);
 
 /* Frees an answer; NULL is ignored. */
 MILESTONE_API void milestone_free(char* answer);

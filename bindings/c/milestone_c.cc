@@ -6,25 +6,12 @@
 #include <new>
 #include <string>
 #include <string_view>
-#include <type_traits>
 
 #include "milestone.h"
 #include "milestone/engine.h"
 #include "milestone/json_api.h"
 #include "milestone/policy.h"
 #include "milestone/version.h"
-
-// json_api::Describe and json_api::Timers are being added to the engine. These
-// never-defined templates are what the calls below find while they are not
-// there: a real function with the same parameters is the better match, so the
-// library wires itself to them in the build where they appear.
-namespace milestone::json_api {
-struct NotAvailable {};
-template <typename... T>
-NotAvailable Describe(const T&...);
-template <typename... T>
-NotAvailable Timers(const T&...);
-}  // namespace milestone::json_api
 
 struct milestone_engine {
   milestone::Engine engine;
@@ -107,32 +94,6 @@ char* WithEngine(const milestone_engine* e, F&& produce) noexcept {
     });
   }
   return Answer([&] { return produce(e->engine); });
-}
-
-std::string NotAvailable(const char* what) {
-  return Failure("NOT_AVAILABLE", std::string("This build of the engine has no ") + what + ".",
-                 "Use a newer build of libmilestone.");
-}
-
-// Templates, so that the branch not taken is never compiled.
-template <typename E>
-std::string DescribeOn(const E& e, std::string_view contract, std::string_view options) {
-  using Result = decltype(json_api::Describe(e, contract, options));
-  if constexpr (std::is_same_v<Result, json_api::NotAvailable>) {
-    return NotAvailable("describe");
-  } else {
-    return std::string(json_api::Describe(e, contract, options));
-  }
-}
-
-template <typename E>
-std::string TimersOf(const E& e) {
-  using Result = decltype(json_api::Timers(e));
-  if constexpr (std::is_same_v<Result, json_api::NotAvailable>) {
-    return NotAvailable("timers");
-  } else {
-    return std::string(json_api::Timers(e));
-  }
 }
 
 }  // namespace
@@ -234,12 +195,15 @@ char* milestone_parse_money(const char* text, size_t text_len) {
 char* milestone_describe(const milestone_engine* engine, const char* contract, size_t contract_len,
                          const char* options, size_t options_len) {
   return WithEngine(engine, [&](const Engine& e) {
-    return DescribeOn(e, Text(contract, contract_len), Text(options, options_len));
+    return json_api::Describe(e, Text(contract, contract_len), Text(options, options_len));
   });
 }
 
-char* milestone_timers(const milestone_engine* engine) {
-  return WithEngine(engine, [&](const Engine& e) { return TimersOf(e); });
+char* milestone_timers(const milestone_engine* engine, const char* contract, size_t contract_len,
+                       const char* options, size_t options_len) {
+  return WithEngine(engine, [&](const Engine& e) {
+    return json_api::Timers(e, Text(contract, contract_len), Text(options, options_len));
+  });
 }
 
 void milestone_free(char* answer) { std::free(answer); }

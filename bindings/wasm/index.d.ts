@@ -15,7 +15,27 @@ export type IsoDate = string;
 export type MinorUnits = number;
 
 export type MilestoneState = 'not_funded' | 'active' | 'submitted' | 'released' | 'refunded';
+/**
+ * Who acts. `marketplace` is the marketplace itself (its scheduler and its
+ * mediators): it may release submitted work once the review window ran out,
+ * grant a refund request nobody answered, and resolve disputes; nothing else.
+ */
 export type Actor = 'client' | 'freelancer' | 'marketplace';
+
+/** The client asked for a milestone's escrow back; the freelancer has not answered. */
+export interface RefundRequest {
+  requestedOn: IsoDate;
+  message?: string | null;
+  [unknownField: string]: unknown;
+}
+
+/** A milestone's escrow, frozen until the dispute is withdrawn or resolved. */
+export interface Dispute {
+  by: 'client' | 'freelancer';
+  openedOn: IsoDate;
+  reason: string;
+  [unknownField: string]: unknown;
+}
 
 export interface Milestone {
   id: string;
@@ -26,6 +46,14 @@ export interface Milestone {
   state: MilestoneState;
   funded: MinorUnits;
   released: MinorUnits;
+  /** The date of the latest `submit` (it starts the client's review window); null otherwise. */
+  submittedOn?: IsoDate | null;
+  /** Escrow returned to the client. Default 0, or `funded - released` for a refunded milestone. */
+  refunded?: MinorUnits;
+  /** A refund request waiting for the freelancer's answer. */
+  refundRequest?: RefundRequest | null;
+  /** An open dispute: no release, submit, request changes or end until it is gone. */
+  dispute?: Dispute | null;
   /** Unknown fields are kept as they are (and reported as UNKNOWN_FIELD). */
   [unknownField: string]: unknown;
 }
@@ -55,15 +83,45 @@ export interface Contract {
 }
 
 /** The engine's numbers; every key optional when creating an engine. */
-export interface Policy {
-  currency: string;
+/** One currency a policy allows (docs/policies.md). */
+export interface CurrencyRule {
+  /** ISO 4217 exponent, 0–4: minor units per major unit (JPY 0, USD 2, KWD 3). */
+  exponent: number;
   minimumAmount: MinorUnits;
   maximumAmount: MinorUnits;
+}
+
+/** A policy as the engine writes it back, normalised (`engine.policy`). */
+export interface Policy {
+  /** The currencies a contract may use, in order; the first is the default. */
+  currencies: Record<string, CurrencyRule>;
   maxMilestones: number;
   titleMaxLength: number;
   descriptionMaxLength: number;
   initiationFee: MinorUnits;
+  /** Milestones active or submitted at once. */
+  maxInFlight: number;
+  /** "sequential": only the first not_funded may be funded; "any": any of them. */
+  fundingOrder: 'sequential' | 'any';
+  /** Days the client has after a submit before the marketplace releases the milestone; 0: never. */
+  reviewDays: number;
+  /** Days the freelancer has to answer a refund request before the marketplace grants it; 0: never. */
+  refundResponseDays: number;
 }
+
+/**
+ * What createEngine's `policy` takes: any keys of a Policy, or the
+ * one-currency shorthand (`currency`, `minimumAmount`, `maximumAmount`), and
+ * a policy file's `name` and `about` (the package ships them as
+ * `milestone-engine/policies/*.json`).
+ */
+export type PolicyInput = Partial<Policy> & {
+  currency?: string;
+  minimumAmount?: MinorUnits;
+  maximumAmount?: MinorUnits;
+  name?: string;
+  about?: string;
+};
 
 /**
  * Every issue code: stable public API (docs/rules.md). The same list is the
@@ -89,6 +147,7 @@ export type Code =
   | 'MULTIPLE_IN_FLIGHT'
   | 'OUT_OF_SEQUENCE'
   | 'LEDGER_MISMATCH'
+  | 'INVALID_ESCROW_STATE'
   | 'DUE_DATE_IN_PAST'
   | 'DUE_DATES_OUT_OF_ORDER'
   | 'NOT_ALLOWED_FOR_ROLE'
@@ -103,6 +162,13 @@ export type Code =
   | 'INVALID_TRANSITION'
   | 'RELEASE_EXCEEDS_ESCROW'
   | 'DECISION_REQUIRED'
+  | 'NOT_DUE'
+  | 'ESCROW_HELD'
+  | 'DISPUTE_OPEN'
+  | 'NO_DISPUTE'
+  | 'REFUND_PENDING'
+  | 'NO_REFUND_REQUEST'
+  | 'RESOLUTION_MISMATCH'
   | 'CHANGE_CONFLICT'
   | 'POLICY'
   | 'INTERNAL'
@@ -199,11 +265,52 @@ export type Action =
   | { type: 'submit'; id: string; message?: string }
   | { type: 'requestChanges'; id: string; message: string }
   | { type: 'release'; id: string; amount?: MinorUnits; then?: 'end' | 'keepOpen' }
-  | { type: 'end' };
+  | { type: 'end' }
+  | EscrowAction;
+
+/** The actions of escrow over time (SPEC 3.1): refund requests, disputes, resolutions. */
+export type EscrowAction =
+  /** The client asks for an in-flight milestone's escrow back. */
+  | { type: 'requestRefund'; id: string; message?: string }
+  /** The freelancer (or the marketplace, once the answer window ran out) returns the whole escrow. */
+  | { type: 'approveRefund'; id: string }
+  /** The freelancer refuses; this opens a dispute by the freelancer with `reason`. */
+  | { type: 'declineRefund'; id: string; reason: string }
+  /** Either side freezes an in-flight milestone's escrow. */
+  | { type: 'dispute'; id: string; reason: string }
+  /** The side that opened the dispute takes it back. */
+  | { type: 'withdrawDispute'; id: string }
+  /**
+   * The marketplace splits the escrow: `release` cents to the freelancer,
+   * `refund` back to the client; together exactly the escrow (RESOLUTION_MISMATCH otherwise).
+   */
+  | { type: 'resolveDispute'; id: string; release: MinorUnits; refund: MinorUnits };
+
+export type EventType =
+  | 'charged'
+  | 'feeCharged'
+  | 'released'
+  | 'refunded'
+  | 'stateChanged'
+  | 'requestProposed'
+  | 'requestAccepted'
+  | 'requestDeclined'
+  | 'requestWithdrawn'
+  | 'contractEnded'
+  | 'milestoneAdded'
+  | 'milestoneEdited'
+  | 'milestoneDeleted'
+  | 'milestoneMoved'
+  | 'refundRequested'
+  | 'refundDeclined'
+  | 'disputeOpened'
+  | 'disputeWithdrawn'
+  | 'disputeResolved';
 
 /** A fact a server turns into a notification. */
 export interface EngineEvent {
-  type: string;
+  /** One of {@link EventType}; typed open so a newer engine's event still reads. */
+  type: EventType | (string & {});
   milestoneId?: string;
   amount?: MinorUnits;
   /** A sentence for the notification, in the engine's `locale`. */
@@ -228,7 +335,7 @@ export interface PatchOperation {
 }
 
 /**
- * `now` is today's date, `YYYY-MM-DD`. Omitted: today's local date in JS.
+ * `now` is today's date, `YYYY-MM-DD`. Omitted: today's date in UTC (as the CLI and the server).
  * `null` or `''`: no clock, so DUE_DATE_IN_PAST is not checked.
  */
 export interface ValidateOptions { now?: IsoDate | null }
@@ -330,6 +437,17 @@ export interface RowView {
   released: MinorUnits;
   refunded: MinorUnits;
   escrow: MinorUnits;
+  /** The latest submit's date; null when the work is not submitted. */
+  submittedOn: IsoDate | null;
+  /** The waiting refund request, its date formatted ('Dec 15, 2026'). */
+  refundRequest: null | { requestedOn: IsoDate; message?: string; text: { requestedOn: string } };
+  /** The open dispute, its date formatted. */
+  dispute: null | {
+    by: 'client' | 'freelancer';
+    openedOn: IsoDate;
+    reason: string;
+    text: { openedOn: string };
+  };
   /** 'Not funded', 'Active', ... */
   stateLabel: string;
   /** Money and the due date as people read them ('$500.00', 'Dec 15, 2026'; '' for no date). */
@@ -349,9 +467,36 @@ export interface RowView {
     submit: Can;
     requestChanges: Can;
     release: Can & { maximum: MinorUnits; needsDecision: boolean; text: { maximum: string } };
+    requestRefund: Can;
+    approveRefund: Can;
+    declineRefund: Can;
+    dispute: Can;
+    withdrawDispute: Can;
+    /** Checked as the resolution that releases the whole escrow to the freelancer. */
+    resolveDispute: Can;
   };
-  /** A running review or refund window; null when none runs. */
-  timer: null | { kind: string; due: IsoDate; daysLeft: number; message: string };
+  /** The running review or refund window; null when none runs. */
+  timer: Timer | null;
+}
+
+/**
+ * A window the marketplace runs on a milestone (SPEC 3.1): a submitted
+ * milestone's review window (`autoRelease`) or a refund request's answer
+ * window (`autoRefund`).
+ */
+export interface Timer {
+  milestoneId: string;
+  kind: 'autoRelease' | 'autoRefund';
+  /** The day the marketplace may act. */
+  due: IsoDate;
+  /** max(0, due - now), in days. */
+  daysLeft: number;
+  /** Exactly what the marketplace applies, as actor 'marketplace', once due. */
+  action:
+    | { type: 'release'; id: string }
+    | { type: 'approveRefund'; id: string };
+  /** A sentence for the page: "Releases automatically on Dec 15, 2026 unless you act." */
+  message: string;
 }
 
 /** The pending change request as the diff accepting it would make. */
@@ -442,10 +587,18 @@ export interface Engine {
   invertChanges(changes: Change[]): Change[] | Result;
   /** What `options.actor` may do on `contract` and why not, every figure formatted (docs/view-model.md). */
   describe(contract: unknown, options?: ValidateOptions & { actor?: Actor }): View;
+  /**
+   * The marketplace's running windows, in milestone order (SPEC 3.1). `now`
+   * defaults to today (UTC); `null` is refused (SCHEMA at /options/now).
+   * A contract that cannot be read exactly answers `{ ok: false, issues }`.
+   */
+  timers(contract: unknown, options?: { now?: IsoDate | null }): Timer[] | Result;
   /** '12', '12.5', '12.50', '$1,234.56' → minor units; anything inexact is INVALID_AMOUNT. */
-  parseMoney(text: string): MoneyResult;
+  /** `currency`: one of the policy's codes; absent, the policy's first. */
+  parseMoney(text: string, currency?: string): MoneyResult;
   /** 1250 → '$12.50'; '' when `amount` is not a safe integer. */
-  formatMoney(amount: MinorUnits | bigint): string;
+  /** '' when the amount is not a safe integer or the policy does not allow the currency. */
+  formatMoney(amount: MinorUnits | bigint, currency?: string): string;
   /** Opens a draft of `contract`. A contract that cannot be read gives a session whose every call answers with why. */
   openSession(contract: unknown, options?: SessionOptions): Session;
   memoryUsage(): MemoryUsage;
@@ -453,7 +606,7 @@ export interface Engine {
 
 export interface CreateEngineOptions {
   /** Overrides of the default (Upwork) policy. */
-  policy?: Partial<Policy>;
+  policy?: PolicyInput;
   /**
    * The language of messages, hints and event sentences ('es', 'es-MX',
    * `navigator.language`): the package's catalogs/<lang>.json, loaded beside

@@ -632,7 +632,32 @@ function makeEngine(mod, wire, handle, policy, locale) {
       return parseAnswer(wire.call('_describe', [handle], [c, o]), failed);
     },
 
-    parseMoney(text) {
+    /**
+     * The marketplace's running windows (SPEC 3.1): [{ milestoneId, kind,
+     * due, daysLeft, action, message }], or { ok: false, issues } when the
+     * contract cannot be read exactly. `now` defaults to today (UTC), as
+     * everywhere; `now: null` is refused, since a window needs a clock.
+     */
+    timers(contract, options) {
+      const c = encode(contract, '', 'contract');
+      if (typeof c !== 'string') return failed([c.issue]);
+      const o = encodeOptions(options);
+      if (typeof o !== 'string') return failed([o.issue]);
+      return parseAnswer(wire.call('_timers', [handle], [c, o]), failed);
+    },
+
+    /** `currency` (optional): a code of the policy; absent, the policy's first. */
+    parseMoney(text, currency) {
+      if (currency !== undefined && typeof currency !== 'string') {
+        return failed([
+          issue(
+            'UNSUPPORTED_CURRENCY',
+            '/currency',
+            'The currency must be a code such as "USD".',
+            "Pass one of the policy's currency codes, or leave it out.",
+          ),
+        ]);
+      }
       if (typeof text !== 'string') {
         return failed([
           issue(
@@ -643,16 +668,26 @@ function makeEngine(mod, wire, handle, policy, locale) {
           ),
         ]);
       }
-      return parseAnswer(wire.call('_parseMoney', [], [text]), failed);
+      return parseAnswer(wire.call('_parseMoney', [handle], [text, currency ?? '']), failed);
     },
 
-    /** '' when `amount` is not a safe integer count of minor units. */
-    formatMoney(amount) {
+    /**
+     * The amount written in `currency` (optional: the policy's first); '' when
+     * `amount` is not a safe integer count of minor units or the policy does
+     * not allow the currency.
+     */
+    formatMoney(amount, currency) {
       let value = amount;
       if (typeof value === 'bigint') value = Number(value) === Number(amount) ? Number(value) : NaN;
       if (typeof value !== 'number') return '';
-      const text = wire.call('_formatMoney', [value], []);
-      return text === null ? '' : text;
+      if (currency !== undefined && typeof currency !== 'string') return '';
+      const text = wire.call('_formatMoney', [handle, value], [currency ?? '']);
+      if (typeof text !== 'string' || text === '') return '';
+      try {
+        return JSON.parse(text);
+      } catch {
+        return '';
+      }
     },
 
     openSession(contract, options) {

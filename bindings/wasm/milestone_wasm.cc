@@ -197,18 +197,26 @@ uint32_t InvertChangesJson(uintptr_t ch, uint32_t ch_len) {
   return Answer([&] { return json_api::InvertChanges(Text(ch, ch_len)); });
 }
 
-uint32_t ParseMoneyJson(uintptr_t t, uint32_t t_len) {
-  return Answer([&] { return json_api::ParseMoney(Text(t, t_len)); });
+uint32_t ParseMoneyJson(int engine, uintptr_t t, uint32_t t_len, uintptr_t c, uint32_t c_len) {
+  return Answer([&] {
+    const Engine* e = FindEngine(engine);
+    if (e == nullptr) return NoEngine();
+    return json_api::ParseMoney(*e, Text(t, t_len), Text(c, c_len));
+  });
 }
 
-// JS numbers are doubles; only a safe integer names an amount.
-uint32_t FormatMoneyJson(double amount) {
+// JS numbers are doubles; only a safe integer names an amount. The answer is
+// the text as a JSON string, or "" (not an amount, or a currency the policy
+// does not allow).
+uint32_t FormatMoneyJson(int engine, double amount, uintptr_t c, uint32_t c_len) {
   return Answer([&] {
-    if (!std::isfinite(amount) || std::trunc(amount) != amount ||
+    const Engine* e = FindEngine(engine);
+    if (e == nullptr || !std::isfinite(amount) || std::trunc(amount) != amount ||
         std::fabs(amount) > static_cast<double>(kMaxSafeInteger)) {
       return std::string();
     }
-    return FormatMoney(static_cast<int64_t>(amount));
+    std::string text = json_api::FormatMoney(*e, static_cast<int64_t>(amount), Text(c, c_len));
+    return text.empty() || text[0] != '"' ? std::string() : text;
   });
 }
 
@@ -301,6 +309,14 @@ uint32_t Describe(int engine, uintptr_t c, uint32_t c_len, uintptr_t o, uint32_t
   });
 }
 
+uint32_t Timers(int engine, uintptr_t c, uint32_t c_len, uintptr_t o, uint32_t o_len) {
+  return Answer([&] {
+    const Engine* e = FindEngine(engine);
+    if (e == nullptr) return NoEngine();
+    return json_api::Timers(*e, Text(c, c_len), Text(o, o_len));
+  });
+}
+
 uint32_t SessionChangeset(int handle) {
   return Answer([&] {
     Session* s = FindSession(handle);
@@ -353,5 +369,6 @@ EMSCRIPTEN_BINDINGS(milestone_engine) {
   emscripten::function("_sessionChangeset", &SessionChangeset);
   emscripten::function("_sessionView", &SessionView);
   emscripten::function("_describe", &Describe);
+  emscripten::function("_timers", &Timers);
   emscripten::function("_heapStats", &HeapStats);
 }

@@ -457,7 +457,7 @@ class Applier {
     const int64_t escrow = EscrowOf(m);
     const int64_t release = action.split_release.value_or(0);
     const int64_t refund = action.split_refund.value_or(0);
-    if (release + refund != escrow) {  // each part is at most 2^53: no overflow
+    if (release < 0 || refund < 0 || release + refund != escrow) {  // parts <= 2^53: no overflow
       return Fail(codes::kResolutionMismatch, path + "/release", m.id,
                   "A resolution must split exactly the " + Money(escrow) + " held for " +
                       QuotedTitle(m) + "; " + Money(release) + " + " + Money(refund) + " does not.",

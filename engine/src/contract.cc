@@ -271,6 +271,7 @@ uint32_t ReadEscrow(const json::Value& v, ObjectReader& r, const std::string& mi
           ok = false;
         }
       } else {
+        out.null_message = text != nullptr;
         rr.Get("message");
       }
       rr.KeepUnknown(&out.unknown);
@@ -554,7 +555,9 @@ void WriteEscrow(const Milestone& m, std::string* out) {
   if (m.submitted_on || (m.written & kHasSubmittedOn)) {
     WriteOptionalDate("submittedOn", m.submitted_on, out);
   }
-  const int64_t implied = m.state == MilestoneState::kRefunded ? m.funded - m.released : 0;
+  // The reader's default, exactly (ReadEscrow), so a document is written as read.
+  const int64_t implied =
+      m.state == MilestoneState::kRefunded && m.funded >= m.released ? m.funded - m.released : 0;
   if (m.refunded != implied || (m.written & kHasRefunded)) {
     out->append(",\"refunded\":");
     out->append(std::to_string(m.refunded));
@@ -567,6 +570,8 @@ void WriteEscrow(const Milestone& m, std::string* out) {
       if (r->message) {
         out->append(",\"message\":");
         json::WriteString(*r->message, out);
+      } else if (r->null_message) {
+        out->append(",\"message\":null");
       }
       WriteUnknown(r->unknown, out);
       out->push_back('}');

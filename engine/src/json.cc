@@ -2,27 +2,20 @@
 
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <new>
+#include <tuple>
+#include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace milestone::json {
 
-Value::Value(const Value& other)
-    : type_(other.type_),
-      bool_(other.bool_),
-      is_int_(other.is_int_),
-      int_(other.int_),
-      text_(other.text_) {
-  CopyContainer(other);
-}
+Value::Value(const Value& other) : int_(0) { CopyFrom(other); }
 
-Value::Value(Value&& other) noexcept
-    : type_(other.type_),
-      bool_(other.bool_),
-      is_int_(other.is_int_),
-      int_(other.int_),
-      text_(std::move(other.text_)) {
-  TakeContainer(std::move(other));
-}
+Value::Value(Value&& other) noexcept : int_(0) { TakeFrom(std::move(other)); }
 
 Value& Value::operator=(const Value& other) {
   if (this != &other) *this = Value(other);
@@ -31,52 +24,74 @@ Value& Value::operator=(const Value& other) {
 
 Value& Value::operator=(Value&& other) noexcept {
   if (this == &other) return *this;
-  DropContainer();
-  type_ = other.type_;
-  bool_ = other.bool_;
-  is_int_ = other.is_int_;
-  int_ = other.int_;
-  text_ = std::move(other.text_);
-  TakeContainer(std::move(other));
+  Drop();
+  TakeFrom(std::move(other));
   return *this;
 }
 
-void Value::DropContainer() noexcept {
-  if (type_ == Type::kArray) {
+const std::string& Value::EmptyText() {
+  static const std::string kEmpty;
+  return kEmpty;
+}
+
+void Value::DropSlow() noexcept {
+  if (has_text()) {
+    text_.~basic_string();
+  } else if (type_ == Type::kArray) {
     items_.~vector();
   } else if (type_ == Type::kObject) {
     members_.~vector();
   }
-  type_ = Type::kNull;
 }
 
-// Constructs this value's container (type_ already says which) from `other`'s.
-void Value::TakeContainer(Value&& other) noexcept {
-  if (type_ == Type::kArray) {
+void Value::Become(Type type) {
+  Drop();
+  type_ = type;
+  if (type == Type::kString || type == Type::kNumber) {
+    new (&text_) std::string();
+  } else if (type == Type::kArray) {
+    new (&items_) std::vector<Value>();
+  } else if (type == Type::kObject) {
+    new (&members_) std::vector<Member>();
+  }
+}
+
+// This value is null (it holds nothing): take `other`'s type and storage. A
+// moved-from value keeps its type with an empty text or container.
+void Value::TakeFrom(Value&& other) noexcept {
+  type_ = other.type_;
+  is_int_ = other.is_int_;
+  if (has_text()) {
+    new (&text_) std::string(std::move(other.text_));
+  } else if (type_ == Type::kArray) {
     new (&items_) std::vector<Value>(std::move(other.items_));
   } else if (type_ == Type::kObject) {
     new (&members_) std::vector<Member>(std::move(other.members_));
+  } else {
+    int_ = other.int_;  // also carries bool_
   }
 }
 
-void Value::CopyContainer(const Value& other) {
-  if (type_ == Type::kArray) {
+void Value::CopyFrom(const Value& other) {
+  if (other.has_text()) {
+    new (&text_) std::string(other.text_);
+  } else if (other.type_ == Type::kArray) {
     new (&items_) std::vector<Value>(other.items_);
-  } else if (type_ == Type::kObject) {
+  } else if (other.type_ == Type::kObject) {
     new (&members_) std::vector<Member>(other.members_);
+  } else {
+    int_ = other.int_;
   }
+  type_ = other.type_;
+  is_int_ = other.is_int_;
 }
 
 void Value::MakeArray() {
-  if (type_ == Type::kArray) return;
-  Become(Type::kArray);
-  new (&items_) std::vector<Value>();
+  if (type_ != Type::kArray) Become(Type::kArray);
 }
 
 void Value::MakeObject() {
-  if (type_ == Type::kObject) return;
-  Become(Type::kObject);
-  new (&members_) std::vector<Member>();
+  if (type_ != Type::kObject) Become(Type::kObject);
 }
 
 const std::vector<Value>& Value::items() const {
@@ -91,30 +106,25 @@ const std::vector<Member>& Value::members() const {
 
 Value Value::Bool(bool b) {
   Value v;
-  v.type_ = Type::kBool;
-  v.bool_ = b;
+  v.MakeBool(b);
   return v;
 }
 
 Value Value::Int(int64_t i) {
   Value v;
-  v.type_ = Type::kNumber;
-  v.is_int_ = true;
-  v.int_ = i;
+  v.MakeInt(i);
   return v;
 }
 
 Value Value::NumberText(std::string text) {
   Value v;
-  v.type_ = Type::kNumber;
-  v.text_ = std::move(text);
+  *v.MakeNumberText() = std::move(text);
   return v;
 }
 
 Value Value::String(std::string s) {
   Value v;
-  v.type_ = Type::kString;
-  v.text_ = std::move(s);
+  *v.MakeString() = std::move(s);
   return v;
 }
 
@@ -157,79 +167,208 @@ struct StopTable {
 };
 constexpr StopTable kStringStop;
 
-// Eight bytes at a time: whether any is a quote, a backslash or below 0x20.
-// (Classic SWAR tests; bytes >= 0x80 never count as below 0x20.)
-inline bool WordNeedsStop(uint64_t w) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+constexpr bool kLittleEndian = true;
+#else
+constexpr bool kLittleEndian = false;
+#endif
+
+// Eight bytes at a time: the high bit of each byte that is a quote, a
+// backslash or below 0x20 (classic SWAR tests; bytes >= 0x80 never count as
+// below 0x20). A borrow can mark a byte above a real match, never below one,
+// so the lowest mark is exact.
+inline uint64_t StopMask(uint64_t w) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
   constexpr uint64_t kHigh = 0x8080808080808080ULL;
   uint64_t quote = w ^ (kOnes * '"');
   uint64_t backslash = w ^ (kOnes * '\\');
   uint64_t found =
       ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) | ((w - kOnes * 0x20) & ~w);
-  return (found & kHigh) != 0;
+  return found & kHigh;
 }
 
+// Where the run of plain string bytes starting at `p` ends (a quote, a
+// backslash, a control, or `end`).
+inline const char* SkipPlain(const char* p, const char* end) {
+#if defined(__SSE2__)
+  // Natively, sixteen bytes a compare: most keys and values end in the first.
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i below_space = _mm_set1_epi8(0x1F);
+  while (end - p >= 16) {
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // b <= 0x1F unsigned: max(b, 0x1F) == 0x1F.
+    const __m128i stop =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, quote), _mm_cmpeq_epi8(b, backslash)),
+                     _mm_cmpeq_epi8(_mm_max_epu8(b, below_space), below_space));
+    const int mask = _mm_movemask_epi8(stop);
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  while (end - p >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    uint64_t mask = StopMask(w);
+    if (mask != 0) {
+      if (kLittleEndian) return p + (__builtin_ctzll(mask) >> 3);
+      break;
+    }
+    p += 8;
+  }
+  while (p < end && !kStringStop.stop[static_cast<unsigned char>(*p)]) ++p;
+  return p;
+}
+
+inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+inline bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+
+// 0..63 from a key's length and end bytes: equal keys have equal ones.
+inline unsigned KeySignature(const std::string& key) {
+  const size_t n = key.size();
+  if (n == 0) return 0;
+  const auto first = static_cast<unsigned char>(key[0]);
+  const auto last = static_cast<unsigned char>(key[n - 1]);
+  return static_cast<unsigned>((n * 7 + first * 3 + last) & 63);
+}
+
+// Whether the last member's key equals an earlier one's.
+inline bool SameAsEarlier(const std::vector<Member>& members) {
+  const std::string& key = members.back().first;
+  const size_t n = key.size();
+  for (size_t k = 0; k + 1 < members.size(); ++k) {
+    const std::string& other = members[k].first;
+    // Sizes and first bytes settle nearly every pair without a memcmp call.
+    if (other.size() == n &&
+        (n == 0 || (other[0] == key[0] && std::memcmp(other.data(), key.data(), n) == 0))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Objects wider than this check a new key against a hash index of the
+// earlier ones instead of each of them: a 4 MiB object has ~400,000 keys, and
+// comparing each with all before it would take minutes.
+constexpr size_t kLinearKeys = 16;
+
+// Open addressing over member positions (the strings themselves may move as
+// the member vector grows; positions do not).
+class KeyIndex {
+ public:
+  // Whether the last member's key equals an earlier one's (all of which are
+  // distinct); remembers it when not.
+  bool SeenBefore(const std::vector<Member>& members) {
+    const size_t n = members.size() - 1;  // earlier members
+    if ((n + 1) * 2 > size_) Rebuild(size_ == 0 ? 64 : size_ * 2, members, n);
+    const std::string& key = members.back().first;
+    for (size_t i = Hash(key) & (size_ - 1);; i = (i + 1) & (size_ - 1)) {
+      if (slots_[i] == 0) {
+        slots_[i] = static_cast<uint32_t>(members.size());
+        return false;
+      }
+      if (members[slots_[i] - 1].first == key) return true;
+    }
+  }
+
+ private:
+  static size_t Hash(const std::string& key) {  // FNV-1a
+    uint64_t h = 14695981039346656037ULL;
+    for (char c : key) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    return static_cast<size_t>(h ^ (h >> 32));
+  }
+
+  // `size` slots (a power of two) holding the first `n` members.
+  void Rebuild(size_t size, const std::vector<Member>& members, size_t n) {
+    slots_.reset(new uint32_t[size]());
+    size_ = size;
+    for (size_t k = 0; k < n; ++k) {
+      size_t i = Hash(members[k].first) & (size - 1);
+      while (slots_[i] != 0) i = (i + 1) & (size - 1);
+      slots_[i] = static_cast<uint32_t>(k + 1);
+    }
+  }
+
+  std::unique_ptr<uint32_t[]> slots_;  // member position + 1; 0 is empty
+  size_t size_ = 0;
+};
+
+}  // namespace
+
+namespace detail {
+
 // Recursive descent: the depth limit (32) bounds the recursion, so a hostile
-// document can never exhaust the stack.
+// document can never exhaust the stack. Each container's children are read
+// straight into its own vector (nothing else grows it while they are read),
+// reserved at the size of the last container closed at the same depth: the
+// milestones of a contract are alike, so theirs are allocated once, at their
+// exact size.
 class Parser {
  public:
   Parser(std::string_view text, const Limits& limits, ParseError* error)
-      : text_(text), limits_(limits), error_(error) {}
+      : begin_(text.data()),
+        p_(text.data()),
+        end_(text.data() + text.size()),
+        limits_(limits),
+        error_(error) {}
 
   bool ParseDocument(Value* out) {
-    if (text_.size() > limits_.max_bytes) {
+    if (static_cast<size_t>(end_ - begin_) > limits_.max_bytes) {
       return Fail("The document is larger than " +
                   std::to_string(limits_.max_bytes / (1024 * 1024)) + " MiB.");
     }
     SkipSpace();
     if (!ParseValue(out, 1)) return false;
     SkipSpace();
-    if (pos_ != text_.size()) return Fail("Unexpected text after the JSON value");
+    if (p_ != end_) return Fail("Unexpected text after the JSON value");
     return true;
   }
 
  private:
-  bool Fail(std::string message) {
+  // Messages name the byte `p_` is at; failures are cold, so they are built
+  // here and kept out of the reading loops.
+  __attribute__((noinline, cold)) bool Fail(std::string message) {
+    const size_t offset = static_cast<size_t>(p_ - begin_);
     if (error_ != nullptr) {
-      error_->offset = pos_;
-      if (message.back() != '.') message += " at byte " + std::to_string(pos_) + ".";
+      error_->offset = offset;
+      if (message.back() != '.') message += " at byte " + std::to_string(offset) + ".";
       error_->message = std::move(message);
     }
     return false;
   }
-
-  void SkipSpace() {
-    while (pos_ < text_.size()) {
-      char c = text_[pos_];
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
-      ++pos_;
-    }
+  __attribute__((noinline, cold)) bool Fail(const char* message) {
+    return Fail(std::string(message));
   }
 
-  bool Literal(const char* word) {
-    size_t n = std::strlen(word);
-    if (text_.compare(pos_, n, word) != 0) return Fail("Invalid literal");
-    pos_ += n;
+  void SkipSpace() {
+    while (p_ < end_ && static_cast<unsigned char>(*p_) <= ' ' && IsSpace(*p_)) ++p_;
+  }
+
+  bool Literal(const char* word, size_t n) {
+    if (static_cast<size_t>(end_ - p_) < n || std::memcmp(p_, word, n) != 0) {
+      return Fail("Invalid literal");
+    }
+    p_ += n;
     return true;
   }
 
   bool ParseValue(Value* out, int depth) {
-    if (pos_ >= text_.size()) return Fail("Unexpected end of text");
-    switch (text_[pos_]) {
+    if (p_ >= end_) return Fail("Unexpected end of text");
+    switch (*p_) {
       case '{':
         return ParseObject(out, depth);
       case '[':
         return ParseArray(out, depth);
       case '"':
-        return ParseString(out->MakeString());
+        return ParseStringValue(out);
       case 't':
         out->MakeBool(true);
-        return Literal("true");
+        return Literal("true", 4);
       case 'f':
         out->MakeBool(false);
-        return Literal("false");
+        return Literal("false", 5);
       case 'n':
-        return Literal("null");
+        return Literal("null", 4);
       default:
         return ParseNumber(out);
     }
@@ -243,43 +382,70 @@ class Parser {
     return true;
   }
 
+  // The reservation for a container at `depth` (1-based, at most max_depth).
+  size_t& Hint(int depth, bool object) {
+    static_assert(sizeof(hints_) / sizeof(hints_[0]) >= 2 * 33, "hints cover the depth limit");
+    const size_t slot = static_cast<size_t>(depth < 32 ? depth : 32);
+    return hints_[2 * slot + (object ? 1 : 0)];
+  }
+
   bool ParseObject(Value* out, int depth) {
     if (!EnterContainer(depth)) return false;
-    ++pos_;
+    ++p_;
     out->MakeObject();
-    auto& members = out->members();
-    members.reserve(8);  // a milestone has 8 known fields
+    std::vector<Member>& members = out->members_;
     SkipSpace();
-    if (pos_ < text_.size() && text_[pos_] == '}') {
-      ++pos_;
+    if (p_ < end_ && *p_ == '}') {
+      ++p_;
       return true;
     }
+    size_t& hint = Hint(depth, true);
+    if (hint != 0) members.reserve(hint);
+    KeyIndex index;
+    uint64_t signatures = 0;  // bits of KeySignature of the keys so far
     while (true) {
       SkipSpace();
-      if (pos_ >= text_.size() || text_[pos_] != '"') return Fail("Expected a key");
-      size_t key_at = pos_;
-      members.emplace_back();
-      std::string& key = members.back().first;
-      if (!ParseString(&key)) return false;
-      for (size_t k = 0; k + 1 < members.size(); ++k) {
-        if (members[k].first == key) {
-          pos_ = key_at;
-          return Fail("Duplicate key \"" + key.substr(0, 64) + "\"");
-        }
+      if (p_ >= end_ || *p_ != '"') return Fail("Expected a key");
+      const char* key_at = p_;
+      // A key is nearly always one plain run: built in place from it.
+      const char* run = p_ + 1;
+      const char* stop = SkipPlain(run, end_);
+      if (stop < end_ && *stop == '"') {
+        members.emplace_back(std::piecewise_construct,
+                             std::forward_as_tuple(run, static_cast<size_t>(stop - run)),
+                             std::forward_as_tuple());
+        p_ = stop + 1;
+      } else {
+        members.emplace_back();
+        if (!ParseString(&members.back().first)) return false;
+      }
+      bool duplicate;
+      if (members.size() <= kLinearKeys) {
+        // A key whose signature no earlier key has cannot repeat one.
+        const uint64_t bit = uint64_t{1} << KeySignature(members.back().first);
+        duplicate = (signatures & bit) != 0 && SameAsEarlier(members);
+        signatures |= bit;
+      } else {
+        duplicate = index.SeenBefore(members);
+      }
+      if (duplicate) {
+        p_ = key_at;
+        return Fail("Duplicate key \"" + members.back().first.substr(0, 64) + "\"");
       }
       SkipSpace();
-      if (pos_ >= text_.size() || text_[pos_] != ':') return Fail("Expected ':'");
-      ++pos_;
+      if (p_ >= end_ || *p_ != ':') return Fail("Expected ':'");
+      ++p_;
       SkipSpace();
       if (!ParseValue(&members.back().second, depth + 1)) return false;
       SkipSpace();
-      if (pos_ >= text_.size()) return Fail("Unexpected end of text in an object");
-      if (text_[pos_] == ',') {
-        ++pos_;
+      if (p_ >= end_) return Fail("Unexpected end of text in an object");
+      if (*p_ == ',') {
+        ++p_;
         continue;
       }
-      if (text_[pos_] == '}') {
-        ++pos_;
+      if (*p_ == '}') {
+        ++p_;
+        hint = members.size();
         return true;
       }
       return Fail("Expected ',' or '}'");
@@ -288,25 +454,29 @@ class Parser {
 
   bool ParseArray(Value* out, int depth) {
     if (!EnterContainer(depth)) return false;
-    ++pos_;
+    ++p_;
     out->MakeArray();
+    std::vector<Value>& items = out->items_;
     SkipSpace();
-    if (pos_ < text_.size() && text_[pos_] == ']') {
-      ++pos_;
+    if (p_ < end_ && *p_ == ']') {
+      ++p_;
       return true;
     }
+    size_t& hint = Hint(depth, false);
+    if (hint != 0) items.reserve(hint);
     while (true) {
       SkipSpace();
-      out->items().emplace_back();
-      if (!ParseValue(&out->items().back(), depth + 1)) return false;
+      items.emplace_back();
+      if (!ParseValue(&items.back(), depth + 1)) return false;
       SkipSpace();
-      if (pos_ >= text_.size()) return Fail("Unexpected end of text in an array");
-      if (text_[pos_] == ',') {
-        ++pos_;
+      if (p_ >= end_) return Fail("Unexpected end of text in an array");
+      if (*p_ == ',') {
+        ++p_;
         continue;
       }
-      if (text_[pos_] == ']') {
-        ++pos_;
+      if (*p_ == ']') {
+        ++p_;
+        hint = items.size();
         return true;
       }
       return Fail("Expected ',' or ']'");
@@ -321,14 +491,14 @@ class Parser {
   }
 
   bool ReadHex4(unsigned* out) {
-    if (pos_ + 4 > text_.size()) return Fail("Truncated \\u escape");
+    if (end_ - p_ < 4) return Fail("Truncated \\u escape");
     unsigned v = 0;
     for (int i = 0; i < 4; ++i) {
-      int d = HexDigit(text_[pos_ + i]);
+      int d = HexDigit(p_[i]);
       if (d < 0) return Fail("Invalid \\u escape");
       v = v * 16 + static_cast<unsigned>(d);
     }
-    pos_ += 4;
+    p_ += 4;
     *out = v;
     return true;
   }
@@ -336,48 +506,61 @@ class Parser {
   // Code points are written as (generalised) UTF-8; a lone surrogate becomes
   // its 3-byte form, which the text rules then report as INVALID_TEXT.
   static void AppendUtf8(unsigned cp, std::string* s) {
+    char buf[4];
+    size_t n;
     if (cp < 0x80) {
-      s->push_back(static_cast<char>(cp));
+      buf[0] = static_cast<char>(cp);
+      n = 1;
     } else if (cp < 0x800) {
-      s->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      buf[0] = static_cast<char>(0xC0 | (cp >> 6));
+      buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
+      n = 2;
     } else if (cp < 0x10000) {
-      s->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      s->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      buf[0] = static_cast<char>(0xE0 | (cp >> 12));
+      buf[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      buf[2] = static_cast<char>(0x80 | (cp & 0x3F));
+      n = 3;
     } else {
-      s->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      s->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      s->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      s->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      buf[0] = static_cast<char>(0xF0 | (cp >> 18));
+      buf[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      buf[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      buf[3] = static_cast<char>(0x80 | (cp & 0x3F));
+      n = 4;
     }
+    s->append(buf, n);
+  }
+
+  // A string value: built in place from its text when it is one plain run.
+  bool ParseStringValue(Value* out) {
+    const char* run = p_ + 1;
+    const char* stop = SkipPlain(run, end_);
+    out->Drop();
+    out->type_ = Type::kString;
+    if (stop < end_ && *stop == '"') {
+      new (&out->text_) std::string(run, static_cast<size_t>(stop - run));
+      p_ = stop + 1;
+      return true;
+    }
+    new (&out->text_) std::string();
+    return ParseString(&out->text_);
   }
 
   bool ParseString(std::string* out) {
-    ++pos_;  // opening quote
+    ++p_;  // opening quote
+    const char* run = p_;
+    p_ = SkipPlain(p_, end_);
+    out->assign(run, static_cast<size_t>(p_ - run));
     while (true) {
-      size_t run = pos_;
-      const size_t end = text_.size();
-      const char* data = text_.data();
-      // Titles and descriptions are mostly plain runs: skip them a word at a time.
-      while (pos_ + 8 <= end) {
-        uint64_t w;
-        std::memcpy(&w, data + pos_, 8);
-        if (WordNeedsStop(w)) break;
-        pos_ += 8;
-      }
-      while (pos_ < end && !kStringStop.stop[static_cast<unsigned char>(data[pos_])]) ++pos_;
-      out->append(data + run, pos_ - run);
-      if (pos_ >= text_.size()) return Fail("Unterminated string");
-      char c = text_[pos_];
+      if (p_ >= end_) return Fail("Unterminated string");
+      char c = *p_;
       if (c == '"') {
-        ++pos_;
+        ++p_;
         return true;
       }
       if (c != '\\') return Fail("Unescaped control character in a string");
-      ++pos_;
-      if (pos_ >= text_.size()) return Fail("Unterminated string");
-      char e = text_[pos_++];
+      ++p_;
+      if (p_ >= end_) return Fail("Unterminated string");
+      char e = *p_++;
       switch (e) {
         case '"':
           out->push_back('"');
@@ -406,16 +589,15 @@ class Parser {
         case 'u': {
           unsigned cp = 0;
           if (!ReadHex4(&cp)) return false;
-          if (cp >= 0xD800 && cp < 0xDC00 && pos_ + 6 <= text_.size() && text_[pos_] == '\\' &&
-              text_[pos_ + 1] == 'u') {
-            size_t save = pos_;
-            pos_ += 2;
+          if (cp >= 0xD800 && cp < 0xDC00 && end_ - p_ >= 6 && p_[0] == '\\' && p_[1] == 'u') {
+            const char* save = p_;
+            p_ += 2;
             unsigned low = 0;
             if (!ReadHex4(&low)) return false;
             if (low >= 0xDC00 && low < 0xE000) {
               cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
             } else {
-              pos_ = save;  // a lone high surrogate; the next escape stands alone
+              p_ = save;  // a lone high surrogate; the next escape stands alone
             }
           }
           AppendUtf8(cp, out);
@@ -424,67 +606,72 @@ class Parser {
         default:
           return Fail("Invalid escape in a string");
       }
+      run = p_;
+      p_ = SkipPlain(p_, end_);
+      out->append(run, static_cast<size_t>(p_ - run));
     }
   }
 
   bool ParseNumber(Value* out) {
-    size_t start = pos_;
+    const char* start = p_;
     bool negative = false;
-    if (text_[pos_] == '-') {
+    if (*p_ == '-') {
       negative = true;
-      ++pos_;
+      ++p_;
     }
-    if (pos_ >= text_.size()) return Fail("Invalid number");
-    if (text_[pos_] == '0') {
-      ++pos_;
-    } else if (text_[pos_] >= '1' && text_[pos_] <= '9') {
-      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
+    if (p_ >= end_) return Fail("Invalid number");
+    const char* digits_at = p_;
+    uint64_t v = 0;
+    if (*p_ == '0') {
+      ++p_;
+    } else if (*p_ >= '1' && *p_ <= '9') {
+      // Past 19 digits this wraps, but then the count below sends the number
+      // to its text and v is unused.
+      while (p_ < end_ && IsDigit(*p_)) v = v * 10 + static_cast<unsigned>(*p_++ - '0');
     } else {
       return Fail("Unexpected character");
     }
-    size_t int_end = pos_;
+    const size_t digit_count = static_cast<size_t>(p_ - digits_at);
     bool integral = true;
-    if (pos_ < text_.size() && text_[pos_] == '.') {
+    if (p_ < end_ && *p_ == '.') {
       integral = false;
-      ++pos_;
-      size_t digits = pos_;
-      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
-      if (pos_ == digits) return Fail("Invalid number");
+      ++p_;
+      const char* digits = p_;
+      while (p_ < end_ && IsDigit(*p_)) ++p_;
+      if (p_ == digits) return Fail("Invalid number");
     }
-    if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
+    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
       integral = false;
-      ++pos_;
-      if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
-      size_t digits = pos_;
-      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
-      if (pos_ == digits) return Fail("Invalid number");
+      ++p_;
+      if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+      const char* digits = p_;
+      while (p_ < end_ && IsDigit(*p_)) ++p_;
+      if (p_ == digits) return Fail("Invalid number");
     }
-    std::string_view spelled = text_.substr(start, pos_ - start);
     // "-0" is not an integer amount (SPEC 2.1 counts -0.0 as invalid; -0 is
     // the same value), and 19+ digits may not fit: both stay as text.
-    size_t digit_count = int_end - start - (negative ? 1 : 0);
-    if (integral && spelled != "-0" && digit_count <= 18) {
-      int64_t v = 0;
-      for (size_t i = start + (negative ? 1 : 0); i < int_end; ++i) {
-        v = v * 10 + (text_[i] - '0');
-      }
-      out->MakeInt(negative ? -v : v);
+    const bool minus_zero = negative && digit_count == 1 && *digits_at == '0';
+    if (integral && !minus_zero && digit_count <= 18) {
+      const auto i = static_cast<int64_t>(v);
+      out->MakeInt(negative ? -i : i);
     } else {
-      out->MakeNumberText()->assign(spelled.data(), spelled.size());
+      out->MakeNumberText()->assign(start, static_cast<size_t>(p_ - start));
     }
     return true;
   }
 
-  std::string_view text_;
+  const char* const begin_;
+  const char* p_;
+  const char* const end_;
   const Limits& limits_;
   ParseError* error_;
-  size_t pos_ = 0;
+  size_t hints_[2 * 33] = {};  // [2 * depth + is_object]: last size seen there
 };
 
-}  // namespace
+}  // namespace detail
 
 bool Parse(std::string_view text, Value* out, ParseError* error, const Limits& limits) {
-  Parser parser(text, limits, error);
+  detail::Parser parser(text, limits, error);
   return parser.ParseDocument(out);
 }
 

@@ -21,18 +21,23 @@ enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
 
 class Value;
 using Member = std::pair<std::string, Value>;
+namespace detail {
+class Parser;
+}
 
 class Value {
  public:
-  // The containers share storage (a value is an array or an object, never
-  // both): values are 72 bytes instead of 96, which is most of a parsed
-  // document's memory.
-  Value() noexcept {}
+  // One value is one of: nothing, a bool, an integer, a text (string or the
+  // spelling of a non-integer number), an array, an object. They share
+  // storage, so a value is 40 bytes and a member 72: a parsed document is
+  // mostly members, and every byte of them is allocated, touched and freed
+  // on each read.
+  Value() noexcept : int_(0) {}
   Value(const Value& other);
   Value(Value&& other) noexcept;
   Value& operator=(const Value& other);
   Value& operator=(Value&& other) noexcept;
-  ~Value() { DropContainer(); }
+  ~Value() { Drop(); }
 
   static Value Null() { return Value(); }
   static Value Bool(bool b);
@@ -51,13 +56,16 @@ class Value {
   bool is_array() const { return type_ == Type::kArray; }
   bool is_object() const { return type_ == Type::kObject; }
 
-  bool as_bool() const { return bool_; }
+  // false, 0 and "" for a value of another type.
+  bool as_bool() const { return type_ == Type::kBool && bool_; }
   // A number is an integer when written as one (no fraction, no exponent, not
   // "-0") and it fits int64. as_int() is meaningful only then.
   bool is_int() const { return type_ == Type::kNumber && is_int_; }
-  int64_t as_int() const { return int_; }
-  const std::string& number_text() const { return text_; }  // non-int numbers
-  const std::string& as_string() const { return text_; }
+  int64_t as_int() const { return is_int() ? int_ : 0; }
+  const std::string& number_text() const {  // non-int numbers
+    return type_ == Type::kNumber && !is_int_ ? text_ : EmptyText();
+  }
+  const std::string& as_string() const { return type_ == Type::kString ? text_ : EmptyText(); }
   // Empty unless the value is an array (an object); the non-const forms turn
   // the value into one.
   const std::vector<Value>& items() const;
@@ -73,11 +81,13 @@ class Value {
 
   // In-place construction for the parser: no temporary Value is moved.
   void MakeBool(bool b) {
-    Become(Type::kBool);
+    Drop();
+    type_ = Type::kBool;
     bool_ = b;
   }
   void MakeInt(int64_t i) {
-    Become(Type::kNumber);
+    Drop();
+    type_ = Type::kNumber;
     is_int_ = true;
     int_ = i;
   }
@@ -99,22 +109,31 @@ class Value {
   void Push(Value value) { items().push_back(std::move(value)); }
 
  private:
-  void DropContainer() noexcept;
-  void Become(Type type) {
-    DropContainer();
-    type_ = type;
+  friend class detail::Parser;  // builds strings and containers in place
+
+  static const std::string& EmptyText();
+  bool has_text() const { return type_ == Type::kString || (type_ == Type::kNumber && !is_int_); }
+  // Destroys what the value holds; it is then null.
+  void Drop() noexcept {
+    if (type_ >= Type::kNumber) DropSlow();
+    type_ = Type::kNull;
+    is_int_ = false;
   }
-  void TakeContainer(Value&& other) noexcept;
-  void CopyContainer(const Value& other);
+  void DropSlow() noexcept;
+  // Drop, then an empty text (kString, kNumber) or container (kArray, kObject).
+  void Become(Type type);
+  // Constructs this value's storage from `other`'s (type_, is_int_ copied).
+  void TakeFrom(Value&& other) noexcept;
+  void CopyFrom(const Value& other);
 
   Type type_ = Type::kNull;
-  bool bool_ = false;
-  bool is_int_ = false;
-  int64_t int_ = 0;
-  std::string text_;
+  bool is_int_ = false;  // kNumber: int_ holds it, else text_ its spelling
   union {
-    std::vector<Value> items_;     // when type_ is kArray
-    std::vector<Member> members_;  // when type_ is kObject
+    bool bool_;
+    int64_t int_;
+    std::string text_;             // kString, and kNumber when !is_int_
+    std::vector<Value> items_;     // kArray
+    std::vector<Member> members_;  // kObject
   };
 };
 

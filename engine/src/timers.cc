@@ -15,6 +15,10 @@
 namespace milestone {
 
 std::optional<Timer> TimerOf(const Policy& policy, const Milestone& m, const std::string& now) {
+  // Without a clock nothing can be said about a window: no timer rather than
+  // one that reads as due.
+  const std::optional<Date> today = ParseDate(now);
+  if (!today) return std::nullopt;
   Timer timer;
   std::optional<Date> due = ReleaseDue(policy, m);
   if (due) {
@@ -32,10 +36,8 @@ std::optional<Timer> TimerOf(const Policy& policy, const Milestone& m, const std
   timer.milestone_id = m.id;
   timer.action.id = m.id;
   timer.due = FormatIsoDate(*due);
-  if (std::optional<Date> today = ParseDate(now)) {
-    const int64_t left = DayNumber(*due) - DayNumber(*today);
-    timer.days_left = left > 0 ? left : 0;
-  }
+  const int64_t left = DayNumber(*due) - DayNumber(*today);
+  timer.days_left = left > 0 ? left : 0;
   return timer;
 }
 

@@ -4,8 +4,10 @@ import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import {
   launchBrowser,
+  getJson,
   newContext,
   openEditor,
+  post,
   preconditions,
   repo,
   row,
@@ -76,7 +78,37 @@ try {
   await shot(client, 'phone-client', { fullPage: true });
   const freelancer = await openEditor(phone.context, server.url, 'freelancer');
   await shot(freelancer, 'phone-freelancer', { fullPage: true });
+
+  // A dispute over "Build": the client asked for a refund, the freelancer
+  // declined it; the mediator (demo-mediator) reads both and splits the escrow.
+  let contract = await getJson(server.url, 'demo-client', '/api/contracts/ctr-demo');
+  contract = (
+    await post(server.url, 'demo-client', contract.version, [
+      { type: 'requestRefund', id: 'm-2', message: 'Nothing usable was delivered.' },
+    ])
+  ).body.contract;
+  await post(server.url, 'demo-freelancer', contract.version, [
+    { type: 'declineRefund', id: 'm-2', reason: 'The build has been on staging since Monday.' },
+  ]);
+  const phoneMediator = await openEditor(phone.context, server.url, 'marketplace');
+  await phoneMediator.locator('#disputes .said li').first().waitFor();
+  await shot(phoneMediator, 'phone-mediator', { fullPage: true });
   await phone.context.close();
+
+  const desk = await newContext(browser, { viewport: { width: 1280, height: 860 } });
+  const mediator = await openEditor(desk.context, server.url, 'marketplace');
+  await mediator.locator('#disputes .said li').first().waitFor();
+  // Let rows coming on screen lay out (content-visibility) before the picture.
+  await mediator.waitForTimeout(500);
+  await shot(mediator, 'mediator');
+  await mediator
+    .locator('#disputes')
+    .getByRole('button', { name: /^Resolve/ })
+    .click();
+  await mediator.locator('#dialog-release').fill('840');
+  await mediator.locator('#money-confirm:not([disabled])').waitFor();
+  await shot(mediator, 'resolve-dialog');
+  await desk.context.close();
   console.log(`screenshots written to ${out}`);
 } finally {
   await browser.close();

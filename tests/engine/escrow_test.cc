@@ -249,6 +249,18 @@ TEST(Escrow, DeclineOpensADisputeAndAResolutionSplitsExactly) {
   EXPECT_EQ(EventTypes(resolved),
             (std::vector<std::string>{"disputeResolved", "released", "refunded"}));
 
+  // Through the C++ API a part may be negative: the guard refuses it, not only the ledger.
+  {
+    Action split;
+    split.type = ActionType::kResolveDispute;
+    split.id = "m-2";
+    split.split_release = -1;
+    split.split_refund = 120001;
+    ActOptions market;
+    market.actor = Actor::kMarketplace;
+    market.now = "2026-12-01";
+    EXPECT_EQ(FirstCode(Engine().Apply(declined.contract, {split}, market)), "RESOLUTION_MISMATCH");
+  }
   ApplyResult all_back =
       Act(declined.contract, R"({"type":"resolveDispute","id":"m-2","release":0,"refund":120000})",
           Actor::kMarketplace);
@@ -268,6 +280,41 @@ TEST(Escrow, WithdrawingADisputeRestoresTheMilestone) {
   EXPECT_EQ(ContractToJson(withdrawn.contract).find("\"dispute\":{"), std::string::npos);
   EXPECT_EQ(M2(withdrawn.contract).state, MilestoneState::kActive);
   EXPECT_TRUE(Act(withdrawn.contract, R"({"type":"release","id":"m-2"})", Actor::kClient).ok);
+}
+
+TEST(Escrow, AfterAWithdrawnDisputeTheReviewWindowCountsFromTheSubmission) {
+  // Submitted on Dec 1 (due Dec 15), frozen from Dec 5 to Dec 20: once the
+  // dispute is gone the window has run out, and the marketplace may release.
+  const Contract c = Read(Doc("submitted", R"(,"submittedOn":"2026-12-01")"));
+  ApplyResult opened = Act(c, R"({"type":"dispute","id":"m-2","reason":"Unfinished"})",
+                           Actor::kClient, "2026-12-05");
+  ASSERT_TRUE(opened.ok) << FirstCode(opened);
+  EXPECT_TRUE(Engine().Timers(opened.contract, {}).empty());
+  ApplyResult withdrawn = Act(opened.contract, R"({"type":"withdrawDispute","id":"m-2"})",
+                              Actor::kClient, "2026-12-20");
+  ASSERT_TRUE(withdrawn.ok) << FirstCode(withdrawn);
+  EXPECT_EQ(M2(withdrawn.contract).submitted_on, "2026-12-01");
+  ValidateOptions at;
+  at.now = "2026-12-20";
+  const std::vector<Timer> timers = Engine().Timers(withdrawn.contract, at);
+  ASSERT_EQ(timers.size(), 1u);
+  EXPECT_EQ(timers[0].due, "2026-12-15");
+  EXPECT_EQ(timers[0].days_left, 0);
+  EXPECT_TRUE(
+      Act(withdrawn.contract, R"({"type":"release","id":"m-2"})", Actor::kMarketplace, "2026-12-20")
+          .ok);
+}
+
+TEST(Escrow, SubmittedWorkFromBeforeSubmittedOnHasNoReviewWindow) {
+  const Contract old = Read(Doc("submitted"));
+  ValidateOptions at;
+  at.now = "2027-06-01";
+  EXPECT_TRUE(Engine().Timers(old, at).empty());
+  EXPECT_EQ(
+      FirstCode(Act(old, R"({"type":"release","id":"m-2"})", Actor::kMarketplace, "2027-06-01")),
+      "NOT_DUE");
+  // The client still releases it.
+  EXPECT_TRUE(Act(old, R"({"type":"release","id":"m-2"})", Actor::kClient).ok);
 }
 
 TEST(Escrow, EndIsRefusedWhileEscrowIsHeldByTheClientAndRefundsByTheFreelancer) {
@@ -341,6 +388,12 @@ TEST(Escrow, FieldsAreWrittenBackExactly) {
     SCOPED_TRACE(doc);
     EXPECT_EQ(ContractToJson(Read(doc)), doc);
   }
+  // An impossible refunded milestone (released > funded) gains no field either.
+  const std::string impossible =
+      R"({"id":"c","version":1,"currency":"USD","status":"open","initiationFeeCharged":true,)"
+      R"("carryOver":0,"milestones":[{"id":"m-1","title":"A","description":"","dueDate":null,)"
+      R"("amount":500,"state":"refunded","funded":500,"released":600}],"changeRequest":null})";
+  EXPECT_EQ(ContractToJson(Read(impossible)), impossible);
   // A refunded milestone from before the field: refunded is what went back,
   // and the document is still written as it came.
   std::string old = Doc("refunded");

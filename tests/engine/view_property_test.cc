@@ -1,7 +1,10 @@
 // The view model never disagrees with Check: over seeded random valid
 // contracts, for every actor and every action the view offers, `can.X.ok` is
 // what Check answers for the action docs/view-model.md names, and a refusal's
-// issue is the first error Check gives. Runs natively and as wasm.
+// issue is the first error Check gives. The contracts hold escrow states
+// (submission dates, refund requests, disputes, resolved splits) and the clock
+// and the windows vary, so the marketplace's actions are sometimes due; a
+// row's timer is the one timers() lists. Runs natively and as wasm.
 
 #include <gtest/gtest.h>
 
@@ -10,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "milestone/date.h"
 #include "milestone/engine.h"
 #include "milestone/view.h"
 #include "test_rng.h"
@@ -21,6 +25,12 @@ using testing::Rng;
 
 constexpr int kContracts = 1500;
 
+// A date `back` days before 2026-12-01, the clock of most views: windows that
+// started long ago have run out, recent ones still run.
+std::string DaysBefore(int64_t back) {
+  return FormatIsoDate(FromDayNumber(DayNumber(*ParseDate("2026-12-01")) - back));
+}
+
 Milestone MakeMilestone(Rng& rng, int n, MilestoneState state) {
   Milestone m;
   m.id = "m-" + std::to_string(n);
@@ -28,8 +38,34 @@ Milestone MakeMilestone(Rng& rng, int n, MilestoneState state) {
   m.amount = 500 + rng.Below(40000);
   m.state = state;
   if (state != MilestoneState::kNotFunded) m.funded = m.amount;
-  if (state == MilestoneState::kReleased) m.released = 1 + rng.Below(m.amount);
-  if (state == MilestoneState::kRefunded) m.released = rng.Below(m.amount);
+  if (state == MilestoneState::kReleased) {
+    m.released = 1 + rng.Below(m.amount);
+    // A resolution's split: the rest went back to the client.
+    if (rng.Chance(25)) m.refunded = m.funded - m.released;
+  }
+  if (state == MilestoneState::kRefunded) {
+    m.released = rng.Below(m.amount);
+    m.refunded = m.funded - m.released;
+  }
+  if (state == MilestoneState::kSubmitted || (IsClosed(state) && rng.Chance(30))) {
+    // Older documents have no submission date: no review window runs.
+    if (rng.Chance(85)) m.submitted_on = DaysBefore(rng.Below(30));
+  }
+  if (IsInFlight(state)) {
+    const int64_t escrow = rng.Below(100);
+    if (escrow < 25) {
+      RefundRequest request;
+      request.requested_on = DaysBefore(rng.Below(12));
+      if (rng.Chance(50)) request.message = "Cancelled.";
+      m.refund_request = request;
+    } else if (escrow < 45) {
+      Dispute dispute;
+      dispute.by = rng.Chance(50) ? "client" : "freelancer";
+      dispute.opened_on = DaysBefore(rng.Below(10));
+      dispute.reason = "Not as agreed.";
+      m.dispute = dispute;
+    }
+  }
   if (rng.Chance(20)) m.due_date = "2027-0" + std::to_string(1 + rng.Below(9)) + "-15";
   return m;
 }
@@ -132,18 +168,34 @@ class Agreement {
 };
 
 TEST(ViewPropertyTest, EveryCanAgreesWithCheck) {
-  const Engine engine;
+  // The default windows, short ones, and both turned off.
+  std::vector<Engine> engines;
+  for (int64_t days : {14, 3, 0}) {
+    Policy policy = Policy::Upwork();
+    policy.review_days = days;
+    policy.refund_response_days = days == 14 ? 7 : days;
+    engines.emplace_back(policy);
+  }
   Rng rng(20261201);
   int cases = 0;
   int valid = 0;
+  // Rows where the escrow actions were open, so the generator reaches them.
+  int timed = 0, disputable = 0, resolvable = 0, auto_refundable = 0, auto_releasable = 0;
   for (int round = 0; round < kContracts; ++round) {
+    const Engine& engine =
+        engines[static_cast<size_t>(rng.Below(static_cast<int64_t>(engines.size())))];
     const Contract contract = RandomContract(rng);
+    // Mostly the day the dates are relative to; sometimes weeks later.
+    const std::string now = rng.Chance(70) ? "2026-12-01" : DaysBefore(-rng.Below(30));
     if (!engine.Validate(contract, {}).ok) continue;
+    ValidateOptions at;
+    at.now = now;
+    const std::vector<Timer> timers = engine.Timers(contract, at);
     ++valid;
     for (Actor actor : {Actor::kClient, Actor::kFreelancer, Actor::kMarketplace}) {
       ActOptions options;
       options.actor = actor;
-      options.now = "2026-12-01";
+      options.now = now;
       const View view = Describe(engine, contract, options);
       ASSERT_TRUE(view.ok);
       ASSERT_EQ(view.milestones.size(), contract.milestones.size());
@@ -183,6 +235,38 @@ TEST(ViewPropertyTest, EveryCanAgreesWithCheck) {
         Action release = Of(ActionType::kRelease, id);
         if (row.release_needs_decision) release.then = "keepOpen";
         agree.Expect("release", row.release, release);
+        // The escrow actions (SPEC 3.1), as docs/view-model.md names them.
+        agree.Expect("requestRefund", row.request_refund, Of(ActionType::kRequestRefund, id));
+        agree.Expect("approveRefund", row.approve_refund, Of(ActionType::kApproveRefund, id));
+        Action decline_refund = Of(ActionType::kDeclineRefund, id);
+        decline_refund.reason = "The work was delivered.";
+        agree.Expect("declineRefund", row.decline_refund, decline_refund);
+        Action dispute = Of(ActionType::kDispute, id);
+        dispute.reason = "Not as agreed.";
+        agree.Expect("dispute", row.dispute, dispute);
+        agree.Expect("withdrawDispute", row.withdraw_dispute, Of(ActionType::kWithdrawDispute, id));
+        Action resolve = Of(ActionType::kResolveDispute, id);
+        resolve.split_release = row.escrow;
+        resolve.split_refund = 0;
+        agree.Expect("resolveDispute", row.resolve_dispute, resolve);
+        // The row's timer is the one timers() lists for the milestone.
+        const Timer* listed = nullptr;
+        for (const Timer& timer : timers) {
+          if (timer.milestone_id == id) listed = &timer;
+        }
+        ASSERT_EQ(row.timer.has_value(), listed != nullptr) << id << "\n"
+                                                            << ContractToJson(contract);
+        if (listed != nullptr) {
+          EXPECT_EQ(row.timer->kind, listed->kind);
+          EXPECT_EQ(row.timer->due, listed->due);
+          EXPECT_EQ(row.timer->days_left, listed->days_left);
+          EXPECT_EQ(ActionToJson(row.timer->action), ActionToJson(listed->action));
+          ++timed;
+        }
+        if (row.dispute.ok) ++disputable;
+        if (row.resolve_dispute.ok) ++resolvable;
+        if (row.approve_refund.ok && actor == Actor::kMarketplace) ++auto_refundable;
+        if (row.release.ok && actor == Actor::kMarketplace) ++auto_releasable;
         // Every position, inside the range and out of it.
         const int64_t n = static_cast<int64_t>(contract.milestones.size());
         for (int64_t to = -1; to <= n; ++to) {
@@ -218,7 +302,15 @@ TEST(ViewPropertyTest, EveryCanAgreesWithCheck) {
   }
   EXPECT_GT(valid, kContracts * 9 / 10);
   EXPECT_GE(cases, 10000);
-  std::printf("view property: %d contracts, %d cases\n", valid, cases);
+  EXPECT_GT(timed, 100);
+  EXPECT_GT(disputable, 100);
+  EXPECT_GT(resolvable, 100);
+  EXPECT_GT(auto_refundable, 20);
+  EXPECT_GT(auto_releasable, 20);
+  std::printf(
+      "view property: %d contracts, %d cases; timers %d, dispute %d, resolveDispute %d, "
+      "marketplace approveRefund %d, marketplace release %d\n",
+      valid, cases, timed, disputable, resolvable, auto_refundable, auto_releasable);
 }
 
 }  // namespace

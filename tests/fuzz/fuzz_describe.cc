@@ -1,7 +1,11 @@
 // json_api::Describe(contract, options): input "contract \0 options".
+#include <algorithm>
+#include <vector>
+
 #include "fuzz_common.h"
 #include "milestone/action.h"
 #include "milestone/contract.h"
+#include "milestone/engine.h"
 #include "milestone/json_api.h"
 #include "milestone/session.h"
 
@@ -88,6 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   validate_options.now = options.now;
   if (!engine.Validate(doc, validate_options).ok) return 0;
   using T = milestone::ActionType;
+  const std::vector<milestone::Timer> timers = engine.Timers(doc, validate_options);
   const fuzz::Json& can = v["contract"]["can"];
   for (auto [name, type] : {std::pair{"end", T::kEnd},
                             {"withdraw", T::kWithdraw},
@@ -122,6 +127,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     milestone::Action release = Make(T::kRelease, m.id);
     if (row_can["release"].value("needsDecision", false)) release.then = "keepOpen";
     Agrees(engine, doc, options, row_can["release"], release, answer);
+    // The escrow actions (SPEC 3.1), with the texts docs/view-model.md names.
+    Agrees(engine, doc, options, row_can["requestRefund"], Make(T::kRequestRefund, m.id), answer);
+    Agrees(engine, doc, options, row_can["approveRefund"], Make(T::kApproveRefund, m.id), answer);
+    milestone::Action decline_refund = Make(T::kDeclineRefund, m.id);
+    decline_refund.reason = "Declined.";
+    Agrees(engine, doc, options, row_can["declineRefund"], decline_refund, answer);
+    milestone::Action dispute = Make(T::kDispute, m.id);
+    dispute.reason = "Disputed.";
+    Agrees(engine, doc, options, row_can["dispute"], dispute, answer);
+    Agrees(engine, doc, options, row_can["withdrawDispute"], Make(T::kWithdrawDispute, m.id),
+           answer);
+    milestone::Action resolve = Make(T::kResolveDispute, m.id);
+    resolve.split_release = milestone::EscrowOf(m);
+    resolve.split_refund = 0;
+    Agrees(engine, doc, options, row_can["resolveDispute"], resolve, answer);
+    fuzz::Require(row["escrow"] == milestone::EscrowOf(m), "a row's escrow is not the milestone's",
+                  answer);
+    // The row's timer is the one timers() lists for it.
+    const bool listed = std::any_of(timers.begin(), timers.end(), [&](const milestone::Timer& t) {
+      return t.milestone_id == m.id;
+    });
+    fuzz::Require(row.contains("timer") && row["timer"].is_null() != listed,
+                  "a row's timer is not the one timers() lists", answer);
     // Every position of the move range is allowed, the one just above it is not.
     const fuzz::Json& range = row_can["move"]["range"];
     if (range.is_object() && range["from"].is_number_integer() && range["to"].is_number_integer()) {

@@ -77,12 +77,17 @@ for (const [name, c] of cases('validate')) {
     name,
     Buffer.concat([Buffer.from([8]), doc, NUL, Buffer.from([0, 1, 7, 2, 0x85, 7, 5, 6, 7])]),
   );
+  seed('timers', name, join(doc, { now: '2026-12-15', ...options }));
   if (c.policy) seed('parse_policy', name, text(c.policy));
 }
 for (const [name, c] of cases('actions')) {
   const doc = documentOf(c);
   seed('check', name, join(doc, c.action, c.options ?? {}));
   seed('apply', name, join(doc, c.action, c.options ?? {}));
+  // The escrow cases hold submission dates, refund requests and disputes: what
+  // describe's escrow can entries and timers are about, as each actor sees it.
+  seed('describe', `action-${name}`, join(doc, c.options ?? {}));
+  seed('timers', `action-${name}`, join(doc, { now: c.options?.now ?? '2026-12-15' }));
   const actions = Array.isArray(c.action) ? c.action : [c.action];
   const freelancer = c.options?.actor === 'freelancer' ? 1 : 0;
   // Session: raw contract and raw actions (op 4 reads JSON up to a NUL), then issues/changeset.

@@ -119,7 +119,7 @@ test('the policy fixtures: createEngine rejects with POLICY exactly where the en
     if (fixture.expect.ok) {
       const engine = await createEngine({ policy: fixture.policy });
       for (const [key, value] of Object.entries(fixture.expect.policy ?? {})) {
-        assert.equal(engine.policy[key], value, `${file}: ${key}`);
+        assert.deepEqual(engine.policy[key], value, `${file}: ${key}`);
       }
     } else {
       await assert.rejects(createEngine({ policy: fixture.policy }), (error) => {

@@ -3,6 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { loadPackage, sampleContract, client, freelancer, NOW } from './helpers.mjs';
 
 const { createEngine } = await loadPackage();
@@ -121,8 +122,13 @@ test('formatMoney writes minor units as dollars', () => {
 
 test('policy overrides are data', async () => {
   const strict = await createEngine({ policy: { minimumAmount: 100000 } });
-  assert.equal(strict.policy.minimumAmount, 100000);
-  assert.equal(strict.policy.maximumAmount, engine.policy.maximumAmount);
+  // Written back normalised: the shorthand became the one-currency table.
+  assert.equal(strict.policy.currencies.USD.minimumAmount, 100000);
+  assert.equal(
+    strict.policy.currencies.USD.maximumAmount,
+    engine.policy.currencies.USD.maximumAmount,
+  );
+  assert.equal(strict.policy.minimumAmount, undefined);
   assert.equal(
     strict.validate(sampleContract(), { now: NOW }).issues[0].code,
     'AMOUNT_BELOW_MINIMUM',
@@ -134,6 +140,41 @@ test('policy overrides are data', async () => {
     (e) => e.code === 'POLICY' && e.issues.length > 0,
   );
   await assert.rejects(createEngine({ policy: { nope: 1 } }), (e) => e.code === 'POLICY');
+  await assert.rejects(
+    createEngine({ policy: { maxInFlight: 0 } }),
+    (e) => e.code === 'POLICY' && e.issues[0].path === '/policy/maxInFlight',
+  );
+});
+
+test('the shipped policy files, and money in each currency', async () => {
+  const file = (name) =>
+    JSON.parse(
+      readFileSync(new URL(`../../engine/policies/${name}.json`, import.meta.url), 'utf8'),
+    );
+  const upwork = await createEngine({ policy: file('upwork') });
+  assert.deepEqual(upwork.policy, engine.policy);
+  const parallel = await createEngine({ policy: file('parallel') });
+  assert.equal(parallel.policy.fundingOrder, 'any');
+  assert.equal(parallel.formatMoney(123456, 'JPY'), '¥123,456');
+  assert.equal(parallel.formatMoney(1235, 'KWD'), 'KWD 1.235');
+  assert.equal(parallel.formatMoney(1250), '$12.50');
+  assert.equal(parallel.formatMoney(1250, 'CHF'), '');
+  assert.equal(parallel.parseMoney('1.5', 'JPY').issues[0].code, 'INVALID_AMOUNT');
+  assert.deepEqual(parallel.parseMoney('1.235', 'KWD'), { ok: true, amount: 1235 });
+  assert.deepEqual(parallel.parseMoney('¥1,234', 'JPY'), { ok: true, amount: 1234 });
+  assert.equal(parallel.parseMoney('1', 'CHF').issues[0].code, 'UNSUPPORTED_CURRENCY');
+  assert.equal(parallel.parseMoney('1', 7).issues[0].code, 'UNSUPPORTED_CURRENCY');
+  assert.equal(engine.formatMoney(1250, 'JPY'), '');
+  // A contract in yen: its sentences are in yen.
+  const yen = sampleContract();
+  yen.currency = 'JPY';
+  const applied = parallel.apply(
+    yen,
+    { type: 'fund', id: yen.milestones.find((m) => m.state === 'not_funded').id },
+    { actor: 'client', now: NOW },
+  );
+  assert.equal(applied.ok, true, JSON.stringify(applied.issues));
+  assert.match(applied.events[0].message, /^Funded “.*”: ¥[\d,]+ charged/);
 });
 
 test('a method that does not exist throws an Error with a code', () => {

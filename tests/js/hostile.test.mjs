@@ -59,6 +59,8 @@ const entryPointsForDocuments = {
   'diff(before)': (v) => engine.diff(v, sampleContract()),
   'diff(after)': (v) => engine.diff(sampleContract(), v),
   applyChanges: (v) => engine.applyChanges(v, []),
+  timers: (v) => engine.timers(v, { now: NOW }),
+  describe: (v) => engine.describe(v, client),
   openSession: (v) => {
     const s = engine.openSession(v, client);
     try {
@@ -91,6 +93,20 @@ for (const [name, make] of badContracts) {
       run(name, () =>
         engine.apply(make(), { type: 'edit', id: 'm-4', set: { title: 'x' } }, client),
       );
+    });
+    await t.test('timers', () => {
+      // Refused with an issue, or (a contract read exactly whose findings are
+      // the value rules') a list of well-formed timers: never a throw.
+      let answer;
+      assert.doesNotThrow(() => {
+        answer = engine.timers(make(), { now: NOW });
+      }, name);
+      if (Array.isArray(answer)) {
+        for (const timer of answer) assertTimer(timer, name);
+      } else {
+        assertRefused(answer, name);
+      }
+      assertStillWorks();
     });
     await t.test('session', () => {
       // A session opens what it can read and reports the rest; either way its
@@ -180,6 +196,142 @@ test('bad options', async (t) => {
   for (const [name, make] of badActors) {
     await t.test(`check: ${name}`, () => {
       run(name, () => engine.check(sampleContract(), { type: 'end' }, make()));
+    });
+  }
+});
+
+// A timer as SPEC 3.1 shapes it.
+function assertTimer(timer, label) {
+  assert.deepEqual(
+    Object.keys(timer),
+    ['milestoneId', 'kind', 'due', 'daysLeft', 'action', 'message'],
+    label,
+  );
+  assert.ok(['autoRelease', 'autoRefund'].includes(timer.kind), label);
+  assert.match(timer.due, /^\d{4}-\d{2}-\d{2}$/, label);
+  assert.ok(Number.isInteger(timer.daysLeft) && timer.daysLeft >= 0, label);
+  assert.equal(timer.action.id, timer.milestoneId, label);
+}
+
+// A contract with a running window, for the timers' hostile options.
+function submittedContract() {
+  const c = sampleContract();
+  Object.assign(c.milestones[1], { state: 'submitted', submittedOn: '2026-11-20' });
+  return c;
+}
+
+test('timers: hostile options and escrow fields never throw', async (t) => {
+  for (const [name, make] of [
+    ...badOptions,
+    ['now null', () => ({ now: null })],
+    ['now empty', () => ({ now: '' })],
+    ['now year 0', () => ({ now: '0000-01-01' })],
+    ['now 10 MB', () => ({ now: 'x'.repeat(10 * 1024 * 1024) })],
+    ['now a lone surrogate', () => ({ now: '\ud800' })],
+    [
+      'a Proxy that throws',
+      () =>
+        new Proxy(
+          {},
+          {
+            get() {
+              throw new Error('boom');
+            },
+            ownKeys() {
+              throw new Error('boom');
+            },
+          },
+        ),
+    ],
+  ]) {
+    await t.test(name, () => {
+      run(name, () => engine.timers(submittedContract(), make()));
+    });
+  }
+  const escrow = (patch) => () => {
+    const c = submittedContract();
+    Object.assign(c.milestones[1], patch);
+    return c;
+  };
+  for (const [name, make, valid] of [
+    ['submittedOn a number', escrow({ submittedOn: 20261120 })],
+    ['submittedOn Feb 30', escrow({ submittedOn: '2026-02-30' })],
+    // Valid, but its window would end past the calendar: no timer, no throw.
+    ['submittedOn year 9999-12-31', escrow({ submittedOn: '9999-12-31' }), 'valid'],
+    ['refundRequest a string', escrow({ refundRequest: 'please' })],
+    ['refundRequest without a date', escrow({ refundRequest: {} })],
+    [
+      'dispute by the marketplace',
+      escrow({ dispute: { by: 'marketplace', openedOn: '2026-11-21', reason: 'x' } }),
+    ],
+    [
+      'dispute and refund request at once',
+      escrow({
+        dispute: { by: 'client', openedOn: '2026-11-21', reason: 'x' },
+        refundRequest: { requestedOn: '2026-11-21' },
+      }),
+    ],
+    ['refunded NaN', escrow({ refunded: NaN })],
+    ['refunded 1e400', escrow({ refunded: 1e400 })],
+    ['refunded more than funded', escrow({ refunded: 10 ** 15 })],
+  ]) {
+    await t.test(name, () => {
+      let answer;
+      assert.doesNotThrow(() => {
+        answer = engine.timers(make(), { now: NOW });
+      }, name);
+      if (valid) assert.deepEqual(answer, [], name);
+      if (Array.isArray(answer)) for (const timer of answer) assertTimer(timer, name);
+      else assertRefused(answer, name);
+      assertStillWorks();
+      // The same contracts through apply, describe and validate: coded answers.
+      const applied = engine.apply(
+        make(),
+        { type: 'release', id: 'm-2' },
+        { actor: 'marketplace', now: NOW },
+      );
+      assert.equal(typeof applied.ok, 'boolean', name);
+      assert.equal(typeof engine.describe(make(), client).ok, 'boolean', name);
+      if (valid) assert.equal(engine.validate(make(), { now: NOW }).ok, true, name);
+      else assertRefused(engine.validate(make(), { now: NOW }), name);
+    });
+  }
+});
+
+test('escrow actions: hostile fields are coded refusals', async (t) => {
+  const frozen = submittedContract();
+  frozen.milestones[1].dispute = { by: 'client', openedOn: '2026-11-21', reason: 'x' };
+  const market = { actor: 'marketplace', now: NOW };
+  for (const [name, action] of [
+    ['resolve with NaN', { type: 'resolveDispute', id: 'm-2', release: NaN, refund: 0 }],
+    ['resolve with Infinity', { type: 'resolveDispute', id: 'm-2', release: Infinity, refund: 0 }],
+    [
+      'resolve with 2^53 + 2',
+      { type: 'resolveDispute', id: 'm-2', release: 2 ** 53 + 2, refund: 0 },
+    ],
+    [
+      'resolve with 2^53 twice',
+      { type: 'resolveDispute', id: 'm-2', release: 2 ** 53, refund: 2 ** 53 },
+    ],
+    ['resolve with a BigInt', { type: 'resolveDispute', id: 'm-2', release: 1n, refund: 0 }],
+    ['resolve with -0.0', { type: 'resolveDispute', id: 'm-2', release: '-0.0', refund: 0 }],
+    ['resolve with nothing', { type: 'resolveDispute', id: 'm-2' }],
+    ['resolve an unknown milestone', { type: 'resolveDispute', id: 'm-99', release: 0, refund: 0 }],
+    [
+      'dispute with a 10 MB reason',
+      { type: 'dispute', id: 'm-2', reason: 'x'.repeat(10 * 1024 * 1024) },
+    ],
+    ['dispute with a lone surrogate', { type: 'dispute', id: 'm-2', reason: '\udc00' }],
+    ['dispute with a NUL', { type: 'dispute', id: 'm-2', reason: 'a\u0000b' }],
+    ['requestRefund with a message object', { type: 'requestRefund', id: 'm-2', message: {} }],
+    ['declineRefund without a reason', { type: 'declineRefund', id: 'm-2' }],
+    ['withdrawDispute with extra', { type: 'withdrawDispute', id: 'm-2', force: true }],
+  ]) {
+    await t.test(name, () => {
+      for (const options of [market, client, { actor: 'freelancer', now: NOW }]) {
+        run(name, () => engine.check(frozen, action, options));
+        run(name, () => engine.apply(frozen, action, options));
+      }
     });
   }
 });

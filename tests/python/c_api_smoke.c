@@ -54,7 +54,11 @@ int main(void) {
                                                       TEXT("{\"now\":null}")), "\"allowedRange\"");
   expect("parse_money", milestone_parse_money(TEXT("$1,234.56")), "\"amount\":123456");
   expect("describe", milestone_describe(engine, TEXT(contract), TEXT("{\"actor\":\"client\",\"now\":null}")), "\"ok\"");
-  expect("timers", milestone_timers(engine), "\"ok\"");
+  expect("timers", milestone_timers(engine, TEXT(contract), TEXT("{\"now\":\"2026-12-01\"}")), "[]");
+  expect("timers without a clock", milestone_timers(engine, TEXT(contract), TEXT("{\"now\":null}")),
+         "/options/now");
+  expect("timers of broken text", milestone_timers(engine, TEXT("{"), NULL, 0), "INVALID_JSON");
+  expect("timers on a NULL engine", milestone_timers(NULL, TEXT(contract), NULL, 0), "NO_ENGINE");
   expect("a NULL engine", milestone_validate(NULL, TEXT(contract), NULL, 0), "NO_ENGINE");
   milestone_engine_free(engine);
   milestone_engine_free(NULL);

@@ -1,6 +1,5 @@
 """The Python binding and the C API under it: errors are answers, never
-crashes; the version is the package's; describe and timers say whether
-this build has them."""
+crashes; the version is the package's; describe and timers answer."""
 
 import ctypes
 import json
@@ -27,8 +26,12 @@ class Api(unittest.TestCase):
             self.assertEqual(json.loads(dist.read_text(encoding="utf-8"))["version"], version)
 
     def test_default_policy_and_overrides(self):
-        self.assertEqual(self.engine.policy["minimumAmount"], 500)
-        self.assertEqual(Engine(policy={"minimumAmount": 1000}).policy["minimumAmount"], 1000)
+        usd = self.engine.policy["currencies"]["USD"]
+        self.assertEqual((usd["exponent"], usd["minimumAmount"]), (2, 500))
+        # The one-currency shorthand is written back as the currencies table.
+        strict = Engine(policy={"minimumAmount": 1000}).policy
+        self.assertEqual(strict["currencies"]["USD"]["minimumAmount"], 1000)
+        self.assertNotIn("minimumAmount", strict)
         self.assertEqual(Engine(policy='{"maxMilestones": 3}').policy["maxMilestones"], 3)
 
     def test_a_policy_it_cannot_use_raises_with_issues(self):
@@ -84,15 +87,43 @@ class Api(unittest.TestCase):
         self.assertEqual(answer["ok"], False)
         self.assertFalse(lib.milestone_engine_new(b"{", 1, None))  # no out-pointer: still safe
 
-    def test_describe_and_timers_answer_or_say_not_available(self):
-        for name, answer in (("describe", self.engine.describe({"id": "x"}, {"now": None})),
-                             ("timers", self.engine.timers())):
-            with self.subTest(name):
+    def test_describe_and_timers_answer(self):
+        contract = {"id": "c", "version": 1, "currency": "USD", "status": "open",
+                    "initiationFeeCharged": True, "carryOver": 0,
+                    "milestones": [{"id": "m-1", "title": "Build", "amount": 50000,
+                                    "state": "submitted", "funded": 50000, "released": 0,
+                                    "submittedOn": "2026-12-01"}]}
+        view = self.engine.describe(contract, {"actor": "marketplace", "now": "2026-12-05"})
+        self.assertTrue(view["ok"], view.get("issues"))
+        row = view["milestones"][0]
+        self.assertEqual(row["timer"]["due"], "2026-12-15")
+        self.assertEqual(row["can"]["release"]["issue"]["code"], "NOT_DUE")
+        timers = self.engine.timers(contract, {"now": "2026-12-05"})
+        self.assertEqual(timers, [row["timer"]])
+        self.assertEqual(timers[0]["action"], {"type": "release", "id": "m-1"})
+        self.assertEqual(timers[0]["daysLeft"], 10)
+        applied = self.engine.apply(contract, timers[0]["action"],
+                                    {"actor": "marketplace", "now": timers[0]["due"]})
+        self.assertTrue(applied["ok"], applied["issues"])
+        self.assertEqual(applied["contract"]["milestones"][0]["state"], "released")
+
+    def test_timers_refuse_what_they_cannot_read(self):
+        for contract, options, code in (
+                ("{", {"now": "2026-12-05"}, "INVALID_JSON"),
+                ({"id": 1}, {"now": "2026-12-05"}, "SCHEMA"),
+                ({"id": "c"}, {"now": None}, "SCHEMA"),
+                ({"x": object()}, {"now": "2026-12-05"}, "INVALID_JSON"),
+                ({}, "not options", "SCHEMA"),
+                ({}, {"now": "2026-02-30"}, "SCHEMA")):
+            with self.subTest(contract=contract, options=options):
+                answer = self.engine.timers(contract, options)
                 self.assertIsInstance(answer, dict)
-                if answer.get("ok") is False and answer["issues"][0]["code"] == "NOT_AVAILABLE":
-                    print(f"\n    note: this build's engine has no {name} (NOT_AVAILABLE)", end="")
-                    continue
-                self.assertNotIn("NOT_AVAILABLE", json.dumps(answer))
+                self.assertFalse(answer["ok"])
+                self.assertIn(code, [i["code"] for i in answer["issues"]])
+        # Absent `now` is today (UTC): a list, like every call's default.
+        self.assertEqual(self.engine.timers({"id": "c", "version": 1, "currency": "USD",
+                                             "status": "open", "initiationFeeCharged": False,
+                                             "carryOver": 0, "milestones": []}), [])
 
     def test_a_closed_engine_raises(self):
         engine = Engine()

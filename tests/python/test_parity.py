@@ -1,6 +1,7 @@
 """A Python back end re-checks exactly as the browser did: every fixture's
 full answer (messages, hints, contracts, events, patches) from libmilestone
-through Python equals the wasm package's answer for the same input, and a
+through Python equals the wasm package's answer for the same input, as do
+timers and the escrow actions of every role (SPEC 3.1), and a
 changeset a browser session produced is re-checked and applied by Python
 with the browser's own verdict."""
 
@@ -78,26 +79,97 @@ class FixtureParity(unittest.TestCase):
 
 
 class DescribeParity(unittest.TestCase):
-    """The view model from Python is the browser's, once both builds have it."""
+    """The view model from Python is the browser's."""
 
     def test_describe_answers_alike(self):
-        [[has_describe]] = wasm_answers([{"policy": None, "method": "has", "args": ["describe"]}])
-        python = engine_for(None).describe({}, {"now": None})
-        if python.get("issues") and python["issues"][0]["code"] == "NOT_AVAILABLE":
-            self.skipTest("this libmilestone has no describe")
-        if not has_describe:
-            self.skipTest("this build of the JS package has no describe() yet")
         requests = []
         for file, data in cases("validate"):
             doc = document_of(data, raw_ok=False)
             if doc is None:
                 continue
-            for actor in ("client", "freelancer"):
+            for actor in ("client", "freelancer", "marketplace"):
                 requests.append((file, data.get("policy"), [doc, {"actor": actor, "now": None}]))
         browser = wasm_answers([{"policy": p, "method": "describe", "args": a} for _, p, a in requests])
         for (file, policy, args), expected in zip(requests, browser):
             with self.subTest(file, actor=args[1]["actor"]):
                 self.assertEqual(engine_for(policy).describe(*copy.deepcopy(args)), expected)
+
+
+def escrow_contracts():
+    """The sample contract at each step of escrow over time (SPEC 3.1)."""
+    submitted = sample_contract()
+    submitted["milestones"][1].update(state="submitted", submittedOn="2026-12-01")
+    asked = copy.deepcopy(submitted)
+    asked["milestones"][1]["refundRequest"] = {"requestedOn": "2026-12-03", "message": "Stop."}
+    disputed = copy.deepcopy(submitted)
+    disputed["milestones"][1]["dispute"] = {"by": "freelancer", "openedOn": "2026-12-04",
+                                            "reason": "Delivered."}
+    return {"active": sample_contract(), "submitted": submitted, "asked": asked,
+            "disputed": disputed}
+
+
+ESCROW_ACTIONS = [
+    {"type": "submit", "id": "m-2"},
+    {"type": "release", "id": "m-2"},
+    {"type": "requestRefund", "id": "m-2", "message": "We cancelled."},
+    {"type": "approveRefund", "id": "m-2"},
+    {"type": "declineRefund", "id": "m-2", "reason": "The work was delivered."},
+    {"type": "dispute", "id": "m-2", "reason": "Half is missing."},
+    {"type": "withdrawDispute", "id": "m-2"},
+    {"type": "resolveDispute", "id": "m-2", "release": 84000, "refund": 36000},
+    {"type": "resolveDispute", "id": "m-2", "release": 84000, "refund": 1},
+    {"type": "resolveDispute", "id": "m-2", "release": -1, "refund": 0},
+    {"type": "end"},
+    [{"type": "dispute", "id": "m-2", "reason": "x"}, {"type": "withdrawDispute", "id": "m-2"}],
+]
+
+
+class EscrowParity(unittest.TestCase):
+    """Timers, the escrow actions and the marketplace actor answer in Python
+    exactly as in the browser: every action x actor x day x contract state."""
+
+    def test_escrow_actions_timers_and_views_answer_alike(self):
+        requests = []
+        for state, contract in escrow_contracts().items():
+            for now in ("2026-12-05", "2026-12-15", None):
+                requests.append((f"{state} timers {now}", "timers", "timers",
+                                 [contract, {"now": now}]))
+                for actor in ("client", "freelancer", "marketplace"):
+                    options = {"actor": actor, "now": now}
+                    requests.append((f"{state} describe {actor} {now}", "describe", "describe",
+                                     [contract, options]))
+                    for action in ESCROW_ACTIONS:
+                        for js, py in (("apply", "apply"), ("check", "check")):
+                            requests.append((f"{state} {js} {actor} {now} {action}", js, py,
+                                             [contract, action, options]))
+        self.assertGreater(len(requests), 800)
+        browser = wasm_answers([{"policy": None, "method": js, "args": a}
+                                for _, js, _, a in requests])
+        engine = engine_for(None)
+        accepted = set()
+        for (name, _, py, args), expected in zip(requests, browser):
+            with self.subTest(name):
+                answer = getattr(engine, py)(*copy.deepcopy(args))
+                self.assertEqual(answer, expected)
+                if py == "apply" and answer["ok"]:
+                    accepted.add(args[1]["type"] if isinstance(args[1], dict) else "batch")
+        # Not a parity of refusals only: every escrow action passed somewhere.
+        self.assertTrue({"submit", "release", "requestRefund", "approveRefund", "declineRefund",
+                         "dispute", "withdrawDispute", "resolveDispute", "end", "batch"} <= accepted,
+                        accepted)
+
+    def test_timers_of_every_fixture_answer_alike(self):
+        requests = []
+        for file, data in [*cases("validate"), *cases("actions")]:
+            doc = document_of(data, raw_ok=False)
+            if doc is not None:
+                requests.append((file, data.get("policy"),
+                                 [doc, {"now": (data.get("options") or {}).get("now") or NOW}]))
+        browser = wasm_answers([{"policy": p, "method": "timers", "args": a}
+                                for _, p, a in requests])
+        for (file, policy, args), expected in zip(requests, browser):
+            with self.subTest(file):
+                self.assertEqual(engine_for(policy).timers(*copy.deepcopy(args)), expected)
 
 
 class ChangesetRecheck(unittest.TestCase):

@@ -58,6 +58,7 @@ const char kHelp[] =
     "  milestone check FILE ACTION --as ACTOR [--now YYYY-MM-DD] [--policy FILE] [--locale LANG]\n"
     "  milestone apply FILE ACTION --as ACTOR [--now YYYY-MM-DD] [--policy FILE] [--locale LANG]\n"
     "  milestone describe FILE --as ACTOR [--now YYYY-MM-DD] [--policy FILE] [--locale LANG]\n"
+    "  milestone timers FILE [--now YYYY-MM-DD] [--policy FILE] [--locale LANG]\n"
     "  milestone diff BEFORE AFTER\n"
     "  milestone --version | --help\n"
     "\n"
@@ -213,6 +214,22 @@ int Describe(const milestone::Engine& engine, const std::string& text,
   return Print(milestone::ViewToJson(view), view.ok ? kExitOk : kExitUnusable);
 }
 
+// The marketplace's running windows (SPEC 3.1), as json_api::Timers answers:
+// the list, or only the errors of a contract that cannot be read exactly.
+int Timers(const milestone::Engine& engine, const std::string& text, const std::string& now) {
+  Document doc = ReadContract(text);
+  if (!doc.readable || !milestone::NoErrors(doc.issues)) {
+    IssueList errors;
+    for (const Issue& issue : doc.issues) {
+      if (issue.severity == milestone::Severity::kError) errors.push_back(issue);
+    }
+    return Print(Failure(errors), kExitUnusable);
+  }
+  milestone::ValidateOptions options;
+  options.now = now;
+  return Print(milestone::TimersToJson(engine.Timers(doc.contract, options)), kExitOk);
+}
+
 int Diff(const std::string& before_text, const std::string& after_text) {
   Document before = ReadContract(before_text);
   Document after = ReadContract(after_text);
@@ -286,7 +303,7 @@ int main(int argc, char** argv) {
   };
 
   std::string problem;
-  if (command == "validate" || command == "describe") {
+  if (command == "validate" || command == "describe" || command == "timers") {
     problem = wants(1, "one FILE");
   } else if (command == "check" || command == "apply") {
     problem = wants(2, "FILE and ACTION");
@@ -331,6 +348,7 @@ int main(int argc, char** argv) {
   if (!first) return kExitUnusable;
   if (command == "validate") return Validate(engine, *first, options.now);
   if (command == "describe") return Describe(engine, *first, options);
+  if (command == "timers") return Timers(engine, *first, options.now);
 
   std::optional<std::string> second = positional[2];
   if (command == "diff" || second->empty() || ((*second)[0] != '{' && (*second)[0] != '[')) {

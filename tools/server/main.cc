@@ -1,7 +1,7 @@
 // milestone_server: the reference server of SPEC §6.
 //
 //   milestone_server [--port N] [--db FILE | --database-url URL] [--web DIR] [--dist DIR]
-//                    [--now YYYY-MM-DD] [--timer-interval SECONDS]
+//                    [--now YYYY-MM-DD] [--timer-interval SECONDS] [--policy FILE]
 //   milestone_server --seed-only [--db FILE]
 //   milestone_server --integrity-check [--db FILE]
 //
@@ -28,6 +28,7 @@
 #include "milestone/catalog.h"
 #include "milestone/date.h"
 #include "milestone/engine.h"
+#include "milestone/policy.h"
 #include "milestone/version.h"
 #include "store.h"
 #include "timers.h"
@@ -49,12 +50,34 @@ struct Flags {
   int timer_interval = kDefaultTimerIntervalSeconds;  // 0: no timers
   bool seed_only = false;
   bool integrity_check = false;
+  std::string policy_file;  // empty: upwork
 };
+
+// The server's one policy, read and checked before anything opens: an
+// unusable one stops the server with the POLICY findings.
+bool LoadPolicy(const std::string& file, milestone::Policy* out) {
+  *out = milestone::Policy::Upwork();
+  if (file.empty()) return true;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::cerr << "milestone_server: cannot read the policy file " << file << "\n";
+    return false;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  milestone::IssueList issues;
+  if (milestone::ParsePolicy(text.str(), milestone::Policy::Upwork(), out, &issues)) return true;
+  for (const milestone::Issue& issue : issues) {
+    std::cerr << "milestone_server: " << file << ": " << issue.code << " " << issue.path << ": "
+              << issue.message << "\n";
+  }
+  return false;
+}
 
 void Usage(std::ostream& out) {
   out << "usage: milestone_server [--port N] [--db FILE] [--web DIR] [--dist DIR]\n"
          "                        [--now YYYY-MM-DD] [--timer-interval SECONDS] [--locale LANG]\n"
-         "                        [--seed-only] [--integrity-check]\n"
+         "                        [--policy FILE] [--seed-only] [--integrity-check]\n"
          "  --port N           listen on 127.0.0.1:N (default $PORT or 8080; 0 picks one)\n"
          "  --db FILE          SQLite database (default $DB or var/milestones.db)\n"
          "  --database-url URL PostgreSQL, postgres://... (default $DATABASE_URL)\n"
@@ -65,6 +88,7 @@ void Usage(std::ostream& out) {
          "                     another language falls back to en)\n"
          "  --timer-interval S run the marketplace timers at start and every S seconds\n"
          "                     (default 60; 0: never)\n"
+         "  --policy FILE      the marketplace's policy (docs/policies.md); default upwork\n"
          "  --seed-only        create and seed the database, then exit\n"
          "  --version          print the version, then exit\n"
          "  --integrity-check  print PRAGMA integrity_check; exit 0 when ok\n";
@@ -139,6 +163,11 @@ int ParseFlags(int argc, char** argv, Flags* flags) {
     } else if (arg == "--locale") {
       if (!value(&flags->locale) || flags->locale.empty()) {
         std::cerr << "milestone_server: --locale needs a language, e.g. es\n";
+        return 2;
+      }
+    } else if (arg == "--policy") {
+      if (!value(&flags->policy_file)) {
+        std::cerr << "milestone_server: --policy needs a file\n";
         return 2;
       }
     } else if (arg == "--seed-only") {
@@ -223,7 +252,9 @@ int main(int argc, char** argv) {
     }
     catalog = std::make_shared<const milestone::Catalog>(std::move(*parsed));
   }
-  const milestone::Engine engine(milestone::Policy::Upwork(), catalog);
+  milestone::Policy policy;
+  if (!LoadPolicy(flags.policy_file, &policy)) return 2;
+  const milestone::Engine engine(policy, catalog);
   const std::string today = flags.now.empty() ? milestone::server::UtcDate() : flags.now;
   if (!store->SeedIfEmpty(engine, today, &error)) {
     std::cerr << "milestone_server: cannot seed the database: " << error << "\n";

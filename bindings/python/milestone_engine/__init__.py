@@ -6,10 +6,11 @@ compile step: the package is plain Python over the shared library.
     engine = Engine(policy={"minimumAmount": 1000})
     engine.validate(contract, {"now": "2026-11-27"})   # {"ok": ..., "issues": [...]}
     engine.check(contract, changeset["actions"], {"actor": "client", "now": ...})
+    engine.timers(contract, {"now": "2026-12-15"})      # [{"milestoneId", "kind", "due", ...}]
 
 Inputs: a dict or list is written as JSON; a str or bytes is taken as JSON
 text already (a request body). Answers are dicts (or a list, for
-invert_changes), shaped as the JS package's. Data never raises: what the
+invert_changes and timers), shaped as the JS package's. Data never raises: what the
 engine cannot read comes back as an INVALID_JSON or SCHEMA issue. What does
 raise: MilestoneError for a policy the engine cannot use (code POLICY) and
 LibraryNotFound when libmilestone.so cannot be found.
@@ -91,7 +92,7 @@ def _declare(lib):
                                       c_char_p, size],
         "milestone_parse_money": [c_char_p, size],
         "milestone_describe": [engine, c_char_p, size, c_char_p, size],
-        "milestone_timers": [engine],
+        "milestone_timers": [engine, c_char_p, size, c_char_p, size],
     }
     for name, argtypes in signatures.items():
         function = getattr(lib, name)
@@ -151,18 +152,20 @@ def _text(value: Json, what: str) -> Union[bytes, dict]:
                           "hint": f"Pass a plain {what}: dicts, lists, str, int, float, bool, None."}}
 
 
-def _local_today() -> str:
-    return datetime.date.today().isoformat()
+def _utc_today() -> str:
+    # The UTC date, as the JS package, the CLI and the server take "today"
+    # (docs/errors.md): a draft is judged on the day the server re-checks it.
+    return datetime.datetime.now(datetime.timezone.utc).date().isoformat()
 
 
 def _options(options: Optional[dict]) -> Union[bytes, dict]:
-    """As the JS package: absent `now` is today's local date; None or '' is no clock."""
+    """As the JS package: absent `now` is today's UTC date; None or '' is no clock."""
     if options is None:
-        return _text({"now": _local_today()}, "options")
+        return _text({"now": _utc_today()}, "options")
     if isinstance(options, dict):
         shaped = dict(options)
         if "now" not in shaped:
-            shaped["now"] = _local_today()
+            shaped["now"] = _utc_today()
         elif shaped["now"] == "":
             shaped["now"] = None
         return _text(shaped, "options")
@@ -300,13 +303,20 @@ class Engine:
         return self._take(self._lib.milestone_parse_money(t, len(t)))
 
     def describe(self, contract: Json, options: Optional[dict] = None) -> dict:
-        """The view model (docs/view-model.md); NOT_AVAILABLE in builds without it."""
+        """The view model (docs/view-model.md)."""
         c, o = _text(contract, "contract"), _options(options)
         for t in (c, o):
             if isinstance(t, dict):
                 return _failed(t["issue"])
         return self._call("milestone_describe", c, o)
 
-    def timers(self) -> dict:
-        """Where the engine's time went; NOT_AVAILABLE in builds without timers."""
-        return self._call("milestone_timers")
+    def timers(self, contract: Json, options: Optional[dict] = None) -> Union[list, dict]:
+        """The marketplace's running windows (SPEC 3.1): a list of
+        {milestoneId, kind, due, daysLeft, action, message}, each `action`
+        what the marketplace applies when due; {ok: False, issues} when the
+        contract cannot be read exactly or `now` is None."""
+        c, o = _text(contract, "contract"), _options(options)
+        for t in (c, o):
+            if isinstance(t, dict):
+                return _failed(t["issue"])
+        return self._call("milestone_timers", c, o)

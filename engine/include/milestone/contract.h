@@ -30,6 +30,7 @@ struct UnknownField {
 struct RefundRequest {
   std::string requested_on;  // "YYYY-MM-DD"
   std::optional<std::string> message;
+  bool null_message = false;  // the document wrote "message": null
   std::vector<UnknownField> unknown;
 };
 

@@ -1,0 +1,105 @@
+// Where a read + validate of a contract from JSON text spends its time, split
+// at the engine's private seams (issue 18, item 1):
+//
+//   milestone_bench_read FILE...   ->  one line per FILE and stage
+//
+// Stages, each timed on its own (median of ~1 s of calls after a warm-up):
+// parse (json::Parse alone, with MB/s), read (parse + the JSON model into a
+// Contract), validate (Engine::Validate on the text: read + every rule) and
+// json_api (json_api::Validate: what the wasm binding and the server run).
+// Exit 1 when the document is not a valid contract (timing a failure would
+// measure the error path, not the read).
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "json.h"
+#include "milestone/engine.h"
+#include "milestone/json_api.h"
+#include "rules.h"
+
+namespace milestone {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "read_bench: cannot read " << path << "\n";
+    std::exit(2);
+  }
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+template <typename F>
+double MedianMicros(F&& call) {
+  using Micro = std::chrono::duration<double, std::micro>;
+  auto t0 = Clock::now();
+  call();
+  const double first = Micro(Clock::now() - t0).count();
+  const int reps = std::clamp(static_cast<int>(1e6 / std::max(first, 1.0)), 15, 20000);
+  for (int i = 0; i < reps / 10; ++i) call();  // warm-up
+  std::vector<double> times;
+  times.reserve(static_cast<size_t>(reps));
+  for (int i = 0; i < reps; ++i) {
+    t0 = Clock::now();
+    call();
+    times.push_back(Micro(Clock::now() - t0).count());
+  }
+  std::nth_element(times.begin(), times.begin() + reps / 2, times.end());
+  return times[static_cast<size_t>(reps / 2)];
+}
+
+bool RunOne(const std::string& path) {
+  const std::string text = ReadFile(path);
+  const Engine engine;
+  ValidateOptions options;
+  options.now = "2026-11-27";
+  if (!engine.Validate(text, options).ok) {
+    std::cerr << "read_bench: " << path << " is not a valid contract\n";
+    return false;
+  }
+  const double parse = MedianMicros([&] {
+    json::Value doc;
+    json::ParseError error;
+    if (!json::Parse(text, &doc, &error)) std::exit(1);
+  });
+  const double read = MedianMicros([&] {
+    Contract contract;
+    IssueList issues;
+    ParseContract(text, &contract, &issues);
+  });
+  const double validate = MedianMicros([&] { engine.Validate(text, options); });
+  const double api =
+      MedianMicros([&] { json_api::Validate(engine, text, R"({"now":"2026-11-27"})"); });
+  std::printf("%s (%zu bytes)\n", path.c_str(), text.size());
+  std::printf("  parse     %9.1f us  %7.0f MB/s\n", parse,
+              static_cast<double>(text.size()) / parse);
+  std::printf("  read      %9.1f us  (parse + JSON model -> Contract)\n", read);
+  std::printf("  validate  %9.1f us  (Engine::Validate on the text)\n", validate);
+  std::printf("  json_api  %9.1f us  (json_api::Validate)\n", api);
+  return true;
+}
+
+}  // namespace
+}  // namespace milestone
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: milestone_bench_read FILE...\n";
+    return 2;
+  }
+  bool ok = true;
+  for (int i = 1; i < argc; ++i) ok = milestone::RunOne(argv[i]) && ok;
+  return ok ? 0 : 1;
+}
