@@ -58,7 +58,8 @@ async function main(): Promise<void> {
   s.changes();
   s.dispose();
   console.log(checked, order, range, summary, cents, text, touched, draft, issues, baseVersion,
-    engine.memoryUsage().inUseBytes, engine.policy.maximumAmount);
+    engine.memoryUsage().inUseBytes, engine.policy.currencies.USD.maximumAmount,
+    engine.policy.fundingOrder, engine.formatMoney(1, "JPY"));
 
   // Escrow over time (SPEC 3.1): the fields, the actions, the marketplace, timers.
   const submitted: Milestone = {
