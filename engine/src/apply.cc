@@ -387,7 +387,8 @@ class Applier {
       const Milestone& m = At(facts_.first_disputed);
       return Fail(codes::kDisputeOpen, path, m.id,
                   "The contract cannot end while the dispute over " + QuotedTitle(m) + " is open.",
-                  "Wait for the dispute to be resolved, or withdraw it if it is yours.");
+                  "Wait for the dispute to be resolved, or withdraw it if it is yours.", nullptr,
+                  {TitleParam("title", m.title)});
     }
     if (options_.actor == Actor::kClient && facts_.in_flight > 0) {
       return EscrowHeld(path, facts_.first_in_flight);
@@ -400,10 +401,12 @@ class Applier {
     if (!InFlightFor(m, path, "a refund can be requested")) return false;
     if (!NotFrozen(m, path, "refunded by request")) return false;
     if (m.refund_request) {
-      return Fail(codes::kRefundPending, path + "/id", m.id,
-                  "A refund of " + QuotedTitle(m) + " was already requested on " +
-                      DateText(m.refund_request->requested_on, "") + ".",
-                  "Wait for the freelancer's answer.");
+      return Fail(
+          codes::kRefundPending, path + "/id", m.id,
+          "A refund of " + QuotedTitle(m) + " was already requested on " +
+              DateText(m.refund_request->requested_on, "") + ".",
+          "Wait for the freelancer's answer.", nullptr,
+          {TitleParam("title", m.title), DateParam("requestedOn", m.refund_request->requested_on)});
     }
     return HasToday(path) && TextOk(action.message, path + "/message");
   }
@@ -428,11 +431,14 @@ class Applier {
     if (!InFlightFor(m, path, "it can be disputed")) return false;
     if (!NotFrozen(m, path, "disputed again")) return false;
     if (m.refund_request) {
-      return Fail(codes::kRefundPending, path + "/id", m.id,
-                  "A refund of " + QuotedTitle(m) + " is waiting for the freelancer's answer.",
-                  options_.actor == Actor::kFreelancer
-                      ? "Decline the refund request with your reason; that opens the dispute."
-                      : "Wait for the freelancer's answer.");
+      return Fail(
+          codes::kRefundPending, path + "/id", m.id,
+          "A refund of " + QuotedTitle(m) + " is waiting for the freelancer's answer.",
+          options_.actor == Actor::kFreelancer
+              ? "Decline the refund request with your reason; that opens the dispute."
+              : "Wait for the freelancer's answer.",
+          nullptr,
+          {TitleParam("title", m.title), DateParam("requestedOn", m.refund_request->requested_on)});
     }
     return Said(action.reason, path + "/reason", m, "A dispute needs a reason",
                 "Say what went wrong; the marketplace's mediator reads it.") &&
@@ -446,7 +452,8 @@ class Applier {
       return Fail(codes::kNoDispute, path + "/id", m.id,
                   "The dispute over " + QuotedTitle(m) + " was opened by the " + m.dispute->by +
                       "; only they can withdraw it.",
-                  "Wait for the marketplace's resolution.");
+                  "Wait for the marketplace's resolution.", nullptr,
+                  {TitleParam("title", m.title), WordParam("by", "actor", m.dispute->by)});
     }
     return true;
   }
@@ -461,7 +468,9 @@ class Applier {
       return Fail(codes::kResolutionMismatch, path + "/release", m.id,
                   "A resolution must split exactly the " + Money(escrow) + " held for " +
                       QuotedTitle(m) + "; " + Money(release) + " + " + Money(refund) + " does not.",
-                  "Make release + refund = " + std::to_string(escrow) + " in minor units.");
+                  "Make release + refund = " + std::to_string(escrow) + " in minor units.", nullptr,
+                  {TitleParam("title", m.title), Amount("escrow", escrow),
+                   Amount("release", release), Amount("refund", refund)});
     }
     return true;
   }
@@ -705,12 +714,14 @@ class Applier {
       if (escrow > 0) {
         Emit("refunded", m.id, escrow,
              "Refunded " + Money(escrow) + " held in escrow for " + QuotedTitle(m) +
-                 " to the client.");
+                 " to the client.",
+             {}, {TitleParam("title", m.title), Amount("amount", escrow)});
       }
     }
     if (contract_.carry_over > 0) {
       Emit("refunded", "", contract_.carry_over,
-           "Refunded the unused deposit of " + Money(contract_.carry_over) + " to the client.");
+           "Refunded the unused deposit of " + Money(contract_.carry_over) + " to the client.", {},
+           {Amount("amount", contract_.carry_over)});
     }
     contract_.carry_over = 0;
     if (contract_.change_request) {
@@ -726,7 +737,8 @@ class Applier {
     }
     contract_.status = ContractStatus::kEnded;
     Emit("contractEnded", "", std::nullopt,
-         std::string("The ") + ActorName(actor) + " ended the contract.");
+         std::string("The ") + ActorName(actor) + " ended the contract.", {},
+         {WordParam("actor", "actor", ActorName(actor))});
     return true;
   }
 
@@ -743,7 +755,13 @@ class Applier {
           " Unless the freelancer answers, it is refunded on " + FormatReadableDate(*due) + ".";
     }
     if (!action.message.empty()) message += " " + action.message;
-    Emit("refundRequested", m.id, EscrowOf(m), std::move(message));
+    Params params = {TitleParam("title", m.title), Amount("amount", EscrowOf(m)),
+                     DateParam("requestedOn", options_.now)};
+    if (std::optional<Date> due = RefundDue(policy_, m)) {
+      params.push_back(DateParam("due", FormatIsoDate(*due)));
+    }
+    if (!action.message.empty()) params.push_back(TextParam("message", action.message));
+    Emit("refundRequested", m.id, EscrowOf(m), std::move(message), {}, std::move(params));
     return true;
   }
 
@@ -758,7 +776,10 @@ class Applier {
               ? "The freelancer did not answer the refund request in time, so the marketplace "
                 "refunded "
               : "The freelancer approved the refund: refunded ") +
-             Money(escrow) + " held in escrow for " + QuotedTitle(m) + " to the client.");
+             Money(escrow) + " held in escrow for " + QuotedTitle(m) + " to the client.",
+         {},
+         {TitleParam("title", m.title), Amount("amount", escrow),
+          WordParam("actor", "actor", ActorName(options_.actor))});
     return true;
   }
 
@@ -766,7 +787,8 @@ class Applier {
     Milestone& m = Mutable(index);
     m.refund_request.reset();
     Emit("refundDeclined", m.id, std::nullopt,
-         "The freelancer declined the refund of " + QuotedTitle(m) + ": " + action.reason);
+         "The freelancer declined the refund of " + QuotedTitle(m) + ": " + action.reason, {},
+         {TitleParam("title", m.title), TextParam("reason", action.reason)});
     OpenDispute(m, action.reason);
     return true;
   }
@@ -781,7 +803,9 @@ class Applier {
     m.dispute.reset();
     Emit("disputeWithdrawn", m.id, std::nullopt,
          std::string("The ") + ActorName(options_.actor) + " withdrew the dispute over " +
-             QuotedTitle(m) + "; its escrow is no longer frozen.");
+             QuotedTitle(m) + "; its escrow is no longer frozen.",
+         {},
+         {TitleParam("title", m.title), WordParam("actor", "actor", ActorName(options_.actor))});
     return true;
   }
 
@@ -795,15 +819,18 @@ class Applier {
     m.dispute.reset();
     Emit("disputeResolved", m.id, std::nullopt,
          "The marketplace resolved the dispute over " + QuotedTitle(m) + ": " + Money(release) +
-             " to the freelancer, " + Money(refund) + " back to the client.");
+             " to the freelancer, " + Money(refund) + " back to the client.",
+         {}, {TitleParam("title", m.title), Amount("release", release), Amount("refund", refund)});
     if (release > 0) {
       Emit("released", m.id, release,
-           "Released " + Money(release) + " for " + QuotedTitle(m) + " by resolution.");
+           "Released " + Money(release) + " for " + QuotedTitle(m) + " by resolution.", {},
+           {TitleParam("title", m.title), Amount("amount", release)});
     }
     if (refund > 0) {
       Emit("refunded", m.id, refund,
            "Refunded " + Money(refund) + " held in escrow for " + QuotedTitle(m) +
-               " to the client by resolution.");
+               " to the client by resolution.",
+           {}, {TitleParam("title", m.title), Amount("amount", refund)});
     }
     return true;
   }
@@ -832,7 +859,11 @@ class Applier {
             std::string hint = {}, const char* id = nullptr, Params params = {}) {
     Issue issue = MakeError(code, std::move(path), std::move(milestone_id), std::move(message),
                             std::move(hint));
-    if (id != nullptr) issue = Tagged(std::move(issue), id, std::move(params));
+    if (id != nullptr) {
+      issue = Tagged(std::move(issue), id, std::move(params));
+    } else {
+      issue.params = std::move(params);  // machine-readable even before its catalog entry
+    }
     issues_.push_back(std::move(issue));
     return false;
   }
@@ -852,7 +883,10 @@ class Applier {
     Emit("disputeOpened", m.id, EscrowOf(m),
          std::string("The ") + ActorName(options_.actor) + " opened a dispute over " +
              QuotedTitle(m) + ": its " + Money(EscrowOf(m)) +
-             " in escrow is frozen until the marketplace resolves it. Reason: " + reason);
+             " in escrow is frozen until the marketplace resolves it. Reason: " + reason,
+         {},
+         {TitleParam("title", m.title), Amount("amount", EscrowOf(m)),
+          WordParam("by", "actor", ActorName(options_.actor)), TextParam("reason", reason)});
   }
 
   // SCHEMA at /options/now when the action needs today's date and has none.
@@ -868,11 +902,15 @@ class Applier {
            const char* what) {
     const std::optional<Date> now = ParseDate(options_.now);
     if (due && now && !(*now < *due)) return true;
-    return Fail(codes::kNotDue, path + "/id", m.id,
-                due ? QuotedTitle(m) + " can be " + what + " from " + FormatReadableDate(*due) +
-                          ", not before."
-                    : QuotedTitle(m) + " has no running timer, so it cannot be " + what + ".",
-                "Apply what timers() lists once it is due.");
+    return Fail(
+        codes::kNotDue, path + "/id", m.id,
+        due ? QuotedTitle(m) + " can be " + what + " from " + FormatReadableDate(*due) +
+                  ", not before."
+            : QuotedTitle(m) + " has no running timer, so it cannot be " + what + ".",
+        "Apply what timers() lists once it is due.", nullptr,
+        due ? Params{TitleParam("title", m.title), DateParam("due", FormatIsoDate(*due)),
+                     TextParam("what", what)}
+            : Params{TitleParam("title", m.title), NullParam("due"), TextParam("what", what)});
   }
 
   // DISPUTE_OPEN while the milestone's escrow is frozen.
@@ -880,38 +918,48 @@ class Applier {
     if (!m.dispute) return true;
     return Fail(codes::kDisputeOpen, path + "/id", m.id,
                 QuotedTitle(m) + " is in dispute, so it cannot be " + what + ".",
-                "Wait for the marketplace's resolution, or withdraw the dispute if it is yours.");
+                "Wait for the marketplace's resolution, or withdraw the dispute if it is yours.",
+                nullptr,
+                {TitleParam("title", m.title), WordParam("by", "actor", m.dispute->by),
+                 TextParam("what", what)});
   }
 
   // REFUND_PENDING while the client's refund request waits.
   bool NoRefundWaiting(const Milestone& m, const std::string& path, const char* what) {
     if (!m.refund_request) return true;
-    return Fail(codes::kRefundPending, path + "/id", m.id,
-                "A refund of " + QuotedTitle(m) +
-                    " is waiting for the freelancer's answer, so it "
-                    "cannot be " +
-                    what + " now.",
-                "Answer the refund request first.");
+    return Fail(
+        codes::kRefundPending, path + "/id", m.id,
+        "A refund of " + QuotedTitle(m) +
+            " is waiting for the freelancer's answer, so it "
+            "cannot be " +
+            what + " now.",
+        "Answer the refund request first.", nullptr,
+        {TitleParam("title", m.title), DateParam("requestedOn", m.refund_request->requested_on),
+         TextParam("what", what)});
   }
 
   bool RefundRequested(const Milestone& m, const std::string& path) {
     if (m.refund_request) return true;
     return Fail(codes::kNoRefundRequest, path + "/id", m.id,
                 "No refund of " + QuotedTitle(m) + " was requested.",
-                "Reload the contract; the request may have been answered already.");
+                "Reload the contract; the request may have been answered already.", nullptr,
+                {TitleParam("title", m.title)});
   }
 
   bool NoDispute(const Milestone& m, const std::string& path) {
     return Fail(codes::kNoDispute, path + "/id", m.id,
                 "There is no open dispute over " + QuotedTitle(m) + ".",
-                "Reload the contract; it may have been resolved already.");
+                "Reload the contract; it may have been resolved already.", nullptr,
+                {TitleParam("title", m.title)});
   }
 
   bool InFlightFor(const Milestone& m, const std::string& path, const char* what) {
     if (IsInFlight(m.state)) return true;
     return Fail(codes::kInvalidTransition, path + "/id", m.id,
                 QuotedTitle(m) + " is " + StateWords(m.state) + "; only while its money is in " +
-                    "escrow " + what + ".");
+                    "escrow " + what + ".",
+                "", nullptr,
+                {TitleParam("title", m.title), WordParam("state", "state", StateName(m.state))});
   }
 
   // A required text that is not blank, and is text.
@@ -927,7 +975,8 @@ class Applier {
     return Fail(codes::kEscrowHeld, path, m.id,
                 "The contract cannot end while " + Money(EscrowOf(m)) + " is held in escrow for " +
                     QuotedTitle(m) + ".",
-                "Release it, request a refund, or open a dispute first.");
+                "Release it, request a refund, or open a dispute first.", nullptr,
+                {TitleParam("title", m.title), Amount("amount", EscrowOf(m))});
   }
 
   // MILESTONE_LOCKED unless the milestone is a future one.

@@ -268,6 +268,31 @@ TEST(Escrow, DeclineOpensADisputeAndAResolutionSplitsExactly) {
   EXPECT_EQ(M2(all_back.contract).state, MilestoneState::kRefunded);
 }
 
+// Every escrow step's event and refusal says what it was made from (SPEC 2 `params`).
+std::string ParamNames(const Params& params) {
+  std::string names;
+  for (const Param& p : params) names += (names.empty() ? "" : ",") + p.name;
+  return names;
+}
+
+TEST(Escrow, StepsAndRefusalsCarryTheirParams) {
+  const Contract c = Read(Doc("submitted", R"(,"submittedOn":"2026-12-01")"));
+  ApplyResult opened =
+      Act(c, R"({"type":"dispute","id":"m-2","reason":"Late"})", Actor::kFreelancer);
+  ASSERT_TRUE(opened.ok);
+  EXPECT_EQ(ParamNames(opened.events[0].params), "title,amount,by,reason");
+  EXPECT_EQ(opened.events[0].params[1].number, 120000);
+  ApplyResult early = Act(c, R"({"type":"release","id":"m-2"})", Actor::kMarketplace, "2026-12-02");
+  ASSERT_EQ(FirstCode(early), "NOT_DUE");
+  EXPECT_EQ(ParamNames(early.issues[0].params), "title,due,what");
+  EXPECT_EQ(early.issues[0].params[1].text, "2026-12-15");
+  ApplyResult resolved =
+      Act(opened.contract, R"({"type":"resolveDispute","id":"m-2","release":1,"refund":119999})",
+          Actor::kMarketplace);
+  ASSERT_TRUE(resolved.ok);
+  for (const Event& e : resolved.events) EXPECT_FALSE(e.params.empty()) << e.type;
+}
+
 TEST(Escrow, WithdrawingADisputeRestoresTheMilestone) {
   const Contract c = Read(Doc("active"));
   ApplyResult opened =
