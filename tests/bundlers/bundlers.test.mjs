@@ -331,13 +331,20 @@ test('the packed tarball holds only what it needs', () => {
     pkgDir,
     [pkg.exports['.'].default, pkg.exports['.'].node].map((f) => f.slice(2)),
   );
+  // Data the package documents: the JSON Schemas, the policy files
+  // (docs/policies.md) and the message catalogs (docs/languages.md).
+  const data = [
+    /^schemas\/[a-z-]+\.schema\.json$/,
+    /^policies\/[a-z-]+\.json$/,
+    /^catalogs\/[a-z]{2}\.json$/,
+  ];
   // Anything else is a stray: a test, a source map, a build file.
   const strays = files.filter(
-    (f) =>
-      !PACKAGE_FILES.includes(f) && !modules.has(f) && !/^schemas\/[a-z-]+\.schema\.json$/.test(f),
+    (f) => !PACKAGE_FILES.includes(f) && !modules.has(f) && !data.some((d) => d.test(f)),
   );
   assert.deepEqual(strays, [], 'files no entry point needs');
   assert.ok(files.filter((f) => f.startsWith('schemas/')).length >= 6, 'the JSON Schemas');
+  assert.ok(files.includes('policies/upwork.json'), 'the default policy file');
   const kb = (n) => (n / 1024).toFixed(1);
   console.log(
     `# tarball ${pack.filename}: ${kb(pack.size)} KB packed, ${kb(pack.unpackedSize)} KB unpacked, ` +
