@@ -311,13 +311,10 @@ class Applier {
                   QuotedTitle(m) + " is " + StateWords(m.state) +
                       "; changes can be requested only on submitted work.");
     }
-    if (!NotFrozen(m, path, "sent back for changes")) return false;
-    if (TrimWhiteSpace(action.message).empty()) {
-      return Fail(codes::kSchema, path + "/message", m.id,
-                  "A request for changes needs a message saying what to change.",
-                  "Write what the freelancer should change.");
-    }
-    return TextOk(action.message, path + "/message");
+    return NotFrozen(m, path, "sent back for changes") &&
+           Said(action.message, path + "/message", m,
+                "A request for changes needs a message saying what to change",
+                "Write what the freelancer should change.");
   }
 
   bool GuardRelease(const Action& action, const std::string& path, int64_t index) {
@@ -748,20 +745,21 @@ class Applier {
     request.requested_on = options_.now;
     if (!action.message.empty()) request.message = action.message;
     m.refund_request = std::move(request);
-    std::string message = "The client asked for the " + Money(EscrowOf(m)) +
-                          " held in escrow for " + QuotedTitle(m) + " back.";
+    const int64_t escrow = EscrowOf(m);
+    std::string message = "The client asked for the " + Money(escrow) + " held in escrow for " +
+                          QuotedTitle(m) + " back.";
+    Params params = {TitleParam("title", m.title), Amount("amount", escrow),
+                     DateParam("requestedOn", options_.now)};
     if (std::optional<Date> due = RefundDue(policy_, m)) {
       message +=
           " Unless the freelancer answers, it is refunded on " + FormatReadableDate(*due) + ".";
-    }
-    if (!action.message.empty()) message += " " + action.message;
-    Params params = {TitleParam("title", m.title), Amount("amount", EscrowOf(m)),
-                     DateParam("requestedOn", options_.now)};
-    if (std::optional<Date> due = RefundDue(policy_, m)) {
       params.push_back(DateParam("due", FormatIsoDate(*due)));
     }
-    if (!action.message.empty()) params.push_back(TextParam("message", action.message));
-    Emit("refundRequested", m.id, EscrowOf(m), std::move(message), {}, std::move(params));
+    if (!action.message.empty()) {
+      message += " " + action.message;
+      params.push_back(TextParam("message", action.message));
+    }
+    Emit("refundRequested", m.id, escrow, std::move(message), {}, std::move(params));
     return true;
   }
 
