@@ -18,14 +18,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <iterator>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "fixture_loader.h"
 #include "milestone/action.h"
 #include "milestone/contract.h"
 #include "milestone/date.h"
@@ -608,19 +607,11 @@ std::string RunSequence(const std::vector<Engine>& engines, uint64_t seed, Tally
   return "";
 }
 
-// The policy files the package ships (engine/policies), read as the engine
-// is given them.
+// The policy files the package ships (engine/policies).
 std::vector<std::pair<std::string, Policy>> ShippedPolicies() {
   std::vector<std::pair<std::string, Policy>> out;
-  for (const char* name : {"upwork", "parallel"}) {
-    std::ifstream in(std::string(MILESTONE_POLICIES_DIR) + "/" + name + ".json", std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    Policy policy;
-    IssueList issues;
-    EXPECT_TRUE(ParsePolicy(text.str(), Policy::Upwork(), &policy, &issues)) << name;
-    out.emplace_back(name, policy);
-  }
+  for (const char* name : {"upwork", "parallel"})
+    out.emplace_back(name, testing::ShippedPolicy(name));
   return out;
 }
 

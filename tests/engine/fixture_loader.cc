@@ -19,6 +19,17 @@ std::string ReadFile(const std::string& path) {
   return out.str();
 }
 
+Policy ShippedPolicy(const std::string& name) {
+  Policy policy;
+  IssueList issues;
+  if (!ParsePolicy(ReadFile(std::string(MILESTONE_POLICIES_DIR) + "/" + name + ".json"),
+                   Policy::Upwork(), &policy, &issues)) {
+    throw std::runtime_error(
+        name + ".json: " + (issues.empty() ? "" : issues[0].path + " " + issues[0].message));
+  }
+  return policy;
+}
+
 std::vector<Fixture> LoadFixtures(const std::string& folder) {
   std::vector<std::string> names;
   std::string dir = FixturesDir() + "/" + folder;

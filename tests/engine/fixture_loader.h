@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "json.h"
+#include "milestone/policy.h"
 
 namespace milestone::testing {
 
@@ -24,5 +25,9 @@ std::string FixtureDocument(const json::Value& fixture);
 
 std::string ReadFile(const std::string& path);
 std::string FixturesDir();
+
+// A policy file the package ships (engine/policies/<name>.json), read as an
+// engine is given it; a test failure when it does not parse.
+Policy ShippedPolicy(const std::string& name);
 
 }  // namespace milestone::testing

@@ -4,11 +4,10 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "fixture_loader.h"
 #include "milestone/action.h"
 #include "milestone/contract.h"
 #include "milestone/engine.h"
@@ -19,21 +18,7 @@
 namespace milestone {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-Policy Shipped(const std::string& name) {
-  Policy policy;
-  IssueList issues;
-  EXPECT_TRUE(ParsePolicy(ReadFile(std::string(MILESTONE_POLICIES_DIR) + "/" + name + ".json"),
-                          Policy::Upwork(), &policy, &issues))
-      << name << ": " << (issues.empty() ? "" : issues[0].path + " " + issues[0].message);
-  return policy;
-}
+Policy Shipped(const std::string& name) { return testing::ShippedPolicy(name); }
 
 // The first finding's path, or "ok".
 std::string PolicyFinding(const std::string& json) {
