@@ -2,6 +2,8 @@
 #include <functional>
 #include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "milestone/codes.h"
 #include "milestone/date.h"
@@ -430,10 +432,22 @@ size_t OrderKey(const std::string& path) {
   return 0;
 }
 
+// Sorts (key, position) pairs and moves each issue once: a stable sort of the
+// issues themselves instantiated std::stable_sort's merge for a large struct
+// (7 KB of wasm) and recomputed keys on every comparison.
 void SortDocumentOrder(IssueList* issues) {
-  std::stable_sort(issues->begin(), issues->end(), [](const Issue& a, const Issue& b) {
-    return OrderKey(a.path) < OrderKey(b.path);
-  });
+  std::vector<std::pair<size_t, size_t>> order(issues->size());
+  bool sorted = true;
+  for (size_t i = 0; i < order.size(); ++i) {
+    order[i] = {OrderKey((*issues)[i].path), i};
+    if (i > 0 && order[i].first < order[i - 1].first) sorted = false;
+  }
+  if (sorted) return;
+  std::sort(order.begin(), order.end());
+  IssueList out;
+  out.reserve(order.size());
+  for (const auto& entry : order) out.push_back(std::move((*issues)[entry.second]));
+  *issues = std::move(out);
 }
 
 }  // namespace
