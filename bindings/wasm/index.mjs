@@ -109,6 +109,19 @@ async function compileUrl(url) {
   const details = { url: href, status, contentType };
   const said = `the server answered HTTP ${status}${contentType ? ` (${contentType})` : ''}`;
   if (!response.ok) throw loadError(`from ${href}: ${said}`, details);
+  // Served as application/wasm, the browser compiles while the bytes arrive;
+  // when that fails, the copy is read and named like any other bytes.
+  if (
+    /^application\/wasm\b/i.test(contentType) &&
+    typeof WebAssembly.compileStreaming === 'function'
+  ) {
+    const copy = response.clone();
+    try {
+      return await WebAssembly.compileStreaming(response);
+    } catch {
+      response = copy;
+    }
+  }
   let bytes;
   try {
     bytes = new Uint8Array(await response.arrayBuffer());
