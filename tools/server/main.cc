@@ -8,7 +8,6 @@
 // PORT, DB and DATABASE_URL in the environment are the defaults the flags
 // override; a postgres:// DATABASE_URL (or --database-url) selects PostgreSQL.
 
-#include <malloc.h>
 #include <pthread.h>
 #include <sys/resource.h>
 
@@ -24,6 +23,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/allocator.h"
 #include "http.h"
 #include "milestone/catalog.h"
 #include "milestone/date.h"
@@ -189,15 +189,7 @@ int main(int argc, char** argv) {
   Flags flags;
   if (int rc = ParseFlags(argc, argv, &flags); rc != 0) return rc == 1 ? 0 : 2;
 
-#ifdef __GLIBC__
-  // Every changeset reads and re-checks a whole contract: about 1 MB of
-  // short-lived allocations for 1,000 milestones. By default glibc hands the
-  // freed top of the heap back to the kernel each time and faults it in again
-  // on the next request, a quarter of a validate's time (0.73 -> 0.54 ms
-  // measured). A server keeps that memory instead.
-  mallopt(M_TRIM_THRESHOLD, 64 << 20);
-  mallopt(M_MMAP_THRESHOLD, 16 << 20);
-#endif
+  milestone::tools::KeepFreedMemory();
 
   // The event loop reads SIGINT and SIGTERM from a signalfd, so the DB closes
   // through the normal path instead of inside an async signal handler.
