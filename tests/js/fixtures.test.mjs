@@ -1,5 +1,6 @@
 // The shared rule cases of tests/fixtures/, through the JS package: the wasm
-// engine must answer them as the native suite does.
+// engine must answer them as the native suite does, under the policy each case
+// names (upwork by default), in English and in Spanish.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,10 +11,50 @@ import { fixturesDir, loadPackage } from './helpers.mjs';
 
 const { createEngine } = await loadPackage();
 const engines = new Map();
-async function engineFor(policy) {
-  const key = JSON.stringify(policy ?? null);
-  if (!engines.has(key)) engines.set(key, await createEngine(policy ? { policy } : {}));
+async function engineFor(policy, locale) {
+  const key = JSON.stringify([policy ?? null, locale ?? null]);
+  if (!engines.has(key)) {
+    engines.set(
+      key,
+      await createEngine({ ...(policy ? { policy } : {}), ...(locale ? { locale } : {}) }),
+    );
+  }
   return engines.get(key);
+}
+
+// Every case again in Spanish (issue 14): the same answer but for the words —
+// codes, paths, params, events and the resulting contract as in English, and
+// every sentence a non-empty string.
+const machine = (issues) =>
+  issues.map(({ code, path: p, severity, milestoneId, params }) => ({
+    code,
+    path: p,
+    severity,
+    milestoneId,
+    params,
+  }));
+function assertSameButWords(es, en) {
+  assert.equal(es.ok, en.ok);
+  assert.deepEqual(machine(es.issues), machine(en.issues));
+  for (const issue of es.issues) assert.ok(typeof issue.message === 'string' && issue.message);
+  if (en.events) {
+    assert.deepEqual(
+      es.events.map(({ type, milestoneId, amount, params }) => ({
+        type,
+        milestoneId,
+        amount,
+        params,
+      })),
+      en.events.map(({ type, milestoneId, amount, params }) => ({
+        type,
+        milestoneId,
+        amount,
+        params,
+      })),
+    );
+    for (const event of es.events) assert.ok(typeof event.message === 'string' && event.message);
+  }
+  if (en.contract) assert.deepEqual(es.contract, en.contract);
 }
 
 function cases(folder) {
@@ -73,6 +114,8 @@ test('validate fixtures', async (t) => {
       const result = engine.validate(doc, optionsOf(data));
       assert.equal(result.ok, data.expect.ok);
       assert.deepEqual(brief(result.issues), brief(data.expect.issues));
+      const es = await engineFor(data.policy, 'es');
+      assertSameButWords(es.validate(doc, optionsOf(data)), result);
     });
   }
 });
@@ -94,6 +137,8 @@ test('action fixtures', async (t) => {
       // check answers as apply does.
       const checked = engine.check(doc, data.action, optionsOf(data));
       assert.equal(checked.ok, result.ok);
+      const es = await engineFor(data.policy, 'es');
+      assertSameButWords(es.apply(doc, data.action, optionsOf(data)), result);
     });
   }
 });
