@@ -10,67 +10,74 @@
 
 namespace milestone {
 
-Param TextParam(std::string name, std::string text) {
+Param::Param() = default;
+Param::Param(const Param& other) = default;
+Param::Param(Param&& other) noexcept = default;
+Param& Param::operator=(const Param& other) = default;
+Param& Param::operator=(Param&& other) noexcept = default;
+Param::~Param() = default;
+
+Param TextParam(const char* name, std::string_view text) {
   Param p;
-  p.name = std::move(name);
-  p.text = std::move(text);
+  p.name = name;
+  p.text = text;
   return p;
 }
 
-Param NumberParam(std::string name, int64_t number) {
+Param NumberParam(const char* name, int64_t number) {
   Param p;
-  p.name = std::move(name);
+  p.name = name;
   p.kind = ParamKind::kNumber;
   p.number = number;
   return p;
 }
 
-Param MoneyParam(std::string name, int64_t amount, std::string currency, int exponent) {
+Param MoneyParam(const char* name, int64_t amount, std::string_view currency, int exponent) {
   Param p;
-  p.name = std::move(name);
+  p.name = name;
   p.kind = ParamKind::kMoney;
   p.number = amount;
-  p.text = std::move(currency);
+  p.text = currency;
   p.exponent = exponent;
   return p;
 }
 
-Param DateParam(std::string name, std::string date) {
+Param DateParam(const char* name, std::string_view date) {
   Param p;
-  p.name = std::move(name);
+  p.name = name;
   p.kind = date.empty() ? ParamKind::kNull : ParamKind::kDate;
-  p.text = std::move(date);
+  p.text = date;
   return p;
 }
 
-Param TitleParam(std::string name, std::string title) {
+Param TitleParam(const char* name, std::string_view title) {
   Param p;
-  p.name = std::move(name);
+  p.name = name;
   p.kind = ParamKind::kTitle;
-  p.text = std::move(title);
+  p.text = title;
   return p;
 }
 
-Param WordParam(std::string name, std::string table, std::string word) {
+Param WordParam(const char* name, const char* table, std::string_view word) {
   Param p;
-  p.name = std::move(name);
+  p.name = name;
   p.kind = ParamKind::kWord;
-  p.table = std::move(table);
-  p.text = std::move(word);
+  p.table = table;
+  p.text = word;
   return p;
 }
 
-Param BoolParam(std::string name, bool value) {
+Param BoolParam(const char* name, bool value) {
   Param p;
-  p.name = std::move(name);
+  p.name = name;
   p.kind = ParamKind::kBool;
   p.number = value ? 1 : 0;
   return p;
 }
 
-Param NullParam(std::string name) {
+Param NullParam(const char* name) {
   Param p;
-  p.name = std::move(name);
+  p.name = name;
   p.kind = ParamKind::kNull;
   return p;
 }

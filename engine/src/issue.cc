@@ -57,8 +57,8 @@ Issue Tagged(Issue issue, std::string message_id, Params params) {
   return issue;
 }
 
-Param MoneyOf(std::string name, int64_t amount, const Currency& money) {
-  return MoneyParam(std::move(name), amount, money.code, money.exponent);
+Param MoneyOf(const char* name, int64_t amount, const Currency& money) {
+  return MoneyParam(name, amount, money.code, money.exponent);
 }
 
 namespace {

@@ -29,7 +29,7 @@ Issue MakeWarning(const char* code, std::string path, std::string milestone_id, 
 // `issue` as the catalog sentence `message_id` made from `params`.
 Issue Tagged(Issue issue, std::string message_id, Params params);
 // A money param in the contract's currency.
-Param MoneyOf(std::string name, int64_t amount, const Currency& money);
+Param MoneyOf(const char* name, int64_t amount, const Currency& money);
 
 // Writes {"name": value, ...}; money params add "currency" when none is given.
 void WriteParams(const Params& params, std::string* out);

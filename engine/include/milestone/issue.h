@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace milestone {
@@ -15,6 +16,15 @@ enum class ParamKind { kText, kNumber, kMoney, kDate, kTitle, kWord, kBool, kNul
 
 // One value a sentence was made from (SPEC 2 `params`).
 struct Param {
+  // Out of line: made at every one of the engine's sentences, a Param copied
+  // or destroyed inline would be code at each (the wasm's size).
+  Param();
+  Param(const Param& other);
+  Param(Param&& other) noexcept;
+  Param& operator=(const Param& other);
+  Param& operator=(Param&& other) noexcept;
+  ~Param();
+
   std::string name;
   ParamKind kind = ParamKind::kText;
   std::string text;    // kText, kDate, kTitle, kWord; kMoney: the currency code
@@ -24,15 +34,15 @@ struct Param {
 };
 using Params = std::vector<Param>;
 
-Param TextParam(std::string name, std::string text);
-Param NumberParam(std::string name, int64_t number);
-Param MoneyParam(std::string name, int64_t amount, std::string currency, int exponent);
+Param TextParam(const char* name, std::string_view text);
+Param NumberParam(const char* name, int64_t number);
+Param MoneyParam(const char* name, int64_t amount, std::string_view currency, int exponent);
 // An ISO date or, in a draft, the text as typed; `date` empty: null.
-Param DateParam(std::string name, std::string date);
-Param TitleParam(std::string name, std::string title);
-Param WordParam(std::string name, std::string table, std::string word);
-Param BoolParam(std::string name, bool value);
-Param NullParam(std::string name);
+Param DateParam(const char* name, std::string_view date);
+Param TitleParam(const char* name, std::string_view title);
+Param WordParam(const char* name, const char* table, std::string_view word);
+Param BoolParam(const char* name, bool value);
+Param NullParam(const char* name);
 
 // One finding about a document or an action. `code` is stable public API (see
 // docs/rules.md); `path` is a JSON Pointer into the document or the action.
