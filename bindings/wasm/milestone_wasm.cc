@@ -193,8 +193,12 @@ uint32_t ApplyChangesJson(int engine, uintptr_t c, uint32_t c_len, uintptr_t ch,
   });
 }
 
-uint32_t InvertChangesJson(uintptr_t ch, uint32_t ch_len) {
-  return Answer([&] { return json_api::InvertChanges(Text(ch, ch_len)); });
+uint32_t InvertChangesJson(int engine, uintptr_t ch, uint32_t ch_len) {
+  return Answer([&] {
+    const Engine* e = FindEngine(engine);
+    if (e == nullptr) return NoEngine();
+    return json_api::InvertChanges(*e, Text(ch, ch_len));
+  });
 }
 
 uint32_t ParseMoneyJson(int engine, uintptr_t t, uint32_t t_len, uintptr_t c, uint32_t c_len) {

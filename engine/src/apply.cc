@@ -1271,7 +1271,7 @@ std::string ActionNameList() {
   std::string out;
   const size_t n = sizeof(kActionSpecs) / sizeof(kActionSpecs[0]);
   for (size_t i = 0; i < n; ++i) {
-    if (i > 0) out += i + 1 == n ? " or " : ", ";
+    if (i > 0) out += ", ";
     out += kActionSpecs[i].name;
   }
   return out;

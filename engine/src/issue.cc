@@ -51,6 +51,19 @@ Issue MakeWarning(const char* code, std::string path, std::string milestone_id, 
                std::move(hint)};
 }
 
+Issue MakeError(const char* code, std::string path, std::string milestone_id, std::string message,
+                std::string hint, std::string message_id, Params params) {
+  return Tagged(MakeError(code, std::move(path), std::move(milestone_id), std::move(message),
+                          std::move(hint)),
+                std::move(message_id), std::move(params));
+}
+
+Issue MakeError(const char* code, std::string path, std::string milestone_id, std::string message,
+                std::string hint, const char* message_id, std::initializer_list<Param> params) {
+  return MakeError(code, std::move(path), std::move(milestone_id), std::move(message),
+                   std::move(hint), std::string(message_id), Params(params));
+}
+
 Issue Tagged(Issue issue, std::string message_id, Params params) {
   issue.message_id = std::move(message_id);
   issue.params = std::move(params);
