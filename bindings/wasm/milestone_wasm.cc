@@ -121,17 +121,19 @@ void ReleaseResult() {
 uint32_t CreateEngine(uintptr_t policy, uint32_t policy_len, uintptr_t catalog,
                       uint32_t catalog_len) {
   return Answer([&] {
-    Policy parsed = Policy::Upwork();
     IssueList issues;
-    std::string_view text = Text(policy, policy_len);
-    if (!text.empty() && !ParsePolicy(text, Policy::Upwork(), &parsed, &issues)) {
-      return std::string("{\"ok\":false,\"issues\":") + IssuesToJson(issues) + "}";
-    }
     std::shared_ptr<const Catalog> messages;
     if (std::string_view catalog_text = Text(catalog, catalog_len); !catalog_text.empty()) {
       std::optional<Catalog> read = Catalog::FromJson(catalog_text, &issues);
       if (!read) return std::string("{\"ok\":false,\"issues\":") + IssuesToJson(issues) + "}";
       messages = std::make_shared<const Catalog>(std::move(*read));
+    }
+    // The catalog first, so the policy's findings are in its language.
+    Policy parsed = Policy::Upwork();
+    std::string_view text = Text(policy, policy_len);
+    if (!text.empty() && !ParsePolicy(text, Policy::Upwork(), &parsed, &issues)) {
+      const CatalogScope scope(messages.get());
+      return std::string("{\"ok\":false,\"issues\":") + IssuesToJson(issues) + "}";
     }
     const int handle = g_next_handle++;
     g_engines[handle] = std::make_unique<Engine>(parsed, messages);

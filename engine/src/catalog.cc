@@ -127,18 +127,23 @@ bool IsEmpty(const Param& p) {
 struct Reader {
   IssueList* issues;
   bool ok = true;
-  void Bad(const std::string& pointer, const std::string& what) {
+  // `variant`: the sentence "SCHEMA.catalog.<variant>" (of the catalog in use,
+  // not of the one being read).
+  void Bad(const std::string& pointer, const char* variant, const std::string& what,
+           std::initializer_list<Param> params = {}) {
     ok = false;
     issues->push_back(MakeError(codes::kSchema, "/catalog" + pointer, "",
                                 "The message catalog is not usable: " + what + ".",
-                                "Use a catalog shipped in engine/catalogs/ as a model."));
+                                "Use a catalog shipped in engine/catalogs/ as a model.",
+                                std::string("SCHEMA.catalog.") + variant, Params(params)));
   }
   std::string String(const json::Value& obj, const char* key, const std::string& at,
                      const std::string& fallback) {
     const json::Value* v = obj.Find(key);
     if (v == nullptr) return fallback;
     if (!v->is_string()) {
-      Bad(at + "/" + key, std::string("\"") + key + "\" must be a string");
+      Bad(at + "/" + key, "string", std::string("\"") + key + "\" must be a string",
+          {TextParam("key", key)});
       return fallback;
     }
     return v->as_string();
@@ -157,12 +162,12 @@ std::optional<Catalog> Catalog::FromJson(std::string_view text, IssueList* issue
   if (!ParseJson(text, &doc, issues, "/catalog")) return std::nullopt;
   Reader r{issues};
   if (!doc.is_object()) {
-    r.Bad("", "it must be an object");
+    r.Bad("", "object", "it must be an object");
     return std::nullopt;
   }
   Catalog c;
   c.locale_ = r.String(doc, "locale", "", "");
-  if (c.locale_.empty()) r.Bad("/locale", "\"locale\" must name the language");
+  if (c.locale_.empty()) r.Bad("/locale", "locale", "\"locale\" must name the language");
   if (const json::Value* formats = doc.Find("formats"); formats && formats->is_object()) {
     if (const json::Value* m = formats->Find("money"); m && m->is_object()) {
       c.money_pattern_ = r.String(*m, "pattern", "/formats/money", c.money_pattern_);
@@ -203,19 +208,23 @@ std::optional<Catalog> Catalog::FromJson(std::string_view text, IssueList* issue
   }
   const json::Value* messages = doc.Find("messages");
   if (messages == nullptr || !messages->is_object()) {
-    r.Bad("/messages", "\"messages\" must be an object of message ids");
+    r.Bad("/messages", "messages", "\"messages\" must be an object of message ids");
     return std::nullopt;
   }
   for (const json::Member& kv : messages->members()) {
     const std::string at = "/messages/" + PointerToken(kv.first);
     if (!kv.second.is_object()) {
-      r.Bad(at, "each message must be {\"message\", \"hint\"?}");
+      r.Bad(at, "entry", "each message must be {\"message\", \"hint\"?}",
+            {TextParam("id", kv.first)});
       continue;
     }
     Entry e;
     e.message = r.String(kv.second, "message", at, "");
     e.hint = r.String(kv.second, "hint", at, "");
-    if (e.message.empty()) r.Bad(at + "/message", "a message needs its sentence");
+    if (e.message.empty()) {
+      r.Bad(at + "/message", "sentence", "a message needs its sentence",
+            {TextParam("id", kv.first)});
+    }
     c.entries_[kv.first] = std::move(e);
   }
   if (!r.ok) return std::nullopt;
