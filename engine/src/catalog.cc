@@ -82,6 +82,23 @@ Param NullParam(const char* name) {
   return p;
 }
 
+Param SentencesParam(const char* name, std::vector<Param> sentences) {
+  Param p;
+  p.name = name;
+  p.kind = ParamKind::kSentences;
+  p.parts = std::move(sentences);
+  return p;
+}
+
+Param SentencePart(std::string type, std::string text, std::string message_id, Params params) {
+  Param p;
+  p.name = std::move(type);
+  p.text = std::move(text);
+  p.table = std::move(message_id);
+  p.parts = std::move(params);
+  return p;
+}
+
 namespace {
 
 thread_local const Catalog* g_current = nullptr;
@@ -120,7 +137,7 @@ const Param* FindParam(const Params& params, std::string_view name) {
 }
 
 bool IsEmpty(const Param& p) {
-  return p.kind == ParamKind::kNull ||
+  return p.kind == ParamKind::kNull || (p.kind == ParamKind::kSentences && p.parts.empty()) ||
          ((p.kind == ParamKind::kText || p.kind == ParamKind::kWord) && p.text.empty());
 }
 
@@ -322,6 +339,14 @@ std::string Catalog::Value(const Param& p) const {
       return p.number != 0 ? "true" : "false";
     case ParamKind::kNull:
       return "";
+    case ParamKind::kSentences: {
+      std::string out;
+      for (const Param& part : p.parts) {
+        if (!out.empty()) out.push_back(' ');
+        out += Render(part.table, part.parts).value_or(part.text);
+      }
+      return out;
+    }
   }
   return "";
 }
@@ -355,7 +380,10 @@ std::string Catalog::Fill(std::string_view text, const Params& params, bool* ok)
       if (p == nullptr) {
         *ok = false;
       } else if (!table.empty()) {
-        out += Word(table, p->kind == ParamKind::kNumber ? std::to_string(p->number) : p->text);
+        // A number or an amount through a table: its digits (an amount's minor
+        // units) are the key, and are written as they are when no word has it.
+        const bool digits = p->kind == ParamKind::kNumber || p->kind == ParamKind::kMoney;
+        out += Word(table, digits ? std::to_string(p->number) : p->text);
       } else {
         out += Value(*p);
       }

@@ -598,9 +598,9 @@ DiffResult Diff(const Contract& before, const Contract& after, const Currency* m
 
   DiffResult result;
   json::Value patch = json::Value::Array();
-  auto emit = [&](Change change, std::string sentence) {
+  auto emit = [&](Change change, Sentence sentence) {
     result.changes.push_back(std::move(change));
-    result.summary.push_back(std::move(sentence));
+    result.summary.push_back(std::move(sentence.text));
   };
 
   // 1. Deletes, front to back.
@@ -617,7 +617,7 @@ DiffResult Diff(const Contract& before, const Contract& after, const Currency* m
     c.index = static_cast<int64_t>(i) - deleted;
     c.milestone = bm[i];
     patch.Push(PatchOp("remove", ElementPointer(c.index)));
-    std::string sentence = DeletedSentence(bm[i], currency);
+    Sentence sentence = DeletedSentence(bm[i], currency);
     emit(std::move(c), std::move(sentence));
     ++deleted;
   }
@@ -675,7 +675,7 @@ DiffResult Diff(const Contract& before, const Contract& after, const Currency* m
                                                         EditFieldName(field));
       op.Set("value", FieldToValue(to));
       patch.Push(std::move(op));
-      std::string sentence = EditedSentence(current, field, from, to, currency);
+      Sentence sentence = EditedSentence(current, field, from, to, currency);
       SetField(&current, field, to);
       Change c;
       c.op = ChangeOp::kEdit;

@@ -78,6 +78,17 @@ namespace {
 
 json::Value ParamValue(const Param& p) {
   switch (p.kind) {
+    case ParamKind::kSentences: {
+      json::Value list = json::Value::Array();
+      for (const Param& part : p.parts) {
+        json::Value item = json::Value::Object();
+        item.Set("type", json::Value::String(part.name));
+        json::Value params = ParamsToValue(part.parts);
+        for (json::Member& m : params.members()) item.Set(m.first, std::move(m.second));
+        list.Push(std::move(item));
+      }
+      return list;
+    }
     case ParamKind::kNumber:
     case ParamKind::kMoney:
       return json::Value::Int(p.number);

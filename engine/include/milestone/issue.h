@@ -12,7 +12,7 @@ enum class Severity { kError, kWarning };
 // How a catalog writes a param into a sentence (docs/languages.md). In JSON a
 // param is its machine value: money in minor units, a date as written in the
 // document, a title untrimmed, a word as the document spells it ("active").
-enum class ParamKind { kText, kNumber, kMoney, kDate, kTitle, kWord, kBool, kNull };
+enum class ParamKind { kText, kNumber, kMoney, kDate, kTitle, kWord, kBool, kNull, kSentences };
 
 // One value a sentence was made from (SPEC 2 `params`).
 struct Param {
@@ -31,6 +31,9 @@ struct Param {
   int64_t number = 0;  // kNumber, kMoney (minor units); kBool: 0 or 1
   int exponent = 2;    // kMoney: minor units per major unit
   std::string table;   // kWord: the catalog's words table ("state", "actor", ...)
+  // kSentences: the sentences, each a Param whose `name` is its event type,
+  // `text` its English, `table` its message id and `parts` its params.
+  std::vector<Param> parts;
 };
 using Params = std::vector<Param>;
 
@@ -43,6 +46,10 @@ Param TitleParam(const char* name, std::string_view title);
 Param WordParam(const char* name, const char* table, std::string_view word);
 Param BoolParam(const char* name, bool value);
 Param NullParam(const char* name);
+// Sentences written one after the other (a proposal's changes); in JSON an
+// array of {type, ...params}.
+Param SentencesParam(const char* name, std::vector<Param> sentences);
+Param SentencePart(std::string type, std::string text, std::string message_id, Params params);
 
 // One finding about a document or an action. `code` is stable public API (see
 // docs/rules.md); `path` is a JSON Pointer into the document or the action.
