@@ -222,8 +222,18 @@ export interface Issue {
   params: Params;
 }
 
-/** What a sentence was made from (Issue.params, EngineEvent.params). */
-export type Params = Record<string, string | number | boolean | null>;
+/** One value of Params. */
+export type ParamValue = string | number | boolean | null;
+
+/**
+ * What a sentence was made from (Issue.params, EngineEvent.params). The one
+ * list: a requestProposed event's `changes`, each proposed change's event type
+ * and params (`{ type: 'milestoneAdded', title, amount, due, currency }`).
+ */
+export type Params = Record<
+  string,
+  ParamValue | Array<{ type: string } & Record<string, ParamValue>>
+>;
 
 /** A message catalog (the package's catalogs/*.json; docs/languages.md). */
 export interface Catalog {

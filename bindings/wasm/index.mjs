@@ -633,7 +633,7 @@ function makeEngine(mod, wire, handle, policy, locale) {
     invertChanges(changes) {
       const ch = encode(changes, '/changes', 'list of changes');
       if (typeof ch !== 'string') return failed([ch.issue]);
-      return parseAnswer(wire.call('_invertChanges', [], [ch]), failed);
+      return parseAnswer(wire.call('_invertChanges', [handle], [ch]), failed);
     },
 
     /** The view model of docs/view-model.md: what the actor may do and why not. */

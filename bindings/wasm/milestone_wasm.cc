@@ -121,17 +121,19 @@ void ReleaseResult() {
 uint32_t CreateEngine(uintptr_t policy, uint32_t policy_len, uintptr_t catalog,
                       uint32_t catalog_len) {
   return Answer([&] {
-    Policy parsed = Policy::Upwork();
     IssueList issues;
-    std::string_view text = Text(policy, policy_len);
-    if (!text.empty() && !ParsePolicy(text, Policy::Upwork(), &parsed, &issues)) {
-      return std::string("{\"ok\":false,\"issues\":") + IssuesToJson(issues) + "}";
-    }
     std::shared_ptr<const Catalog> messages;
     if (std::string_view catalog_text = Text(catalog, catalog_len); !catalog_text.empty()) {
       std::optional<Catalog> read = Catalog::FromJson(catalog_text, &issues);
       if (!read) return std::string("{\"ok\":false,\"issues\":") + IssuesToJson(issues) + "}";
       messages = std::make_shared<const Catalog>(std::move(*read));
+    }
+    // The catalog first, so the policy's findings are in its language.
+    Policy parsed = Policy::Upwork();
+    std::string_view text = Text(policy, policy_len);
+    if (!text.empty() && !ParsePolicy(text, Policy::Upwork(), &parsed, &issues)) {
+      const CatalogScope scope(messages.get());
+      return std::string("{\"ok\":false,\"issues\":") + IssuesToJson(issues) + "}";
     }
     const int handle = g_next_handle++;
     g_engines[handle] = std::make_unique<Engine>(parsed, messages);
@@ -193,8 +195,12 @@ uint32_t ApplyChangesJson(int engine, uintptr_t c, uint32_t c_len, uintptr_t ch,
   });
 }
 
-uint32_t InvertChangesJson(uintptr_t ch, uint32_t ch_len) {
-  return Answer([&] { return json_api::InvertChanges(Text(ch, ch_len)); });
+uint32_t InvertChangesJson(int engine, uintptr_t ch, uint32_t ch_len) {
+  return Answer([&] {
+    const Engine* e = FindEngine(engine);
+    if (e == nullptr) return NoEngine();
+    return json_api::InvertChanges(*e, Text(ch, ch_len));
+  });
 }
 
 uint32_t ParseMoneyJson(int engine, uintptr_t t, uint32_t t_len, uintptr_t c, uint32_t c_len) {

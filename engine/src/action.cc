@@ -28,27 +28,34 @@ class Reader {
 
   bool ok() const { return ok_; }
 
-  void Schema(const std::string& path, std::string message, std::string hint = {}) {
-    issues_->push_back(MakeError(codes::kSchema, path, "", std::move(message), std::move(hint)));
+  // `id`: the catalog sentence, "SCHEMA." and a variant.
+  void Schema(const std::string& path, const char* id, std::initializer_list<Param> params,
+              std::string message, std::string hint = {}) {
+    issues_->push_back(
+        MakeError(codes::kSchema, path, "", std::move(message), std::move(hint), id, params));
     ok_ = false;
   }
 
   void ReadAction(const json::Value& value, const std::string& path, Action* out) {
     if (!value.is_object()) {
-      Schema(path, "An action must be a JSON object.",
+      Schema(path, "SCHEMA.action", {WordParam("actual", "type", JsonTypeName(value))},
+             "An action must be a JSON object.",
              "Send an object such as {\"type\": \"fund\", \"id\": \"m-2\"}.");
       return;
     }
     const json::Value* type = value.Find("type");
     if (type == nullptr) {
-      Schema(path + "/type", "The action has no type.",
+      Schema(path + "/type", "SCHEMA.actionType", {}, "The action has no type.",
              "Add \"type\", for example \"fund\" or \"edit\".");
       return;
     }
     const ActionSpec* spec = type->is_string() ? FindSpec(type->as_string()) : nullptr;
     if (spec == nullptr) {
-      Schema(path + "/type", "The action type is not one the engine knows.",
-             "Use " + ActionNameList() + ".");
+      const std::string types = ActionNameList();
+      Schema(path + "/type", "SCHEMA.actionTypeUnknown",
+             {TextParam("type", type->is_string() ? type->as_string().substr(0, 40) : ""),
+              TextParam("types", types)},
+             "The action type is not one the engine knows.", "Use one of " + types + ".");
       return;
     }
     out->type = spec->type;
@@ -59,8 +66,10 @@ class Reader {
         known = known || (field.key != nullptr && member.first == field.key);
       }
       if (!known) {
-        Schema(path + "/" + PointerToken(member.first),
-               "A " + std::string(spec->name) + " action has no field \"" + member.first + "\".",
+        const std::string field = member.first.substr(0, 64);
+        Schema(path + "/" + PointerToken(member.first), "SCHEMA.actionField",
+               {TextParam("action", spec->name), TextParam("field", field)},
+               "A " + std::string(spec->name) + " action has no field \"" + field + "\".",
                "Remove the field or check its spelling.");
       }
     }
@@ -94,12 +103,13 @@ class Reader {
         if (found != nullptr) {
           ReadIndex(*found, at, &out->to_index);
         } else {
-          Schema(at, "A move needs \"toIndex\".", "Give the position to move to, counting from 0.");
+          Schema(at, "SCHEMA.moveToIndex", {}, "A move needs \"toIndex\".",
+                 "Give the position to move to, counting from 0.");
         }
         break;
       case FieldKind::kActions:
         if (found == nullptr || !found->is_array()) {
-          Schema(at, "A proposal needs an \"actions\" array.",
+          Schema(at, "SCHEMA.proposalActions", {}, "A proposal needs an \"actions\" array.",
                  "List the add, edit, delete and move actions you propose.");
         } else {
           const auto& items = found->items();
@@ -123,7 +133,8 @@ class Reader {
             field.kind == FieldKind::kSplitRelease ? out->split_release : out->split_refund;
         int64_t n = 0;
         if (found == nullptr) {
-          Schema(at, std::string("A resolution needs \"") + field.key + "\".",
+          Schema(at, "SCHEMA.resolutionPart", {TextParam("field", field.key)},
+                 std::string("A resolution needs \"") + field.key + "\".",
                  "Give both parts in cents: \"release\" to the freelancer, \"refund\" to the "
                  "client.");
         } else if (!ReadAmount(*found, at, "", &n, issues_)) {
@@ -131,7 +142,8 @@ class Reader {
         } else if (n < 0) {
           issues_->push_back(MakeError(codes::kInvalidAmount, at, "",
                                        "A part of a resolution cannot be negative.",
-                                       "Use zero or more cents."));
+                                       "Use zero or more cents.", "INVALID_AMOUNT.negativePart",
+                                       {TextParam("field", field.key), NumberParam("value", n)}));
           ok_ = false;
         } else {
           part = n;
@@ -152,7 +164,7 @@ class Reader {
         if (found != nullptr) {
           if (!found->is_string() ||
               (found->as_string() != "end" && found->as_string() != "keepOpen")) {
-            Schema(at, "\"then\" must be \"end\" or \"keepOpen\".",
+            Schema(at, "SCHEMA.then", {}, "\"then\" must be \"end\" or \"keepOpen\".",
                    "Say whether to end the contract or keep it open after the last milestone.");
           } else {
             out->then = found->as_string();
@@ -166,13 +178,14 @@ class Reader {
     const json::Value* id = value.Find("id");
     if (id == nullptr) {
       if (required) {
-        Schema(path + "/id", "The action does not say which milestone.",
+        Schema(path + "/id", "SCHEMA.actionId", {}, "The action does not say which milestone.",
                "Add the milestone's \"id\".");
       }
       return;
     }
     if (!id->is_string()) {
-      Schema(path + "/id", "A milestone id must be a string.");
+      Schema(path + "/id", "SCHEMA.idType", {WordParam("actual", "type", JsonTypeName(*id))},
+             "A milestone id must be a string.");
       return;
     }
     *out = id->as_string();
@@ -183,12 +196,15 @@ class Reader {
     const json::Value* text = value.Find(key);
     if (text == nullptr) {
       if (required) {
-        Schema(path + "/" + key, std::string("The action needs \"") + key + "\".");
+        Schema(path + "/" + key, "SCHEMA.actionText", {TextParam("field", key)},
+               std::string("The action needs \"") + key + "\".");
       }
       return;
     }
     if (!text->is_string()) {
-      Schema(path + "/" + key, std::string("\"") + key + "\" must be a string.");
+      Schema(path + "/" + key, "SCHEMA.textType",
+             {TextParam("field", key), WordParam("actual", "type", JsonTypeName(*text))},
+             std::string("\"") + key + "\" must be a string.");
       return;
     }
     *out = text->as_string();
@@ -196,7 +212,8 @@ class Reader {
 
   bool ReadIndex(const json::Value& value, const std::string& path, int64_t* out) {
     if (!value.is_int()) {
-      Schema(path, "A position must be a whole number.", "Count positions from 0.");
+      Schema(path, "SCHEMA.index", {}, "A position must be a whole number.",
+             "Count positions from 0.");
       return false;
     }
     *out = value.as_int();
@@ -208,7 +225,7 @@ class Reader {
   void ReadFields(const json::Value* value, const std::string& path, bool add,
                   MilestoneFields* out) {
     if (value == nullptr || !value->is_object()) {
-      Schema(path,
+      Schema(path, add ? "SCHEMA.addMilestone" : "SCHEMA.editSet", {},
              add ? "An add needs a \"milestone\" object."
                  : "An edit needs a \"set\" object with the fields to change.",
              add ? "Give at least a title and an amount." : "For example {\"amount\": 15000}.");
@@ -222,13 +239,17 @@ class Reader {
         if (field.is_string()) {
           out->id = field.as_string();
         } else {
-          Schema(field_path, "A milestone id must be a string.");
+          Schema(field_path, "SCHEMA.idType", {WordParam("actual", "type", JsonTypeName(field))},
+                 "A milestone id must be a string.");
         }
       } else if (key == "title" || key == "description") {
         if (field.is_string()) {
           (key == "title" ? out->title : out->description) = field.as_string();
         } else {
-          Schema(field_path, "The " + key + " must be a string.");
+          Schema(
+              field_path, "SCHEMA.fieldType",
+              {WordParam("field", "field", key), WordParam("actual", "type", JsonTypeName(field))},
+              "The " + key + " must be a string.");
         }
       } else if (key == "dueDate") {
         if (field.is_null()) {
@@ -236,7 +257,9 @@ class Reader {
         } else if (field.is_string()) {
           out->due_date = std::optional<std::string>(field.as_string());
         } else {
-          Schema(field_path, "The due date must be a string or null.", "Write it as YYYY-MM-DD.");
+          Schema(field_path, "SCHEMA.dueDateType",
+                 {WordParam("actual", "type", JsonTypeName(field))},
+                 "The due date must be a string or null.", "Write it as YYYY-MM-DD.");
         }
       } else if (key == "amount") {
         int64_t n = 0;
@@ -246,15 +269,17 @@ class Reader {
           ok_ = false;
         }
       } else {
-        Schema(field_path, "A milestone has no field \"" + key + "\" to set.",
+        const std::string name = key.substr(0, 64);
+        Schema(field_path, "SCHEMA.setField", {TextParam("field", name)},
+               "A milestone has no field \"" + name + "\" to set.",
                "Use title, description, dueDate or amount.");
       }
     }
     if (add && !out->title && value->Find("title") == nullptr) {
-      Schema(path + "/title", "A new milestone needs a title.");
+      Schema(path + "/title", "SCHEMA.addTitle", {}, "A new milestone needs a title.");
     }
     if (add && !out->amount && value->Find("amount") == nullptr) {
-      Schema(path + "/amount", "A new milestone needs an amount.",
+      Schema(path + "/amount", "SCHEMA.addAmount", {}, "A new milestone needs an amount.",
              "Give the amount in cents, for example 50000 for $500.00.");
     }
   }
@@ -362,13 +387,7 @@ const char* ActionTypeName(ActionType type) { return SpecOf(type).name; }
 bool ParseActions(std::string_view json_text, std::vector<Action>* out, IssueList* issues) {
   out->clear();
   json::Value value;
-  const size_t before = issues->size();
-  if (!ParseJson(json_text, &value, issues)) {
-    if (issues->size() == before) {
-      issues->push_back(MakeError(codes::kInvalidJson, "", "", "The action is not valid JSON."));
-    }
-    return false;
-  }
+  if (!ParseJson(json_text, &value, issues)) return false;
   Reader reader(issues);
   if (value.is_array()) {
     // A batch: paths start with the action's index in the array.

@@ -79,7 +79,7 @@ struct ActionSpec {
 const ActionSpec& SpecOf(ActionType type);
 const ActionSpec* FindSpec(std::string_view name);
 bool NamesMilestone(const ActionSpec& spec);  // carries kId
-// "add, edit, ... or resolveDispute": for the hint of an unknown type.
+// "add, edit, ..., resolveDispute": for the hint of an unknown type.
 std::string ActionNameList();
 
 // Facts about a contract several rules read, found in one pass.

@@ -143,7 +143,8 @@ class Applier {
       if (!SpecOf(action.type).plan_edit) {
         return Fail(codes::kSchema, path + "/type", "",
                     "A change request may hold only add, edit, delete and move actions.",
-                    "Propose the milestone changes only.");
+                    "Propose the milestone changes only.", "SCHEMA.proposalAction",
+                    {TextParam("action", ActionTypeName(action.type))});
       }
       if (action.type == ActionType::kAdd && !action.fields.id) {
         // Fixed now, so the client reviews and later edits the same ids.
@@ -168,20 +169,26 @@ class Applier {
       return Fail(codes::kSchema, path + "/index", "",
                   "Position " + std::to_string(index) + " is outside the list of " +
                       std::to_string(size) + " milestones.",
-                  range());
+                  range(), "SCHEMA.addIndex",
+                  {NumberParam("index", index), NumberParam("count", size),
+                   NumberParam("first", first), NumberParam("last", size)});
     }
     if (index < first) {
       const Milestone& locked = At(first - 1);
-      return Fail(codes::kMoveIntoLockedRange, path + "/index", "",
-                  "A new milestone cannot go above " + QuotedTitle(locked) + ", which is " +
-                      StateWords(locked.state) + ".",
-                  range());
+      return Fail(
+          codes::kMoveIntoLockedRange, path + "/index", "",
+          "A new milestone cannot go above " + QuotedTitle(locked) + ", which is " +
+              StateWords(locked.state) + ".",
+          range(), "MOVE_INTO_LOCKED_RANGE.add",
+          {TitleParam("locked", locked.title), WordParam("state", "state", StateName(locked.state)),
+           NumberParam("first", first), NumberParam("last", size)});
     }
     if (!action.fields.amount) {
       return Fail(
           codes::kSchema, path + "/milestone/amount", "", "A new milestone needs an amount.",
           "Give the amount in minor units, for example " + std::to_string(money_.minimum_amount) +
-              " for " + Money(money_.minimum_amount) + ".");
+              " for " + Money(money_.minimum_amount) + ".",
+          "SCHEMA.newAmount", {Amount("minimum", money_.minimum_amount)});
     }
     if (std::optional<Issue> limit =
             MilestoneLimitIssue(c().milestones.size() + 1, policy_, true)) {
@@ -198,7 +205,7 @@ class Applier {
     const MilestoneFields& set = action.fields;
     if (!set.title && !set.description && !set.due_date && !set.amount) {
       return Fail(codes::kSchema, path + "/set", m.id, "The edit does not set any field.",
-                  "Set the title, description, dueDate or amount.");
+                  "Set the title, description, dueDate or amount.", "SCHEMA.editEmpty", {});
     }
     return true;
   }
@@ -217,16 +224,21 @@ class Applier {
       return "Use a position from " + std::to_string(first) + " to " + std::to_string(last) + ".";
     };
     if (to < 0 || to > last) {
-      return Fail(codes::kSchema, path + "/toIndex", m.id,
-                  "Position " + std::to_string(to) + " is outside the list of milestones.",
-                  range());
+      return Fail(
+          codes::kSchema, path + "/toIndex", m.id,
+          "Position " + std::to_string(to) + " is outside the list of milestones.", range(),
+          "SCHEMA.moveIndex",
+          {NumberParam("index", to), NumberParam("first", first), NumberParam("last", last)});
     }
     if (to < first) {
       const Milestone& locked = At(first - 1);
       return Fail(codes::kMoveIntoLockedRange, path + "/toIndex", m.id,
                   QuotedTitle(m) + " cannot move above " + QuotedTitle(locked) + ", which is " +
                       StateWords(locked.state) + ".",
-                  range());
+                  range(), codes::kMoveIntoLockedRange,
+                  {TitleParam("title", m.title), TitleParam("locked", locked.title),
+                   WordParam("state", "state", StateName(locked.state)),
+                   NumberParam("first", first), NumberParam("last", last)});
     }
     return true;
   }
@@ -235,11 +247,12 @@ class Applier {
     if (c().change_request) {
       return Fail(codes::kChangeRequestPending, path, "",
                   "Your earlier change request is still waiting for the client.",
-                  "Withdraw it first, or wait for the client to answer.");
+                  "Withdraw it first, or wait for the client to answer.",
+                  "CHANGE_REQUEST_PENDING.yours", {TextParam("request", c().change_request->id)});
     }
     if (action.actions.empty()) {
       return Fail(codes::kSchema, path + "/actions", "", "The proposal holds no changes.",
-                  "Add at least one add, edit, delete or move action.");
+                  "Add at least one add, edit, delete or move action.", "SCHEMA.proposalEmpty", {});
     }
     return TextOk(action.message, path + "/message");
   }
@@ -295,13 +308,17 @@ class Applier {
   bool GuardSubmit(const Action& action, const std::string& path, int64_t index) {
     const Milestone& m = At(index);
     if (m.state != MilestoneState::kActive) {
+      const bool not_funded = m.state == MilestoneState::kNotFunded;
       return Fail(codes::kInvalidTransition, path + "/id", m.id,
                   QuotedTitle(m) + " is " + StateWords(m.state) +
                       "; only an active milestone can be submitted.",
-                  m.state == MilestoneState::kNotFunded ? "Wait for the client to fund it." : "");
+                  not_funded ? "Wait for the client to fund it." : "",
+                  not_funded ? "INVALID_TRANSITION.submitNotFunded" : "INVALID_TRANSITION.submit",
+                  TitleAndState(m));
     }
-    return NotFrozen(m, path, "submitted") && NoRefundWaiting(m, path, "submitted") &&
-           HasToday(path) && TextOk(action.message, path + "/message");
+    return NotFrozen(m, path, action.type, "submitted") &&
+           NoRefundWaiting(m, path, action.type, "submitted") && HasToday(path) &&
+           TextOk(action.message, path + "/message");
   }
 
   bool GuardRequestChanges(const Action& action, const std::string& path, int64_t index) {
@@ -309,10 +326,11 @@ class Applier {
     if (m.state != MilestoneState::kSubmitted) {
       return Fail(codes::kInvalidTransition, path + "/id", m.id,
                   QuotedTitle(m) + " is " + StateWords(m.state) +
-                      "; changes can be requested only on submitted work.");
+                      "; changes can be requested only on submitted work.",
+                  "", "INVALID_TRANSITION.requestChanges", TitleAndState(m));
     }
-    return NotFrozen(m, path, "sent back for changes") &&
-           Said(action.message, path + "/message", m,
+    return NotFrozen(m, path, action.type, "sent back for changes") &&
+           Said(action.message, path + "/message", m, "SCHEMA.changesMessage",
                 "A request for changes needs a message saying what to change",
                 "Write what the freelancer should change.");
   }
@@ -321,12 +339,18 @@ class Applier {
     const Milestone& m = At(index);
     if (options_.actor == Actor::kMarketplace) return GuardAutoRelease(action, path, m);
     if (!IsInFlight(m.state)) {
+      const bool not_funded = m.state == MilestoneState::kNotFunded;
       return Fail(codes::kInvalidTransition, path + "/id", m.id,
                   QuotedTitle(m) + " is " + StateWords(m.state) +
                       "; only a funded milestone in progress can be released.",
-                  m.state == MilestoneState::kNotFunded ? "Fund it first." : "");
+                  not_funded ? "Fund it first." : "",
+                  not_funded ? "INVALID_TRANSITION.releaseNotFunded" : "INVALID_TRANSITION.release",
+                  TitleAndState(m));
     }
-    if (!NotFrozen(m, path, "released") || !NoRefundWaiting(m, path, "released")) return false;
+    if (!NotFrozen(m, path, action.type, "released") ||
+        !NoRefundWaiting(m, path, action.type, "released")) {
+      return false;
+    }
     const int64_t escrow = EscrowOf(m);
     const int64_t amount = action.amount.value_or(escrow);
     if (amount <= 0 || amount > escrow) {
@@ -349,7 +373,9 @@ class Applier {
     if (!CheckedAdd(c().carry_over, escrow - amount, &carry)) {
       return Fail(codes::kInvalidAmount, "/carryOver", m.id,
                   "The unused deposit would grow past the largest amount the engine keeps "
-                  "exactly.");
+                  "exactly.",
+                  "", "INVALID_AMOUNT.carryOver",
+                  {Amount("carryOver", c().carry_over), Amount("remainder", escrow - amount)});
     }
     return true;
   }
@@ -360,23 +386,30 @@ class Applier {
     if (m.state != MilestoneState::kSubmitted) {
       return Fail(codes::kInvalidTransition, path + "/id", m.id,
                   QuotedTitle(m) + " is " + StateWords(m.state) +
-                      "; the marketplace releases only submitted work.");
+                      "; the marketplace releases only submitted work.",
+                  "", "INVALID_TRANSITION.autoRelease", TitleAndState(m));
     }
-    if (!NotFrozen(m, path, "released") || !NoRefundWaiting(m, path, "released")) return false;
+    if (!NotFrozen(m, path, action.type, "released") ||
+        !NoRefundWaiting(m, path, action.type, "released")) {
+      return false;
+    }
     const int64_t escrow = EscrowOf(m);
     if (action.amount && *action.amount != escrow) {
       return Fail(codes::kReleaseExceedsEscrow, path + "/amount", m.id,
                   "The marketplace releases the whole escrow of " + QuotedTitle(m) + ", " +
                       Money(escrow) + ", or nothing.",
-                  "Leave out \"amount\".");
+                  "Leave out \"amount\".", "RELEASE_EXCEEDS_ESCROW.automatic",
+                  {TitleParam("title", m.title), Amount("escrow", escrow),
+                   Amount("amount", *action.amount)});
     }
     if (!action.then.empty() && action.then != "keepOpen") {
       return Fail(codes::kSchema, path + "/then", m.id,
                   "Whether the contract ends is the client's decision, never the marketplace's.",
-                  "Leave out \"then\"; the contract stays open.");
+                  "Leave out \"then\"; the contract stays open.", "SCHEMA.marketplaceThen",
+                  {TextParam("then", action.then)});
     }
     if (!HasToday(path)) return false;
-    return Due(ReleaseDue(policy_, m), path, m, "released automatically");
+    return Due(ReleaseDue(policy_, m), path, m, action.type, "released automatically");
   }
 
   bool GuardEnd(const Action&, const std::string& path, int64_t) {
@@ -384,8 +417,9 @@ class Applier {
       const Milestone& m = At(facts_.first_disputed);
       return Fail(codes::kDisputeOpen, path, m.id,
                   "The contract cannot end while the dispute over " + QuotedTitle(m) + " is open.",
-                  "Wait for the dispute to be resolved, or withdraw it if it is yours.", nullptr,
-                  {TitleParam("title", m.title)});
+                  "Wait for the dispute to be resolved, or withdraw it if it is yours.",
+                  "DISPUTE_OPEN.end",
+                  {TitleParam("title", m.title), WordParam("by", "actor", m.dispute->by)});
     }
     if (options_.actor == Actor::kClient && facts_.in_flight > 0) {
       return EscrowHeld(path, facts_.first_in_flight);
@@ -395,14 +429,14 @@ class Applier {
 
   bool GuardRequestRefund(const Action& action, const std::string& path, int64_t index) {
     const Milestone& m = At(index);
-    if (!InFlightFor(m, path, "a refund can be requested")) return false;
-    if (!NotFrozen(m, path, "refunded by request")) return false;
+    if (!InFlightFor(m, path, action.type, "a refund can be requested")) return false;
+    if (!NotFrozen(m, path, action.type, "refunded by request")) return false;
     if (m.refund_request) {
       return Fail(
           codes::kRefundPending, path + "/id", m.id,
           "A refund of " + QuotedTitle(m) + " was already requested on " +
               DateText(m.refund_request->requested_on, "") + ".",
-          "Wait for the freelancer's answer.", nullptr,
+          "Wait for the freelancer's answer.", "REFUND_PENDING.again",
           {TitleParam("title", m.title), DateParam("requestedOn", m.refund_request->requested_on)});
     }
     return HasToday(path) && TextOk(action.message, path + "/message");
@@ -412,32 +446,35 @@ class Applier {
     const Milestone& m = At(index);
     if (!RefundRequested(m, path)) return false;
     if (options_.actor != Actor::kMarketplace) return true;
-    return HasToday(path) && Due(RefundDue(policy_, m), path, m, "refunded automatically");
+    return HasToday(path) && Due(RefundDue(policy_, m), path, m, ActionType::kApproveRefund,
+                                 "refunded automatically");
   }
 
   bool GuardDeclineRefund(const Action& action, const std::string& path, int64_t index) {
     const Milestone& m = At(index);
     return RefundRequested(m, path) &&
-           Said(action.reason, path + "/reason", m, "A declined refund needs a reason",
+           Said(action.reason, path + "/reason", m, "SCHEMA.declineReason",
+                "A declined refund needs a reason",
                 "Say why the escrow should not go back; the marketplace's mediator reads it.") &&
            HasToday(path);
   }
 
   bool GuardDispute(const Action& action, const std::string& path, int64_t index) {
     const Milestone& m = At(index);
-    if (!InFlightFor(m, path, "it can be disputed")) return false;
-    if (!NotFrozen(m, path, "disputed again")) return false;
+    if (!InFlightFor(m, path, action.type, "it can be disputed")) return false;
+    if (!NotFrozen(m, path, action.type, "disputed again")) return false;
     if (m.refund_request) {
+      const bool freelancer = options_.actor == Actor::kFreelancer;
       return Fail(
           codes::kRefundPending, path + "/id", m.id,
           "A refund of " + QuotedTitle(m) + " is waiting for the freelancer's answer.",
-          options_.actor == Actor::kFreelancer
-              ? "Decline the refund request with your reason; that opens the dispute."
-              : "Wait for the freelancer's answer.",
-          nullptr,
+          freelancer ? "Decline the refund request with your reason; that opens the dispute."
+                     : "Wait for the freelancer's answer.",
+          freelancer ? "REFUND_PENDING.disputeByFreelancer" : "REFUND_PENDING.dispute",
           {TitleParam("title", m.title), DateParam("requestedOn", m.refund_request->requested_on)});
     }
-    return Said(action.reason, path + "/reason", m, "A dispute needs a reason",
+    return Said(action.reason, path + "/reason", m, "SCHEMA.disputeReason",
+                "A dispute needs a reason",
                 "Say what went wrong; the marketplace's mediator reads it.") &&
            HasToday(path);
   }
@@ -449,7 +486,7 @@ class Applier {
       return Fail(codes::kNoDispute, path + "/id", m.id,
                   "The dispute over " + QuotedTitle(m) + " was opened by the " + m.dispute->by +
                       "; only they can withdraw it.",
-                  "Wait for the marketplace's resolution.", nullptr,
+                  "Wait for the marketplace's resolution.", "NO_DISPUTE.notYours",
                   {TitleParam("title", m.title), WordParam("by", "actor", m.dispute->by)});
     }
     return true;
@@ -465,7 +502,8 @@ class Applier {
       return Fail(codes::kResolutionMismatch, path + "/release", m.id,
                   "A resolution must split exactly the " + Money(escrow) + " held for " +
                       QuotedTitle(m) + "; " + Money(release) + " + " + Money(refund) + " does not.",
-                  "Make release + refund = " + std::to_string(escrow) + " in minor units.", nullptr,
+                  "Make release + refund = " + std::to_string(escrow) + " in minor units.",
+                  codes::kResolutionMismatch,
                   {TitleParam("title", m.title), Amount("escrow", escrow),
                    Amount("release", release), Amount("refund", refund)});
     }
@@ -488,9 +526,7 @@ class Applier {
     for (const char* field : {"title", "description", "dueDate", "amount"}) {
       touches_.push_back(Touch{m.id, field, base + "/" + field});
     }
-    Emit("milestoneAdded", m.id, m.amount, AddedSentence(m, money_), "milestoneAdded",
-         {TitleParam("title", m.title), Amount("amount", m.amount),
-          DateParam("due", m.due_date.value_or(""))});
+    Emit("milestoneAdded", m.id, m.amount, AddedSentence(m, money_));
     contract_.milestones.insert(contract_.milestones.begin() + index, std::move(m));
     return true;
   }
@@ -538,8 +574,7 @@ class Applier {
 
   bool DoDelete(const Action&, const std::string&, int64_t index) {
     const Milestone& m = contract_.milestones[static_cast<size_t>(index)];
-    Emit("milestoneDeleted", m.id, m.amount, DeletedSentence(m, money_), "milestoneDeleted",
-         {TitleParam("title", m.title), Amount("amount", m.amount)});
+    Emit("milestoneDeleted", m.id, m.amount, DeletedSentence(m, money_));
     contract_.milestones.erase(contract_.milestones.begin() + index);
     return true;
   }
@@ -548,10 +583,7 @@ class Applier {
     const int64_t to = action.to_index;
     // Still an event when it stays: every successful action tells the other side.
     Emit("milestoneMoved", action.id, std::nullopt,
-         MovedSentence(contract_.milestones[static_cast<size_t>(from)], from, to),
-         from == to ? "milestoneMoved.stays" : "milestoneMoved",
-         {TitleParam("title", contract_.milestones[static_cast<size_t>(from)].title),
-          NumberParam("from", from + 1), NumberParam("to", to + 1)});
+         MovedSentence(contract_.milestones[static_cast<size_t>(from)], from, to));
     if (from == to) return true;
     Milestone moving = std::move(contract_.milestones[static_cast<size_t>(from)]);
     contract_.milestones.erase(contract_.milestones.begin() + from);
@@ -571,16 +603,22 @@ class Applier {
     request.actions = std::move(applied);
     request.message = action.message;
     std::string message = "The freelancer proposed changes to the milestones:";
-    for (const Event& event : trial.events()) message += " " + event.message;
-    Emit("requestProposed", "", std::nullopt, std::move(message));
+    std::vector<Param> changes;
+    for (const Event& event : trial.events()) {
+      message += " " + event.message;
+      changes.push_back(SentencePart(event.type, event.message, event.message_id, event.params));
+    }
+    Emit("requestProposed", "", std::nullopt, std::move(message), "requestProposed",
+         {TextParam("request", request.id), SentencesParam("changes", std::move(changes))});
     contract_.change_request = std::move(request);
     return true;
   }
 
   bool DoWithdraw(const Action&, const std::string&, int64_t) {
-    contract_.change_request.reset();
     Emit("requestWithdrawn", "", std::nullopt,
-         "The freelancer withdrew their milestone change request.");
+         "The freelancer withdrew their milestone change request.", "requestWithdrawn",
+         {TextParam("request", contract_.change_request->id)});
+    contract_.change_request.reset();
     return true;
   }
 
@@ -598,16 +636,19 @@ class Applier {
     }
     contract_ = std::move(trial.contract());
     Emit("requestAccepted", "", std::nullopt,
-         "The client accepted the freelancer's milestone change request.");
+         "The client accepted the freelancer's milestone change request.", "requestAccepted",
+         {TextParam("request", request.id)});
     for (Event& event : trial.events()) events_.push_back(std::move(event));
     return true;
   }
 
   bool DoDecline(const Action& action, const std::string&, int64_t) {
+    const std::string request = contract_.change_request->id;
     contract_.change_request.reset();
     std::string message = "The client declined the freelancer's milestone change request.";
     if (!action.reason.empty()) message += " Reason: " + action.reason;
-    Emit("requestDeclined", "", std::nullopt, std::move(message));
+    Emit("requestDeclined", "", std::nullopt, std::move(message), "requestDeclined",
+         {TextParam("request", request), TextParam("reason", action.reason)});
     return true;
   }
 
@@ -712,29 +753,32 @@ class Applier {
         Emit("refunded", m.id, escrow,
              "Refunded " + Money(escrow) + " held in escrow for " + QuotedTitle(m) +
                  " to the client.",
-             {}, {TitleParam("title", m.title), Amount("amount", escrow)});
+             "refunded", {TitleParam("title", m.title), Amount("amount", escrow)});
       }
     }
     if (contract_.carry_over > 0) {
       Emit("refunded", "", contract_.carry_over,
-           "Refunded the unused deposit of " + Money(contract_.carry_over) + " to the client.", {},
-           {Amount("amount", contract_.carry_over)});
+           "Refunded the unused deposit of " + Money(contract_.carry_over) + " to the client.",
+           "refunded.carryOver", {Amount("amount", contract_.carry_over)});
     }
     contract_.carry_over = 0;
     if (contract_.change_request) {
       // An ended contract takes no more changes: the request goes with it.
+      Params request = {TextParam("request", contract_.change_request->id)};
       contract_.change_request.reset();
       if (actor == Actor::kClient) {
         Emit("requestDeclined", "", std::nullopt,
-             "The pending milestone change request was closed because the contract ended.");
+             "The pending milestone change request was closed because the contract ended.",
+             "requestDeclined.contractEnded", std::move(request));
       } else {
         Emit("requestWithdrawn", "", std::nullopt,
-             "The pending milestone change request was withdrawn because the contract ended.");
+             "The pending milestone change request was withdrawn because the contract ended.",
+             "requestWithdrawn.contractEnded", std::move(request));
       }
     }
     contract_.status = ContractStatus::kEnded;
     Emit("contractEnded", "", std::nullopt,
-         std::string("The ") + ActorName(actor) + " ended the contract.", {},
+         std::string("The ") + ActorName(actor) + " ended the contract.", "contractEnded",
          {WordParam("actor", "actor", ActorName(actor))});
     return true;
   }
@@ -748,18 +792,16 @@ class Applier {
     const int64_t escrow = EscrowOf(m);
     std::string message = "The client asked for the " + Money(escrow) + " held in escrow for " +
                           QuotedTitle(m) + " back.";
-    Params params = {TitleParam("title", m.title), Amount("amount", escrow),
-                     DateParam("requestedOn", options_.now)};
-    if (std::optional<Date> due = RefundDue(policy_, m)) {
+    const std::optional<Date> due = RefundDue(policy_, m);
+    if (due) {
       message +=
           " Unless the freelancer answers, it is refunded on " + FormatReadableDate(*due) + ".";
-      params.push_back(DateParam("due", FormatIsoDate(*due)));
     }
-    if (!action.message.empty()) {
-      message += " " + action.message;
-      params.push_back(TextParam("message", action.message));
-    }
-    Emit("refundRequested", m.id, escrow, std::move(message), {}, std::move(params));
+    if (!action.message.empty()) message += " " + action.message;
+    Emit("refundRequested", m.id, escrow, std::move(message), "refundRequested",
+         {TitleParam("title", m.title), Amount("amount", escrow),
+          DateParam("requestedOn", options_.now), DateParam("due", due ? FormatIsoDate(*due) : ""),
+          TextParam("message", action.message)});
     return true;
   }
 
@@ -775,7 +817,7 @@ class Applier {
                 "refunded "
               : "The freelancer approved the refund: refunded ") +
              Money(escrow) + " held in escrow for " + QuotedTitle(m) + " to the client.",
-         {},
+         options_.actor == Actor::kMarketplace ? "refunded.automatically" : "refunded.approved",
          {TitleParam("title", m.title), Amount("amount", escrow),
           WordParam("actor", "actor", ActorName(options_.actor))});
     return true;
@@ -785,8 +827,8 @@ class Applier {
     Milestone& m = Mutable(index);
     m.refund_request.reset();
     Emit("refundDeclined", m.id, std::nullopt,
-         "The freelancer declined the refund of " + QuotedTitle(m) + ": " + action.reason, {},
-         {TitleParam("title", m.title), TextParam("reason", action.reason)});
+         "The freelancer declined the refund of " + QuotedTitle(m) + ": " + action.reason,
+         "refundDeclined", {TitleParam("title", m.title), TextParam("reason", action.reason)});
     OpenDispute(m, action.reason);
     return true;
   }
@@ -802,7 +844,7 @@ class Applier {
     Emit("disputeWithdrawn", m.id, std::nullopt,
          std::string("The ") + ActorName(options_.actor) + " withdrew the dispute over " +
              QuotedTitle(m) + "; its escrow is no longer frozen.",
-         {},
+         "disputeWithdrawn",
          {TitleParam("title", m.title), WordParam("actor", "actor", ActorName(options_.actor))});
     return true;
   }
@@ -818,17 +860,18 @@ class Applier {
     Emit("disputeResolved", m.id, std::nullopt,
          "The marketplace resolved the dispute over " + QuotedTitle(m) + ": " + Money(release) +
              " to the freelancer, " + Money(refund) + " back to the client.",
-         {}, {TitleParam("title", m.title), Amount("release", release), Amount("refund", refund)});
+         "disputeResolved",
+         {TitleParam("title", m.title), Amount("release", release), Amount("refund", refund)});
     if (release > 0) {
       Emit("released", m.id, release,
-           "Released " + Money(release) + " for " + QuotedTitle(m) + " by resolution.", {},
-           {TitleParam("title", m.title), Amount("amount", release)});
+           "Released " + Money(release) + " for " + QuotedTitle(m) + " by resolution.",
+           "released.resolution", {TitleParam("title", m.title), Amount("amount", release)});
     }
     if (refund > 0) {
       Emit("refunded", m.id, refund,
            "Refunded " + Money(refund) + " held in escrow for " + QuotedTitle(m) +
                " to the client by resolution.",
-           {}, {TitleParam("title", m.title), Amount("amount", refund)});
+           "refunded.resolution", {TitleParam("title", m.title), Amount("amount", refund)});
     }
     return true;
   }
@@ -851,25 +894,28 @@ class Applier {
     Emit("milestoneEdited", before.id, amount, EditedSentence(before, field, from, to, money_));
   }
 
-  // `id` and `params`: the catalog sentence of message and hint
-  // (docs/languages.md); null id: not in the catalogs yet.
+  // `id` and `params`: the catalog sentence of message and hint (docs/languages.md).
   bool Fail(const char* code, std::string path, std::string milestone_id, std::string message,
-            std::string hint = {}, const char* id = nullptr, Params params = {}) {
-    Issue issue = MakeError(code, std::move(path), std::move(milestone_id), std::move(message),
-                            std::move(hint));
-    if (id != nullptr) {
-      issue = Tagged(std::move(issue), id, std::move(params));
-    } else {
-      issue.params = std::move(params);  // machine-readable even before its catalog entry
-    }
-    issues_.push_back(std::move(issue));
+            std::string hint, const char* id, Params params = {}) {
+    issues_.push_back(MakeError(code, std::move(path), std::move(milestone_id), std::move(message),
+                                std::move(hint), id, std::move(params)));
     return false;
   }
 
+  // `id`: the catalog sentence "event.<id>".
   void Emit(const char* type, const std::string& milestone_id, std::optional<int64_t> amount,
-            std::string message, std::string id = {}, Params params = {}) {
+            std::string message, const char* id, Params params) {
     events_.push_back(Event{type, milestone_id, amount, std::move(message),
-                            id.empty() ? id : "event." + id, std::move(params)});
+                            std::string("event.") + id, std::move(params)});
+  }
+  void Emit(const char* type, const std::string& milestone_id, std::optional<int64_t> amount,
+            Sentence sentence) {
+    events_.push_back(Event{type, milestone_id, amount, std::move(sentence.text), sentence.id,
+                            std::move(sentence.params)});
+  }
+
+  static Params TitleAndState(const Milestone& m) {
+    return {TitleParam("title", m.title), WordParam("state", "state", StateName(m.state))};
   }
 
   Param Amount(const char* name, int64_t amount) const { return MoneyOf(name, amount, money_); }
@@ -882,7 +928,7 @@ class Applier {
          std::string("The ") + ActorName(options_.actor) + " opened a dispute over " +
              QuotedTitle(m) + ": its " + Money(EscrowOf(m)) +
              " in escrow is frozen until the marketplace resolves it. Reason: " + reason,
-         {},
+         "disputeOpened",
          {TitleParam("title", m.title), Amount("amount", EscrowOf(m)),
           WordParam("by", "actor", ActorName(options_.actor)), TextParam("reason", reason)});
   }
@@ -892,79 +938,88 @@ class Applier {
     if (ParseDate(options_.now)) return true;
     return Fail(codes::kSchema, "/options/now", "",
                 "This action needs today's date to record when it happened.",
-                "Pass {\"now\": \"YYYY-MM-DD\"} with the action.");
+                "Pass {\"now\": \"YYYY-MM-DD\"} with the action.", "SCHEMA.now", {});
+  }
+
+  // The action whose English `what` (after "can be") a sentence names, as a
+  // param: the catalog writes it through a words table ("timer", "frozen",
+  // "inEscrow" below).
+  static Param ActionParam(ActionType action) {
+    return TextParam("action", ActionTypeName(action));
   }
 
   // NOT_DUE until `due` (nullopt: the window is off or never started).
   bool Due(const std::optional<Date>& due, const std::string& path, const Milestone& m,
-           const char* what) {
+           ActionType action, const char* what) {
     const std::optional<Date> now = ParseDate(options_.now);
     if (due && now && !(*now < *due)) return true;
-    return Fail(
-        codes::kNotDue, path + "/id", m.id,
-        due ? QuotedTitle(m) + " can be " + what + " from " + FormatReadableDate(*due) +
-                  ", not before."
-            : QuotedTitle(m) + " has no running timer, so it cannot be " + what + ".",
-        "Apply what timers() lists once it is due.", nullptr,
-        due ? Params{TitleParam("title", m.title), DateParam("due", FormatIsoDate(*due)),
-                     TextParam("what", what)}
-            : Params{TitleParam("title", m.title), NullParam("due"), TextParam("what", what)});
+    return Fail(codes::kNotDue, path + "/id", m.id,
+                due ? QuotedTitle(m) + " can be " + what + " from " + FormatReadableDate(*due) +
+                          ", not before."
+                    : QuotedTitle(m) + " has no running timer, so it cannot be " + what + ".",
+                "Apply what timers() lists once it is due.", due ? "NOT_DUE" : "NOT_DUE.noTimer",
+                {TitleParam("title", m.title), DateParam("due", due ? FormatIsoDate(*due) : ""),
+                 ActionParam(action)});
   }
 
   // DISPUTE_OPEN while the milestone's escrow is frozen.
-  bool NotFrozen(const Milestone& m, const std::string& path, const char* what) {
+  bool NotFrozen(const Milestone& m, const std::string& path, ActionType action, const char* what) {
     if (!m.dispute) return true;
     return Fail(codes::kDisputeOpen, path + "/id", m.id,
                 QuotedTitle(m) + " is in dispute, so it cannot be " + what + ".",
                 "Wait for the marketplace's resolution, or withdraw the dispute if it is yours.",
-                nullptr,
+                codes::kDisputeOpen,
                 {TitleParam("title", m.title), WordParam("by", "actor", m.dispute->by),
-                 TextParam("what", what)});
+                 ActionParam(action)});
   }
 
   // REFUND_PENDING while the client's refund request waits.
-  bool NoRefundWaiting(const Milestone& m, const std::string& path, const char* what) {
+  bool NoRefundWaiting(const Milestone& m, const std::string& path, ActionType action,
+                       const char* what) {
     if (!m.refund_request) return true;
-    return Fail(
-        codes::kRefundPending, path + "/id", m.id,
-        "A refund of " + QuotedTitle(m) +
-            " is waiting for the freelancer's answer, so it "
-            "cannot be " +
-            what + " now.",
-        "Answer the refund request first.", nullptr,
-        {TitleParam("title", m.title), DateParam("requestedOn", m.refund_request->requested_on),
-         TextParam("what", what)});
+    return Fail(codes::kRefundPending, path + "/id", m.id,
+                "A refund of " + QuotedTitle(m) +
+                    " is waiting for the freelancer's answer, so it "
+                    "cannot be " +
+                    what + " now.",
+                "Answer the refund request first.", codes::kRefundPending,
+                {TitleParam("title", m.title),
+                 DateParam("requestedOn", m.refund_request->requested_on), ActionParam(action)});
   }
 
   bool RefundRequested(const Milestone& m, const std::string& path) {
     if (m.refund_request) return true;
     return Fail(codes::kNoRefundRequest, path + "/id", m.id,
                 "No refund of " + QuotedTitle(m) + " was requested.",
-                "Reload the contract; the request may have been answered already.", nullptr,
-                {TitleParam("title", m.title)});
+                "Reload the contract; the request may have been answered already.",
+                codes::kNoRefundRequest, {TitleParam("title", m.title)});
   }
 
   bool NoDispute(const Milestone& m, const std::string& path) {
     return Fail(codes::kNoDispute, path + "/id", m.id,
                 "There is no open dispute over " + QuotedTitle(m) + ".",
-                "Reload the contract; it may have been resolved already.", nullptr,
+                "Reload the contract; it may have been resolved already.", codes::kNoDispute,
                 {TitleParam("title", m.title)});
   }
 
-  bool InFlightFor(const Milestone& m, const std::string& path, const char* what) {
+  bool InFlightFor(const Milestone& m, const std::string& path, ActionType action,
+                   const char* what) {
     if (IsInFlight(m.state)) return true;
+    Params params = TitleAndState(m);
+    params.push_back(ActionParam(action));
     return Fail(codes::kInvalidTransition, path + "/id", m.id,
                 QuotedTitle(m) + " is " + StateWords(m.state) + "; only while its money is in " +
                     "escrow " + what + ".",
-                "", nullptr,
-                {TitleParam("title", m.title), WordParam("state", "state", StateName(m.state))});
+                "", "INVALID_TRANSITION.escrow", std::move(params));
   }
 
-  // A required text that is not blank, and is text.
-  bool Said(const std::string& text, const std::string& path, const Milestone& m, const char* what,
-            const char* hint) {
-    if (TrimWhiteSpace(text).empty())
-      return Fail(codes::kSchema, path, m.id, std::string(what) + ".", hint);
+  // A required text that is not blank, and is text; `id` the sentence of a blank one.
+  bool Said(const std::string& text, const std::string& path, const Milestone& m, const char* id,
+            const char* what, const char* hint) {
+    if (TrimWhiteSpace(text).empty()) {
+      return Fail(codes::kSchema, path, m.id, std::string(what) + ".", hint, id,
+                  {TitleParam("title", m.title)});
+    }
     return TextOk(text, path);
   }
 
@@ -973,7 +1028,7 @@ class Applier {
     return Fail(codes::kEscrowHeld, path, m.id,
                 "The contract cannot end while " + Money(EscrowOf(m)) + " is held in escrow for " +
                     QuotedTitle(m) + ".",
-                "Release it, request a refund, or open a dispute first.", nullptr,
+                "Release it, request a refund, or open a dispute first.", codes::kEscrowHeld,
                 {TitleParam("title", m.title), Amount("amount", EscrowOf(m))});
   }
 
@@ -992,7 +1047,8 @@ class Applier {
     if (IsValidUtf8(text) && !HasForbiddenControl(text)) return true;
     return Fail(codes::kInvalidText, path, "",
                 "The text is not valid UTF-8 or holds control characters.",
-                "Remove control characters other than tab and newline.");
+                "Remove control characters other than tab and newline.", "INVALID_TEXT.action",
+                {WordParam("field", "field", path.substr(path.rfind('/') + 1))});
   }
 
   // "/milestones/2/amount" -> the path of the action that last set that field
@@ -1271,7 +1327,7 @@ std::string ActionNameList() {
   std::string out;
   const size_t n = sizeof(kActionSpecs) / sizeof(kActionSpecs[0]);
   for (size_t i = 0; i < n; ++i) {
-    if (i > 0) out += i + 1 == n ? " or " : ", ";
+    if (i > 0) out += ", ";
     out += kActionSpecs[i].name;
   }
   return out;

@@ -10,68 +10,92 @@
 
 namespace milestone {
 
-Param TextParam(std::string name, std::string text) {
+Param::Param() = default;
+Param::Param(const Param& other) = default;
+Param::Param(Param&& other) noexcept = default;
+Param& Param::operator=(const Param& other) = default;
+Param& Param::operator=(Param&& other) noexcept = default;
+Param::~Param() = default;
+
+Param TextParam(const char* name, std::string_view text) {
   Param p;
-  p.name = std::move(name);
-  p.text = std::move(text);
+  p.name = name;
+  p.text = text;
   return p;
 }
 
-Param NumberParam(std::string name, int64_t number) {
+Param NumberParam(const char* name, int64_t number) {
   Param p;
-  p.name = std::move(name);
+  p.name = name;
   p.kind = ParamKind::kNumber;
   p.number = number;
   return p;
 }
 
-Param MoneyParam(std::string name, int64_t amount, std::string currency, int exponent) {
+Param MoneyParam(const char* name, int64_t amount, std::string_view currency, int exponent) {
   Param p;
-  p.name = std::move(name);
+  p.name = name;
   p.kind = ParamKind::kMoney;
   p.number = amount;
-  p.text = std::move(currency);
+  p.text = currency;
   p.exponent = exponent;
   return p;
 }
 
-Param DateParam(std::string name, std::string date) {
+Param DateParam(const char* name, std::string_view date) {
   Param p;
-  p.name = std::move(name);
+  p.name = name;
   p.kind = date.empty() ? ParamKind::kNull : ParamKind::kDate;
-  p.text = std::move(date);
+  p.text = date;
   return p;
 }
 
-Param TitleParam(std::string name, std::string title) {
+Param TitleParam(const char* name, std::string_view title) {
   Param p;
-  p.name = std::move(name);
+  p.name = name;
   p.kind = ParamKind::kTitle;
-  p.text = std::move(title);
+  p.text = title;
   return p;
 }
 
-Param WordParam(std::string name, std::string table, std::string word) {
+Param WordParam(const char* name, const char* table, std::string_view word) {
   Param p;
-  p.name = std::move(name);
+  p.name = name;
   p.kind = ParamKind::kWord;
-  p.table = std::move(table);
-  p.text = std::move(word);
+  p.table = table;
+  p.text = word;
   return p;
 }
 
-Param BoolParam(std::string name, bool value) {
+Param BoolParam(const char* name, bool value) {
   Param p;
-  p.name = std::move(name);
+  p.name = name;
   p.kind = ParamKind::kBool;
   p.number = value ? 1 : 0;
   return p;
 }
 
-Param NullParam(std::string name) {
+Param NullParam(const char* name) {
   Param p;
-  p.name = std::move(name);
+  p.name = name;
   p.kind = ParamKind::kNull;
+  return p;
+}
+
+Param SentencesParam(const char* name, std::vector<Param> sentences) {
+  Param p;
+  p.name = name;
+  p.kind = ParamKind::kSentences;
+  p.parts = std::move(sentences);
+  return p;
+}
+
+Param SentencePart(std::string type, std::string text, std::string message_id, Params params) {
+  Param p;
+  p.name = std::move(type);
+  p.text = std::move(text);
+  p.table = std::move(message_id);
+  p.parts = std::move(params);
   return p;
 }
 
@@ -113,25 +137,30 @@ const Param* FindParam(const Params& params, std::string_view name) {
 }
 
 bool IsEmpty(const Param& p) {
-  return p.kind == ParamKind::kNull ||
+  return p.kind == ParamKind::kNull || (p.kind == ParamKind::kSentences && p.parts.empty()) ||
          ((p.kind == ParamKind::kText || p.kind == ParamKind::kWord) && p.text.empty());
 }
 
 struct Reader {
   IssueList* issues;
   bool ok = true;
-  void Bad(const std::string& pointer, const std::string& what) {
+  // `variant`: the sentence "SCHEMA.catalog.<variant>" (of the catalog in use,
+  // not of the one being read).
+  void Bad(const std::string& pointer, const char* variant, const std::string& what,
+           std::initializer_list<Param> params = {}) {
     ok = false;
     issues->push_back(MakeError(codes::kSchema, "/catalog" + pointer, "",
                                 "The message catalog is not usable: " + what + ".",
-                                "Use a catalog shipped in engine/catalogs/ as a model."));
+                                "Use a catalog shipped in engine/catalogs/ as a model.",
+                                std::string("SCHEMA.catalog.") + variant, Params(params)));
   }
   std::string String(const json::Value& obj, const char* key, const std::string& at,
                      const std::string& fallback) {
     const json::Value* v = obj.Find(key);
     if (v == nullptr) return fallback;
     if (!v->is_string()) {
-      Bad(at + "/" + key, std::string("\"") + key + "\" must be a string");
+      Bad(at + "/" + key, "string", std::string("\"") + key + "\" must be a string",
+          {TextParam("key", key)});
       return fallback;
     }
     return v->as_string();
@@ -150,12 +179,12 @@ std::optional<Catalog> Catalog::FromJson(std::string_view text, IssueList* issue
   if (!ParseJson(text, &doc, issues, "/catalog")) return std::nullopt;
   Reader r{issues};
   if (!doc.is_object()) {
-    r.Bad("", "it must be an object");
+    r.Bad("", "object", "it must be an object");
     return std::nullopt;
   }
   Catalog c;
   c.locale_ = r.String(doc, "locale", "", "");
-  if (c.locale_.empty()) r.Bad("/locale", "\"locale\" must name the language");
+  if (c.locale_.empty()) r.Bad("/locale", "locale", "\"locale\" must name the language");
   if (const json::Value* formats = doc.Find("formats"); formats && formats->is_object()) {
     if (const json::Value* m = formats->Find("money"); m && m->is_object()) {
       c.money_pattern_ = r.String(*m, "pattern", "/formats/money", c.money_pattern_);
@@ -196,19 +225,23 @@ std::optional<Catalog> Catalog::FromJson(std::string_view text, IssueList* issue
   }
   const json::Value* messages = doc.Find("messages");
   if (messages == nullptr || !messages->is_object()) {
-    r.Bad("/messages", "\"messages\" must be an object of message ids");
+    r.Bad("/messages", "messages", "\"messages\" must be an object of message ids");
     return std::nullopt;
   }
   for (const json::Member& kv : messages->members()) {
     const std::string at = "/messages/" + PointerToken(kv.first);
     if (!kv.second.is_object()) {
-      r.Bad(at, "each message must be {\"message\", \"hint\"?}");
+      r.Bad(at, "entry", "each message must be {\"message\", \"hint\"?}",
+            {TextParam("id", kv.first)});
       continue;
     }
     Entry e;
     e.message = r.String(kv.second, "message", at, "");
     e.hint = r.String(kv.second, "hint", at, "");
-    if (e.message.empty()) r.Bad(at + "/message", "a message needs its sentence");
+    if (e.message.empty()) {
+      r.Bad(at + "/message", "sentence", "a message needs its sentence",
+            {TextParam("id", kv.first)});
+    }
     c.entries_[kv.first] = std::move(e);
   }
   if (!r.ok) return std::nullopt;
@@ -306,6 +339,14 @@ std::string Catalog::Value(const Param& p) const {
       return p.number != 0 ? "true" : "false";
     case ParamKind::kNull:
       return "";
+    case ParamKind::kSentences: {
+      std::string out;
+      for (const Param& part : p.parts) {
+        if (!out.empty()) out.push_back(' ');
+        out += Render(part.table, part.parts).value_or(part.text);
+      }
+      return out;
+    }
   }
   return "";
 }
@@ -339,7 +380,10 @@ std::string Catalog::Fill(std::string_view text, const Params& params, bool* ok)
       if (p == nullptr) {
         *ok = false;
       } else if (!table.empty()) {
-        out += Word(table, p->kind == ParamKind::kNumber ? std::to_string(p->number) : p->text);
+        // A number or an amount through a table: its digits (an amount's minor
+        // units) are the key, and are written as they are when no word has it.
+        const bool digits = p->kind == ParamKind::kNumber || p->kind == ParamKind::kMoney;
+        out += Word(table, digits ? std::to_string(p->number) : p->text);
       } else {
         out += Value(*p);
       }

@@ -48,10 +48,26 @@ bool ParseJson(std::string_view text, json::Value* out, IssueList* issues,
                const std::string& path) {
   json::ParseError error;
   if (json::Parse(text, out, &error)) return true;
+  // The reason is always a param; three reasons have their own sentence.
+  const std::string reason = error.reason;
+  Params params = {WordParam("reason", "jsonError", reason),
+                   NumberParam("offset", static_cast<int64_t>(error.offset))};
+  std::string id = codes::kInvalidJson;
+  if (reason == "tooLarge") {
+    id += ".tooLarge";
+    params.push_back(NumberParam("maxMiB", error.limit));
+  } else if (reason == "tooDeep") {
+    id += ".tooDeep";
+    params.push_back(NumberParam("maxDepth", error.limit));
+  } else if (reason == "duplicateKey") {
+    id += ".duplicateKey";
+    params.push_back(TextParam("key", error.key));
+  }
   issues->push_back(MakeError(codes::kInvalidJson, path, "",
                               "The text is not a usable JSON document: " + error.message,
                               "Send one JSON value, at most 4 MiB, nested at most 32 "
-                              "levels, with no key repeated."));
+                              "levels, with no key repeated.",
+                              id, std::move(params)));
   return false;
 }
 
@@ -60,15 +76,18 @@ bool ReadAmount(const json::Value& value, const std::string& path, const std::st
   if (!value.is_number()) {
     issues->push_back(MakeError(
         codes::kSchema, path, milestone_id, "The value at " + path + " must be a number of cents.",
-        "Write the amount as an integer count of cents, e.g. 50000 for $500.00."));
+        "Write the amount as an integer count of cents, e.g. 50000 for $500.00.", "SCHEMA.amount",
+        {TextParam("pointer", path), WordParam("actual", "type", JsonTypeName(value))}));
     return false;
   }
   if (!value.is_int() || value.as_int() > kMaxSafeInteger || value.as_int() < -kMaxSafeInteger) {
     std::string spelled = value.is_int() ? std::to_string(value.as_int()) : value.number_text();
-    issues->push_back(MakeError(
-        codes::kInvalidAmount, path, milestone_id,
-        "The amount " + spelled.substr(0, 40) + " is not a whole number of cents in range.",
-        "Use an integer count of cents between 0 and 9007199254740992."));
+    spelled = spelled.substr(0, 40);
+    issues->push_back(
+        MakeError(codes::kInvalidAmount, path, milestone_id,
+                  "The amount " + spelled + " is not a whole number of cents in range.",
+                  "Use an integer count of cents between 0 and 9007199254740992.",
+                  codes::kInvalidAmount, {TextParam("value", spelled)}));
     return false;
   }
   *out = value.as_int();
@@ -77,23 +96,43 @@ bool ReadAmount(const json::Value& value, const std::string& path, const std::st
 
 namespace {
 
-const char* TypeName(const json::Value& v) {
-  switch (v.type()) {
-    case json::Type::kNull:
-      return "null";
-    case json::Type::kBool:
-      return "a boolean";
-    case json::Type::kNumber:
-      return "a number";
-    case json::Type::kString:
-      return "a string";
-    case json::Type::kArray:
-      return "an array";
-    case json::Type::kObject:
-      return "an object";
-  }
-  return "a value";
-}
+// A JSON type as params name it (the catalog's "type" words) and as English does.
+struct TypeNames {
+  const char* name;
+  const char* words;
+};
+
+// Indexed by json::Type.
+constexpr TypeNames kTypeNames[] = {{"null", "null"},       {"boolean", "a boolean"},
+                                    {"number", "a number"}, {"string", "a string"},
+                                    {"array", "an array"},  {"object", "an object"}};
+
+const TypeNames& NamesOf(const json::Value& v) { return kTypeNames[static_cast<size_t>(v.type())]; }
+
+const char* TypeName(const json::Value& v) { return NamesOf(v).words; }
+
+}  // namespace
+
+const char* JsonTypeName(const json::Value& v) { return NamesOf(v).name; }
+
+namespace {
+
+// What a field must be: its name in params (the catalog's "expected" words)
+// and in English.
+struct Expected {
+  const char* name;
+  const char* words;
+};
+constexpr Expected kString{"string", "a string"};
+constexpr Expected kCents{"cents", "an integer number of cents"};
+constexpr Expected kDate{"date", "a date \"YYYY-MM-DD\""};
+constexpr Expected kDateOrNull{"dateOrNull", "a date \"YYYY-MM-DD\" or null"};
+constexpr Expected kBoolean{"boolean", "true or false"};
+constexpr Expected kArray{"array", "an array"};
+constexpr Expected kVersion{"version", "the server's revision number"};
+constexpr Expected kEditActions{"editActions", "an array of edit actions"};
+constexpr Expected kRefundRequest{"refundRequest", "null or {\"requestedOn\", \"message\"}"};
+constexpr Expected kDispute{"dispute", "null or {\"by\", \"openedOn\", \"reason\"}"};
 
 // Reads the members of one object, reporting what is missing, mistyped or
 // unknown. Each field reader returns false when the field was unusable.
@@ -109,17 +148,22 @@ class ObjectReader {
 
   std::string PathOf(const char* key) const { return base_ + "/" + key; }
 
-  void Missing(const char* key, const char* what) {
-    issues_->push_back(MakeError(codes::kSchema, PathOf(key), milestone_id_,
-                                 std::string("The field \"") + key + "\" is required.",
-                                 std::string("Add \"") + key + "\": " + what + "."));
+  void Missing(const char* key, const Expected& what) {
+    issues_->push_back(
+        MakeError(codes::kSchema, PathOf(key), milestone_id_,
+                  std::string("The field \"") + key + "\" is required.",
+                  std::string("Add \"") + key + "\": " + what.words + ".", "SCHEMA.missing",
+                  {TextParam("field", key), WordParam("expected", "expected", what.name)}));
   }
 
-  void WrongType(const char* key, const json::Value& v, const char* what) {
-    issues_->push_back(MakeError(
-        codes::kSchema, PathOf(key), milestone_id_,
-        std::string("The field \"") + key + "\" must be " + what + ", not " + TypeName(v) + ".",
-        std::string("Make \"") + key + "\" " + what + "."));
+  void WrongType(const char* key, const json::Value& v, const Expected& what) {
+    issues_->push_back(
+        MakeError(codes::kSchema, PathOf(key), milestone_id_,
+                  std::string("The field \"") + key + "\" must be " + what.words + ", not " +
+                      TypeName(v) + ".",
+                  std::string("Make \"") + key + "\" " + what.words + ".", "SCHEMA.type",
+                  {TextParam("field", key), WordParam("expected", "expected", what.name),
+                   WordParam("actual", "type", JsonTypeName(v))}));
   }
 
   const json::Value* Get(std::string_view key) {
@@ -136,11 +180,11 @@ class ObjectReader {
   bool String(const char* key, bool required, std::string* out) {
     const json::Value* v = Get(key);
     if (v == nullptr) {
-      if (required) Missing(key, "a string");
+      if (required) Missing(key, kString);
       return !required;
     }
     if (!v->is_string()) {
-      WrongType(key, *v, "a string");
+      WrongType(key, *v, kString);
       return false;
     }
     if (steal_strings_) {
@@ -155,7 +199,7 @@ class ObjectReader {
   bool Money(const char* key, bool required, int64_t* out) {
     const json::Value* v = Get(key);
     if (v == nullptr) {
-      if (required) Missing(key, "an integer number of cents");
+      if (required) Missing(key, kCents);
       return !required;
     }
     // The clean case first: the path string is built only for a finding.
@@ -167,7 +211,9 @@ class ObjectReader {
     if (*out < 0) {
       issues_->push_back(MakeError(codes::kInvalidAmount, PathOf(key), milestone_id_,
                                    std::string("The field \"") + key + "\" cannot be negative.",
-                                   "Use an amount of zero or more cents."));
+                                   "Use an amount of zero or more cents.",
+                                   "INVALID_AMOUNT.negative",
+                                   {TextParam("field", key), NumberParam("value", *out)}));
       return false;
     }
     return true;
@@ -180,10 +226,13 @@ class ObjectReader {
       if (WasRead(k)) continue;
       const json::Member& m = members[k];
       std::string path = base_ + "/" + PointerToken(m.first);
-      issues_->push_back(MakeWarning(codes::kUnknownField, path, milestone_id_,
-                                     "The field \"" + m.first.substr(0, 64) +
-                                         "\" is not one the engine knows; it is kept as is.",
-                                     "Check the spelling if it was meant to be a known field."));
+      std::string field = m.first.substr(0, 64);
+      Issue issue =
+          MakeWarning(codes::kUnknownField, path, milestone_id_,
+                      "The field \"" + field + "\" is not one the engine knows; it is kept as is.",
+                      "Check the spelling if it was meant to be a known field.");
+      issues_->push_back(
+          Tagged(std::move(issue), codes::kUnknownField, {TextParam("field", std::move(field))}));
       unknown->push_back(UnknownField{m.first, json::Write(m.second)});
     }
   }
@@ -225,11 +274,11 @@ bool ParseState(std::string_view s, MilestoneState* out) {
 bool ReadDateText(ObjectReader& r, const char* key, bool required, std::string* out) {
   const json::Value* v = r.Get(key);
   if (v == nullptr) {
-    if (required) r.Missing(key, "a date \"YYYY-MM-DD\"");
+    if (required) r.Missing(key, kDate);
     return !required;
   }
   if (!v->is_string()) {
-    r.WrongType(key, *v, "a date \"YYYY-MM-DD\"");
+    r.WrongType(key, *v, kDate);
     return false;
   }
   *out = v->as_string();
@@ -246,7 +295,7 @@ uint32_t ReadEscrow(const json::Value& v, ObjectReader& r, const std::string& mi
     if (on->is_string()) {
       m->submitted_on = on->as_string();
     } else if (!on->is_null()) {
-      r.WrongType("submittedOn", *on, "a date \"YYYY-MM-DD\" or null");
+      r.WrongType("submittedOn", *on, kDateOrNull);
       bad |= kBadEscrow;
     }
   }
@@ -281,7 +330,7 @@ uint32_t ReadEscrow(const json::Value& v, ObjectReader& r, const std::string& mi
         bad |= kBadEscrow;
       }
     } else if (!request->is_null()) {
-      r.WrongType("refundRequest", *request, "null or {\"requestedOn\", \"message\"}");
+      r.WrongType("refundRequest", *request, kRefundRequest);
       bad |= kBadEscrow;
     }
   }
@@ -294,7 +343,8 @@ uint32_t ReadEscrow(const json::Value& v, ObjectReader& r, const std::string& mi
       if (ok && out.by != "client" && out.by != "freelancer") {
         issues->push_back(MakeError(codes::kSchema, rd.PathOf("by"), milestone_id,
                                     "A dispute is opened by the client or the freelancer.",
-                                    "Set \"by\" to \"client\" or \"freelancer\"."));
+                                    "Set \"by\" to \"client\" or \"freelancer\".",
+                                    "SCHEMA.disputeBy", {TextParam("by", out.by)}));
         ok = false;
       }
       ok &= ReadDateText(rd, "openedOn", true, &out.opened_on);
@@ -306,7 +356,7 @@ uint32_t ReadEscrow(const json::Value& v, ObjectReader& r, const std::string& mi
         bad |= kBadEscrow;
       }
     } else if (!dispute->is_null()) {
-      r.WrongType("dispute", *dispute, "null or {\"by\", \"openedOn\", \"reason\"}");
+      r.WrongType("dispute", *dispute, kDispute);
       bad |= kBadEscrow;
     }
   }
@@ -317,9 +367,12 @@ uint32_t ReadMilestone(const json::Value& v, size_t index, Milestone* m, IssueLi
                        bool steal_strings) {
   std::string base = MilestonePath(index);
   if (!v.is_object()) {
-    issues->push_back(MakeError(codes::kSchema, base, "",
-                                "Milestone " + std::to_string(index + 1) + " must be an object.",
-                                "Write each milestone as {\"id\", \"title\", \"amount\", ...}."));
+    issues->push_back(MakeError(
+        codes::kSchema, base, "",
+        "Milestone " + PositionText(static_cast<int64_t>(index)) + " must be an object.",
+        "Write each milestone as {\"id\", \"title\", \"amount\", ...}.", "SCHEMA.milestone",
+        {NumberParam("position", static_cast<int64_t>(index) + 1),
+         WordParam("actual", "type", JsonTypeName(v))}));
     return ~0u;
   }
   const json::Value* id = v.Find("id");
@@ -333,7 +386,7 @@ uint32_t ReadMilestone(const json::Value& v, size_t index, Milestone* m, IssueLi
     if (due->is_string()) {
       m->due_date = due->as_string();
     } else if (!due->is_null()) {
-      r.WrongType("dueDate", *due, "a date \"YYYY-MM-DD\" or null");
+      r.WrongType("dueDate", *due, kDateOrNull);
       bad |= kBadDueDate;
     }
   }
@@ -342,10 +395,11 @@ uint32_t ReadMilestone(const json::Value& v, size_t index, Milestone* m, IssueLi
   if (!r.String("state", true, &state)) {
     bad |= kBadState;
   } else if (!ParseState(state, &m->state)) {
-    issues->push_back(
-        MakeError(codes::kSchema, r.PathOf("state"), milestone_id,
-                  "The state \"" + state.substr(0, 40) + "\" is not a milestone state.",
-                  "Use not_funded, active, submitted, released or refunded."));
+    state = state.substr(0, 40);
+    issues->push_back(MakeError(codes::kSchema, r.PathOf("state"), milestone_id,
+                                "The state \"" + state + "\" is not a milestone state.",
+                                "Use not_funded, active, submitted, released or refunded.",
+                                "SCHEMA.state", {TextParam("state", state)}));
     bad |= kBadState;
   }
   if (!r.Money("funded", true, &m->funded)) bad |= kBadFunded;
@@ -360,7 +414,8 @@ bool ReadChangeRequest(const json::Value& v, ChangeRequest* out, IssueList* issu
   if (!v.is_object()) {
     issues->push_back(
         MakeError(codes::kSchema, base, "", "The change request must be an object or null.",
-                  "Write {\"id\", \"by\": \"freelancer\", \"actions\": [...]} or null."));
+                  "Write {\"id\", \"by\": \"freelancer\", \"actions\": [...]} or null.",
+                  "SCHEMA.changeRequest", {WordParam("actual", "type", JsonTypeName(v))}));
     return false;
   }
   ObjectReader r(v, base, "", issues);
@@ -368,17 +423,17 @@ bool ReadChangeRequest(const json::Value& v, ChangeRequest* out, IssueList* issu
   ok &= r.String("by", true, &out->by);
   ok &= r.String("message", false, &out->message);
   if (ok && out->by != "freelancer") {
-    issues->push_back(MakeError(codes::kSchema, base + "/by", "",
-                                "A change request can only come from the freelancer.",
-                                "Set \"by\" to \"freelancer\"."));
+    issues->push_back(MakeError(
+        codes::kSchema, base + "/by", "", "A change request can only come from the freelancer.",
+        "Set \"by\" to \"freelancer\".", "SCHEMA.changeRequestBy", {TextParam("by", out->by)}));
     ok = false;
   }
   const json::Value* actions = r.Get("actions");
   if (actions == nullptr) {
-    r.Missing("actions", "an array of edit actions");
+    r.Missing("actions", kEditActions);
     ok = false;
   } else if (!actions->is_array()) {
-    r.WrongType("actions", *actions, "an array of edit actions");
+    r.WrongType("actions", *actions, kEditActions);
     ok = false;
   } else {
     IssueList action_issues;
@@ -390,18 +445,20 @@ bool ReadChangeRequest(const json::Value& v, ChangeRequest* out, IssueList* issu
     // A request holds plan edits only, and at least one: what accept applies
     // is what validate accepted (SPEC 1.1).
     if (ok && out->actions.empty()) {
-      issues->push_back(MakeError(codes::kSchema, base + "/actions", "",
-                                  "The change request holds no changes.",
-                                  "List at least one add, edit, delete or move action."));
+      issues->push_back(MakeError(
+          codes::kSchema, base + "/actions", "", "The change request holds no changes.",
+          "List at least one add, edit, delete or move action.", "SCHEMA.changeRequestEmpty", {}));
       ok = false;
     }
     for (size_t i = 0; ok && i < out->actions.size(); ++i) {
       if (SpecOf(out->actions[i].type).plan_edit) continue;
+      const char* type = ActionTypeName(out->actions[i].type);
       issues->push_back(MakeError(
           codes::kSchema, base + "/actions/" + std::to_string(i) + "/type", "",
           std::string("A change request may hold only add, edit, delete and move actions, not \"") +
-              ActionTypeName(out->actions[i].type) + "\".",
-          "Remove the action from the request."));
+              type + "\".",
+          "Remove the action from the request.", "SCHEMA.changeRequestAction",
+          {TextParam("action", type)}));
       ok = false;
     }
   }
@@ -415,7 +472,8 @@ bool ReadContractImpl(const json::Value& doc, Contract* out, IssueList* issues, 
     issues->push_back(
         MakeError(codes::kSchema, "", "",
                   "The contract must be a JSON object, not " + std::string(TypeName(doc)) + ".",
-                  "Send the contract document as an object."));
+                  "Send the contract document as an object.", "SCHEMA.contract",
+                  {WordParam("actual", "type", JsonTypeName(doc))}));
     return false;
   }
   size_t errors_before = issues->size();
@@ -423,14 +481,15 @@ bool ReadContractImpl(const json::Value& doc, Contract* out, IssueList* issues, 
   if (!r.String("id", true, &out->id)) notes->bad_contract_fields |= kBadContractId;
   if (const json::Value* v = r.Get("version")) {
     if (!v->is_int() || v->as_int() < 0 || v->as_int() > kMaxSafeInteger) {
-      issues->push_back(MakeError(codes::kSchema, "/version", "",
-                                  "The version must be an integer of zero or more.",
-                                  "Send the version the server gave with the contract."));
+      issues->push_back(MakeError(
+          codes::kSchema, "/version", "", "The version must be an integer of zero or more.",
+          "Send the version the server gave with the contract.", "SCHEMA.version",
+          {WordParam("actual", "type", JsonTypeName(*v))}));
     } else {
       out->version = v->as_int();
     }
   } else {
-    r.Missing("version", "the server's revision number");
+    r.Missing("version", kVersion);
   }
   if (!r.String("currency", true, &out->currency)) notes->bad_contract_fields |= kBadCurrency;
   std::string status;
@@ -442,7 +501,8 @@ bool ReadContractImpl(const json::Value& doc, Contract* out, IssueList* issues, 
     } else {
       issues->push_back(MakeError(codes::kSchema, "/status", "",
                                   "The status must be \"open\" or \"ended\".",
-                                  "Set \"status\" to \"open\" or \"ended\"."));
+                                  "Set \"status\" to \"open\" or \"ended\".", "SCHEMA.status",
+                                  {TextParam("status", status.substr(0, 40))}));
     }
   }
   if (const json::Value* fee = doc.Find("initiationFee"); fee != nullptr && !fee->is_null()) {
@@ -459,19 +519,19 @@ bool ReadContractImpl(const json::Value& doc, Contract* out, IssueList* issues, 
     if (v->is_bool()) {
       out->initiation_fee_charged = v->as_bool();
     } else {
-      r.WrongType("initiationFeeCharged", *v, "true or false");
+      r.WrongType("initiationFeeCharged", *v, kBoolean);
     }
   } else {
-    r.Missing("initiationFeeCharged", "true or false");
+    r.Missing("initiationFeeCharged", kBoolean);
   }
   if (!r.Money("carryOver", true, &out->carry_over)) notes->bad_contract_fields |= kBadCarryOver;
 
   const json::Value* list = r.Get("milestones");
   if (list == nullptr) {
-    r.Missing("milestones", "an array");
+    r.Missing("milestones", kArray);
     notes->bad_contract_fields |= kBadMilestones;
   } else if (!list->is_array()) {
-    r.WrongType("milestones", *list, "an array");
+    r.WrongType("milestones", *list, kArray);
     notes->bad_contract_fields |= kBadMilestones;
   } else {
     out->milestones.resize(list->items().size());

@@ -278,13 +278,16 @@ bool ReadIndex(const json::Value& obj, const char* key, const std::string& base,
   if (!v) {
     issues->push_back(MakeError(codes::kSchema, base + "/" + key, "",
                                 std::string("The change has no \"") + key + "\".",
-                                "Give the index as a whole number."));
+                                "Give the index as a whole number.", "SCHEMA.changeIndexMissing",
+                                {TextParam("field", key)}));
     return false;
   }
   if (!v->is_int()) {
-    issues->push_back(MakeError(codes::kSchema, base + "/" + key, "",
-                                std::string("\"") + key + "\" must be a whole number.",
-                                "Give the index as a whole number."));
+    issues->push_back(
+        MakeError(codes::kSchema, base + "/" + key, "",
+                  std::string("\"") + key + "\" must be a whole number.",
+                  "Give the index as a whole number.", "SCHEMA.changeIndexType",
+                  {TextParam("field", key), WordParam("actual", "type", JsonTypeName(*v))}));
     return false;
   }
   *out = v->as_int();
@@ -295,9 +298,12 @@ bool ReadString(const json::Value& obj, const char* key, const std::string& base
                 IssueList* issues) {
   const json::Value* v = obj.Find(key);
   if (!v || !v->is_string()) {
-    issues->push_back(MakeError(codes::kSchema, base + "/" + key, "",
-                                std::string("\"") + key + "\" must be a string.",
-                                v ? "" : std::string("Add \"") + key + "\" to the change."));
+    issues->push_back(MakeError(
+        codes::kSchema, base + "/" + key, "", std::string("\"") + key + "\" must be a string.",
+        v ? "" : std::string("Add \"") + key + "\" to the change.",
+        v ? "SCHEMA.textType" : "SCHEMA.changeStringMissing",
+        {TextParam("field", key),
+         v ? WordParam("actual", "type", JsonTypeName(*v)) : NullParam("actual")}));
     return false;
   }
   *out = v->as_string();
@@ -311,9 +317,10 @@ bool ReadFieldValue(const json::Value& obj, const char* key, EditField field,
   const std::string path = base + "/" + key;
   const std::string name = EditFieldName(field);
   if (!v) {
-    issues->push_back(MakeError(codes::kSchema, path, id,
-                                std::string("The edit has no \"") + key + "\".",
-                                std::string("Add \"") + key + "\" to the edit."));
+    issues->push_back(
+        MakeError(codes::kSchema, path, id, std::string("The edit has no \"") + key + "\".",
+                  std::string("Add \"") + key + "\" to the edit.", "SCHEMA.editValueMissing",
+                  {TextParam("key", key), WordParam("field", "field", name)}));
     return false;
   }
   if (field == EditField::kAmount) {
@@ -330,11 +337,13 @@ bool ReadFieldValue(const json::Value& obj, const char* key, EditField field,
     *out = nullptr;
     return true;
   }
-  issues->push_back(
-      MakeError(codes::kSchema, path, id,
-                "\"" + std::string(key) + "\" of a " + name + " edit must be " +
-                    (field == EditField::kDueDate ? "a date string or null." : "a string."),
-                ""));
+  const bool date = field == EditField::kDueDate;
+  issues->push_back(MakeError(codes::kSchema, path, id,
+                              "\"" + std::string(key) + "\" of a " + name + " edit must be " +
+                                  (date ? "a date string or null." : "a string."),
+                              "", date ? "SCHEMA.editValueTypeDate" : "SCHEMA.editValueType",
+                              {TextParam("key", key), WordParam("field", "field", name),
+                               WordParam("actual", "type", JsonTypeName(*v))}));
   return false;
 }
 
@@ -345,7 +354,9 @@ bool ReadChangeMilestone(const json::Value& value, const std::string& id, const 
                          Milestone* out, IssueList* issues) {
   const std::string path = base + "/milestone";
   if (!value.is_object()) {
-    issues->push_back(MakeError(codes::kSchema, path, id, "\"milestone\" must be an object.", ""));
+    issues->push_back(MakeError(codes::kSchema, path, id, "\"milestone\" must be an object.", "",
+                                "SCHEMA.changeMilestone",
+                                {WordParam("actual", "type", JsonTypeName(value))}));
     return false;
   }
   json::Value m = value;
@@ -385,7 +396,9 @@ bool ReadChangeMilestone(const json::Value& value, const std::string& id, const 
   if (out->id != id) {
     issues->push_back(MakeError(codes::kSchema, path + "/id", id,
                                 "The milestone's id \"" + out->id + "\" is not the change's id.",
-                                "Use the same id in the change and its milestone."));
+                                "Use the same id in the change and its milestone.",
+                                "SCHEMA.changeMilestoneId",
+                                {TextParam("id", id), TextParam("found", out->id)}));
     return false;
   }
   return true;
@@ -394,7 +407,8 @@ bool ReadChangeMilestone(const json::Value& value, const std::string& id, const 
 bool ReadChange(const json::Value& v, size_t n, Change* out, IssueList* issues) {
   const std::string base = "/changes/" + std::to_string(n);
   if (!v.is_object()) {
-    issues->push_back(MakeError(codes::kSchema, base, "", "A change must be an object.", ""));
+    issues->push_back(MakeError(codes::kSchema, base, "", "A change must be an object.", "",
+                                "SCHEMA.change", {WordParam("actual", "type", JsonTypeName(v))}));
     return false;
   }
   std::string op;
@@ -416,8 +430,10 @@ bool ReadChange(const json::Value& v, size_t n, Change* out, IssueList* issues) 
     out->op = ChangeOp::kMove;
     allowed = kMoveKeys;
   } else {
+    op = op.substr(0, 40);
     issues->push_back(MakeError(codes::kSchema, base + "/op", "", "\"" + op + "\" is not a change.",
-                                "Use add, delete, edit or move."));
+                                "Use add, delete, edit or move.", "SCHEMA.changeOp",
+                                {TextParam("op", op)}));
     return false;
   }
   bool ok = true;
@@ -427,9 +443,11 @@ bool ReadChange(const json::Value& v, size_t n, Change* out, IssueList* issues) 
       known = known || member.first == *k;
     }
     if (!known) {
+      const std::string key = member.first.substr(0, 64);
       issues->push_back(MakeError(codes::kSchema, base + "/" + PointerToken(member.first), "",
-                                  "A " + op + " change has no \"" + member.first + "\".",
-                                  "Remove \"" + member.first + "\"."));
+                                  "A " + op + " change has no \"" + key + "\".",
+                                  "Remove \"" + key + "\".", "SCHEMA.changeKey",
+                                  {TextParam("op", op), TextParam("key", key)}));
       ok = false;
     }
   }
@@ -443,8 +461,8 @@ bool ReadChange(const json::Value& v, size_t n, Change* out, IssueList* issues) 
         ok = ReadChangeMilestone(*m, out->id, base, &out->milestone, issues) && ok;
       } else if (out->op == ChangeOp::kAdd) {
         issues->push_back(MakeError(codes::kSchema, base + "/milestone", out->id,
-                                    "The add has no \"milestone\".",
-                                    "Add the milestone to insert."));
+                                    "The add has no \"milestone\".", "Add the milestone to insert.",
+                                    "SCHEMA.addNoMilestone", {}));
         ok = false;
       }
       // A delete without its milestone deletes whatever has the id there;
@@ -462,9 +480,11 @@ bool ReadChange(const json::Value& v, size_t n, Change* out, IssueList* issues) 
         }
       }
       if (!known) {
+        field = field.substr(0, 40);
         issues->push_back(MakeError(codes::kSchema, base + "/field", out->id,
                                     "\"" + field + "\" is not an editable field.",
-                                    "Use title, description, dueDate or amount."));
+                                    "Use title, description, dueDate or amount.",
+                                    "SCHEMA.editField", {TextParam("field", field)}));
         return false;
       }
       ok = ReadFieldValue(v, "from", out->field, base, out->id, &out->from, issues) && ok;
@@ -517,11 +537,18 @@ bool SameEditableFields(const Milestone& a, const Milestone& b) {
          a.amount == b.amount;
 }
 
-Issue Conflict(size_t n, const Change& change, const std::string& what) {
+// `variant`: the catalog sentence "CHANGE_CONFLICT.<variant>"; `extra` its
+// params beside the change's number, op and id.
+Issue Conflict(size_t n, const Change& change, const char* variant, const std::string& what,
+               std::initializer_list<Param> extra = {}) {
+  Params params = {NumberParam("number", static_cast<int64_t>(n) + 1),
+                   WordParam("op", "op", OpName(change.op)), TextParam("id", change.id)};
+  params.insert(params.end(), extra);
   return MakeError(codes::kChangeConflict, "/changes/" + std::to_string(n), change.id,
                    "Change " + std::to_string(n + 1) + " (" + OpName(change.op) + " of \"" +
                        change.id + "\") conflicts: " + what,
-                   "Reload the contract and make the change again.");
+                   "Reload the contract and make the change again.",
+                   std::string(codes::kChangeConflict) + "." + variant, std::move(params));
 }
 
 }  // namespace
@@ -571,9 +598,9 @@ DiffResult Diff(const Contract& before, const Contract& after, const Currency* m
 
   DiffResult result;
   json::Value patch = json::Value::Array();
-  auto emit = [&](Change change, std::string sentence) {
+  auto emit = [&](Change change, Sentence sentence) {
     result.changes.push_back(std::move(change));
-    result.summary.push_back(std::move(sentence));
+    result.summary.push_back(std::move(sentence.text));
   };
 
   // 1. Deletes, front to back.
@@ -590,7 +617,7 @@ DiffResult Diff(const Contract& before, const Contract& after, const Currency* m
     c.index = static_cast<int64_t>(i) - deleted;
     c.milestone = bm[i];
     patch.Push(PatchOp("remove", ElementPointer(c.index)));
-    std::string sentence = DeletedSentence(bm[i], currency);
+    Sentence sentence = DeletedSentence(bm[i], currency);
     emit(std::move(c), std::move(sentence));
     ++deleted;
   }
@@ -648,7 +675,7 @@ DiffResult Diff(const Contract& before, const Contract& after, const Currency* m
                                                         EditFieldName(field));
       op.Set("value", FieldToValue(to));
       patch.Push(std::move(op));
-      std::string sentence = EditedSentence(current, field, from, to, currency);
+      Sentence sentence = EditedSentence(current, field, from, to, currency);
       SetField(&current, field, to);
       Change c;
       c.op = ChangeOp::kEdit;
@@ -690,12 +717,15 @@ ApplyChangesResult ApplyChanges(const Contract& contract, const std::vector<Chan
     switch (c.op) {
       case ChangeOp::kAdd: {
         if (by_id.count(c.id)) {
-          result.issues.push_back(Conflict(n, c, "a milestone with that id already exists."));
+          result.issues.push_back(
+              Conflict(n, c, "exists", "a milestone with that id already exists."));
         } else if (c.index < 0 || c.index > size()) {
-          result.issues.push_back(Conflict(
-              n, c, "position " + std::to_string(c.index + 1) + " is past the end of the list."));
+          result.issues.push_back(
+              Conflict(n, c, "pastEnd",
+                       "position " + std::to_string(c.index + 1) + " is past the end of the list.",
+                       {NumberParam("position", c.index + 1)}));
         } else if (!c.milestone.id.empty() && c.milestone.id != c.id) {
-          result.issues.push_back(Conflict(n, c, "its milestone has another id."));
+          result.issues.push_back(Conflict(n, c, "otherId", "its milestone has another id."));
         } else {
           const auto k = static_cast<int32_t>(pool.size());
           pool.push_back(c.milestone);
@@ -709,10 +739,13 @@ ApplyChangesResult ApplyChanges(const Contract& contract, const std::vector<Chan
       case ChangeOp::kDelete: {
         if (c.index < 0 || c.index >= size() || id_at(c.index) != c.id) {
           result.issues.push_back(Conflict(
-              n, c, "the milestone is no longer at position " + std::to_string(c.index + 1) + "."));
+              n, c, "moved",
+              "the milestone is no longer at position " + std::to_string(c.index + 1) + ".",
+              {NumberParam("position", c.index + 1)}));
         } else if (!c.milestone.id.empty() &&
                    !SameEditableFields(c.milestone, pool[order[c.index]])) {
-          result.issues.push_back(Conflict(n, c, "the milestone was changed meanwhile."));
+          result.issues.push_back(
+              Conflict(n, c, "changed", "the milestone was changed meanwhile."));
         } else {
           auto it = by_id.find(c.id);
           if (it != by_id.end() && it->second == order[c.index]) {
@@ -726,17 +759,19 @@ ApplyChangesResult ApplyChanges(const Contract& contract, const std::vector<Chan
       case ChangeOp::kEdit: {
         auto it = by_id.find(c.id);
         if (it == by_id.end()) {
-          result.issues.push_back(Conflict(n, c, "the milestone is no longer in the contract."));
+          result.issues.push_back(
+              Conflict(n, c, "gone", "the milestone is no longer in the contract."));
         } else if (!FitsField(c.field, c.from) || !FitsField(c.field, c.to)) {
-          result.issues.push_back(MakeError(codes::kSchema, "/changes/" + std::to_string(n), c.id,
-                                            std::string("The values of a ") +
-                                                EditFieldName(c.field) +
-                                                " edit have the wrong type.",
-                                            ""));
+          result.issues.push_back(MakeError(
+              codes::kSchema, "/changes/" + std::to_string(n), c.id,
+              std::string("The values of a ") + EditFieldName(c.field) +
+                  " edit have the wrong type.",
+              "", "SCHEMA.changeValues", {WordParam("field", "field", EditFieldName(c.field))}));
         } else if (GetField(pool[it->second], c.field) != c.from) {
-          result.issues.push_back(Conflict(n, c,
+          result.issues.push_back(Conflict(n, c, "field",
                                            std::string("its ") + EditFieldName(c.field) +
-                                               " is no longer what the change started from."));
+                                               " is no longer what the change started from.",
+                                           {WordParam("field", "field", EditFieldName(c.field))}));
         } else {
           SetField(&pool[it->second], c.field, c.to);
           continue;
@@ -747,11 +782,14 @@ ApplyChangesResult ApplyChanges(const Contract& contract, const std::vector<Chan
         const int64_t from = c.from_index;
         const int64_t to = c.to_index;
         if (from < 0 || from >= size() || id_at(from) != c.id) {
-          result.issues.push_back(Conflict(
-              n, c, "the milestone is no longer at position " + std::to_string(from + 1) + "."));
-        } else if (to < 0 || to >= size()) {
           result.issues.push_back(
-              Conflict(n, c, "position " + std::to_string(to + 1) + " is outside the list."));
+              Conflict(n, c, "moved",
+                       "the milestone is no longer at position " + std::to_string(from + 1) + ".",
+                       {NumberParam("position", from + 1)}));
+        } else if (to < 0 || to >= size()) {
+          result.issues.push_back(Conflict(
+              n, c, "outside", "position " + std::to_string(to + 1) + " is outside the list.",
+              {NumberParam("position", to + 1)}));
         } else {
           if (from < to) {
             std::rotate(order.begin() + from, order.begin() + from + 1, order.begin() + to + 1);
@@ -849,7 +887,8 @@ bool ParseChanges(std::string_view json_text, std::vector<Change>* out, IssueLis
   if (!ParseJson(json_text, &doc, issues, "/changes")) return false;
   if (!doc.is_array()) {
     issues->push_back(MakeError(codes::kSchema, "/changes", "", "The changes must be a JSON array.",
-                                "Pass the \"changes\" list of a diff."));
+                                "Pass the \"changes\" list of a diff.", "SCHEMA.changes",
+                                {WordParam("actual", "type", JsonTypeName(doc))}));
     return false;
   }
   bool ok = true;

@@ -51,20 +51,44 @@ Issue MakeWarning(const char* code, std::string path, std::string milestone_id, 
                std::move(hint)};
 }
 
+Issue MakeError(const char* code, std::string path, std::string milestone_id, std::string message,
+                std::string hint, std::string message_id, Params params) {
+  return Tagged(MakeError(code, std::move(path), std::move(milestone_id), std::move(message),
+                          std::move(hint)),
+                std::move(message_id), std::move(params));
+}
+
+Issue MakeError(const char* code, std::string path, std::string milestone_id, std::string message,
+                std::string hint, const char* message_id, std::initializer_list<Param> params) {
+  return MakeError(code, std::move(path), std::move(milestone_id), std::move(message),
+                   std::move(hint), std::string(message_id), Params(params));
+}
+
 Issue Tagged(Issue issue, std::string message_id, Params params) {
   issue.message_id = std::move(message_id);
   issue.params = std::move(params);
   return issue;
 }
 
-Param MoneyOf(std::string name, int64_t amount, const Currency& money) {
-  return MoneyParam(std::move(name), amount, money.code, money.exponent);
+Param MoneyOf(const char* name, int64_t amount, const Currency& money) {
+  return MoneyParam(name, amount, money.code, money.exponent);
 }
 
 namespace {
 
 json::Value ParamValue(const Param& p) {
   switch (p.kind) {
+    case ParamKind::kSentences: {
+      json::Value list = json::Value::Array();
+      for (const Param& part : p.parts) {
+        json::Value item = json::Value::Object();
+        item.Set("type", json::Value::String(part.name));
+        json::Value params = ParamsToValue(part.parts);
+        for (json::Member& m : params.members()) item.Set(m.first, std::move(m.second));
+        list.Push(std::move(item));
+      }
+      return list;
+    }
     case ParamKind::kNumber:
     case ParamKind::kMoney:
       return json::Value::Int(p.number);

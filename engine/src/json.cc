@@ -314,30 +314,32 @@ class Parser {
 
   bool ParseDocument(Value* out) {
     if (static_cast<size_t>(end_ - begin_) > limits_.max_bytes) {
-      return Fail("The document is larger than " +
-                  std::to_string(limits_.max_bytes / (1024 * 1024)) + " MiB.");
+      if (error_ != nullptr) error_->limit = static_cast<int64_t>(limits_.max_bytes >> 20);
+      return Fail("tooLarge", "The document is larger than " +
+                                  std::to_string(limits_.max_bytes / (1024 * 1024)) + " MiB.");
     }
     SkipSpace();
     if (!ParseValue(out, 1)) return false;
     SkipSpace();
-    if (p_ != end_) return Fail("Unexpected text after the JSON value");
+    if (p_ != end_) return Fail("unexpectedText", "Unexpected text after the JSON value");
     return true;
   }
 
  private:
   // Messages name the byte `p_` is at; failures are cold, so they are built
   // here and kept out of the reading loops.
-  __attribute__((noinline, cold)) bool Fail(std::string message) {
+  __attribute__((noinline, cold)) bool Fail(const char* reason, std::string message) {
     const size_t offset = static_cast<size_t>(p_ - begin_);
     if (error_ != nullptr) {
+      error_->reason = reason;
       error_->offset = offset;
       if (message.back() != '.') message += " at byte " + std::to_string(offset) + ".";
       error_->message = std::move(message);
     }
     return false;
   }
-  __attribute__((noinline, cold)) bool Fail(const char* message) {
-    return Fail(std::string(message));
+  __attribute__((noinline, cold)) bool Fail(const char* reason, const char* message) {
+    return Fail(reason, std::string(message));
   }
 
   void SkipSpace() {
@@ -346,14 +348,14 @@ class Parser {
 
   bool Literal(const char* word, size_t n) {
     if (static_cast<size_t>(end_ - p_) < n || std::memcmp(p_, word, n) != 0) {
-      return Fail("Invalid literal");
+      return Fail("invalidLiteral", "Invalid literal");
     }
     p_ += n;
     return true;
   }
 
   bool ParseValue(Value* out, int depth) {
-    if (p_ >= end_) return Fail("Unexpected end of text");
+    if (p_ >= end_) return Fail("unexpectedEnd", "Unexpected end of text");
     switch (*p_) {
       case '{':
         return ParseObject(out, depth);
@@ -376,8 +378,9 @@ class Parser {
 
   bool EnterContainer(int depth) {
     if (depth > limits_.max_depth) {
-      return Fail("The document nests deeper than " + std::to_string(limits_.max_depth) +
-                  " levels");
+      if (error_ != nullptr) error_->limit = limits_.max_depth;
+      return Fail("tooDeep", "The document nests deeper than " + std::to_string(limits_.max_depth) +
+                                 " levels");
     }
     return true;
   }
@@ -405,7 +408,7 @@ class Parser {
     uint64_t signatures = 0;  // bits of KeySignature of the keys so far
     while (true) {
       SkipSpace();
-      if (p_ >= end_ || *p_ != '"') return Fail("Expected a key");
+      if (p_ >= end_ || *p_ != '"') return Fail("expectedKey", "Expected a key");
       const char* key_at = p_;
       // A key is nearly always one plain run: built in place from it.
       const char* run = p_ + 1;
@@ -430,15 +433,16 @@ class Parser {
       }
       if (duplicate) {
         p_ = key_at;
-        return Fail("Duplicate key \"" + members.back().first.substr(0, 64) + "\"");
+        if (error_ != nullptr) error_->key = members.back().first.substr(0, 64);
+        return Fail("duplicateKey", "Duplicate key \"" + members.back().first.substr(0, 64) + "\"");
       }
       SkipSpace();
-      if (p_ >= end_ || *p_ != ':') return Fail("Expected ':'");
+      if (p_ >= end_ || *p_ != ':') return Fail("expectedColon", "Expected ':'");
       ++p_;
       SkipSpace();
       if (!ParseValue(&members.back().second, depth + 1)) return false;
       SkipSpace();
-      if (p_ >= end_) return Fail("Unexpected end of text in an object");
+      if (p_ >= end_) return Fail("unexpectedEndInObject", "Unexpected end of text in an object");
       if (*p_ == ',') {
         ++p_;
         continue;
@@ -448,7 +452,7 @@ class Parser {
         hint = members.size();
         return true;
       }
-      return Fail("Expected ',' or '}'");
+      return Fail("expectedCommaOrBrace", "Expected ',' or '}'");
     }
   }
 
@@ -469,7 +473,7 @@ class Parser {
       items.emplace_back();
       if (!ParseValue(&items.back(), depth + 1)) return false;
       SkipSpace();
-      if (p_ >= end_) return Fail("Unexpected end of text in an array");
+      if (p_ >= end_) return Fail("unexpectedEndInArray", "Unexpected end of text in an array");
       if (*p_ == ',') {
         ++p_;
         continue;
@@ -479,7 +483,7 @@ class Parser {
         hint = items.size();
         return true;
       }
-      return Fail("Expected ',' or ']'");
+      return Fail("expectedCommaOrBracket", "Expected ',' or ']'");
     }
   }
 
@@ -491,11 +495,11 @@ class Parser {
   }
 
   bool ReadHex4(unsigned* out) {
-    if (end_ - p_ < 4) return Fail("Truncated \\u escape");
+    if (end_ - p_ < 4) return Fail("truncatedEscape", "Truncated \\u escape");
     unsigned v = 0;
     for (int i = 0; i < 4; ++i) {
       int d = HexDigit(p_[i]);
-      if (d < 0) return Fail("Invalid \\u escape");
+      if (d < 0) return Fail("invalidUnicodeEscape", "Invalid \\u escape");
       v = v * 16 + static_cast<unsigned>(d);
     }
     p_ += 4;
@@ -551,15 +555,15 @@ class Parser {
     p_ = SkipPlain(p_, end_);
     out->assign(run, static_cast<size_t>(p_ - run));
     while (true) {
-      if (p_ >= end_) return Fail("Unterminated string");
+      if (p_ >= end_) return Fail("unterminatedString", "Unterminated string");
       char c = *p_;
       if (c == '"') {
         ++p_;
         return true;
       }
-      if (c != '\\') return Fail("Unescaped control character in a string");
+      if (c != '\\') return Fail("controlCharacter", "Unescaped control character in a string");
       ++p_;
-      if (p_ >= end_) return Fail("Unterminated string");
+      if (p_ >= end_) return Fail("unterminatedString", "Unterminated string");
       char e = *p_++;
       switch (e) {
         case '"':
@@ -604,7 +608,7 @@ class Parser {
           break;
         }
         default:
-          return Fail("Invalid escape in a string");
+          return Fail("invalidEscape", "Invalid escape in a string");
       }
       run = p_;
       p_ = SkipPlain(p_, end_);
@@ -619,7 +623,7 @@ class Parser {
       negative = true;
       ++p_;
     }
-    if (p_ >= end_) return Fail("Invalid number");
+    if (p_ >= end_) return Fail("invalidNumber", "Invalid number");
     const char* digits_at = p_;
     uint64_t v = 0;
     if (*p_ == '0') {
@@ -629,7 +633,7 @@ class Parser {
       // to its text and v is unused.
       while (p_ < end_ && IsDigit(*p_)) v = v * 10 + static_cast<unsigned>(*p_++ - '0');
     } else {
-      return Fail("Unexpected character");
+      return Fail("unexpectedCharacter", "Unexpected character");
     }
     const size_t digit_count = static_cast<size_t>(p_ - digits_at);
     bool integral = true;
@@ -638,7 +642,7 @@ class Parser {
       ++p_;
       const char* digits = p_;
       while (p_ < end_ && IsDigit(*p_)) ++p_;
-      if (p_ == digits) return Fail("Invalid number");
+      if (p_ == digits) return Fail("invalidNumber", "Invalid number");
     }
     if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
       integral = false;
@@ -646,7 +650,7 @@ class Parser {
       if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
       const char* digits = p_;
       while (p_ < end_ && IsDigit(*p_)) ++p_;
-      if (p_ == digits) return Fail("Invalid number");
+      if (p_ == digits) return Fail("invalidNumber", "Invalid number");
     }
     // "-0" is not an integer amount (SPEC 2.1 counts -0.0 as invalid; -0 is
     // the same value), and 19+ digits may not fit: both stay as text.

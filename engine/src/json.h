@@ -145,6 +145,11 @@ struct Limits {
 struct ParseError {
   std::string message;  // one sentence, e.g. "Duplicate key \"id\" at byte 40."
   size_t offset = 0;
+  // The same for a catalog (docs/languages.md): "duplicateKey", "tooDeep", ...;
+  // `key` the repeated key, `limit` the size in MiB or the depth exceeded.
+  const char* reason = "";
+  std::string key;
+  int64_t limit = 0;
 };
 
 // Parses exactly one JSON value (surrounding white space allowed). On failure

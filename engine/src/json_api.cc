@@ -108,8 +108,9 @@ std::string Diff(const Engine& engine, std::string_view before, std::string_view
   return out;
 }
 
-std::string ApplyChanges(const Engine& /*engine*/, std::string_view contract,
+std::string ApplyChanges(const Engine& engine, std::string_view contract,
                          std::string_view changes) {
+  CatalogScope scope(engine.catalog());
   IssueList issues;
   Contract doc;
   std::vector<Change> list;
@@ -139,11 +140,17 @@ std::string InvertChanges(std::string_view changes) {
     if (list[i].op == ChangeOp::kDelete && list[i].milestone.id.empty()) {
       issues.push_back(MakeError(codes::kSchema, "/changes/" + std::to_string(i) + "/milestone", "",
                                  "A delete can be undone only with the milestone it removed.",
-                                 "Pass the changes as diff() gives them, milestone included."));
+                                 "Pass the changes as diff() gives them, milestone included.",
+                                 "SCHEMA.undoDelete", {TextParam("id", list[i].id)}));
     }
   }
   if (!issues.empty()) return Failure(issues);
   return ChangesToJson(milestone::InvertChanges(list));
+}
+
+std::string InvertChanges(const Engine& engine, std::string_view changes) {
+  CatalogScope scope(engine.catalog());
+  return InvertChanges(changes);
 }
 
 std::string PreviewReorder(const Engine& engine, std::string_view contract, std::string_view id,
@@ -159,7 +166,8 @@ std::string PreviewReorder(const Engine& engine, std::string_view contract, std:
   if (!whole) {
     issues.push_back(MakeError(codes::kSchema, "/toIndex", "",
                                "The target position must be a whole number of zero or more.",
-                               "Pass the index to drop the milestone at, counting from 0."));
+                               "Pass the index to drop the milestone at, counting from 0.",
+                               "SCHEMA.dropIndex", {}));
   }
   if (!readable) {
     ReorderPreview failed;
@@ -207,7 +215,7 @@ std::string Timers(const Engine& engine, std::string_view contract, std::string_
   if (ok && act.now.empty()) {
     issues.push_back(MakeError(codes::kSchema, "/options/now", "",
                                "Timers need today's date to say what is due.",
-                               "Pass {\"now\": \"YYYY-MM-DD\"}."));
+                               "Pass {\"now\": \"YYYY-MM-DD\"}.", "SCHEMA.timersNow", {}));
     ok = false;
   }
   ok &= ParseContract(contract, &doc, &issues);
@@ -236,10 +244,13 @@ bool MoneyCurrency(const Engine& engine, std::string_view code, Currency* out, I
     *out = *found;
     return true;
   }
-  issues->push_back(MakeError(
-      codes::kUnsupportedCurrency, "/currency", "",
-      "The currency \"" + std::string(code.substr(0, 16)) + "\" is not one this policy allows.",
-      "Use " + engine.policy().DefaultCurrency().code + ", or a currency of the policy."));
+  const std::string asked(code.substr(0, 16));
+  const std::string& fallback = engine.policy().DefaultCurrency().code;
+  issues->push_back(MakeError(codes::kUnsupportedCurrency, "/currency", "",
+                              "The currency \"" + asked + "\" is not one this policy allows.",
+                              "Use " + fallback + ", or a currency of the policy.",
+                              "UNSUPPORTED_CURRENCY.money",
+                              {TextParam("currency", asked), TextParam("default", fallback)}));
   return false;
 }
 

@@ -56,12 +56,19 @@ void Reject(std::string_view text, const Currency& currency, IssueList* issues) 
                                : currency.exponent == 1
                                    ? "at most one decimal"
                                    : "at most " + std::to_string(currency.exponent) + " decimals";
-  issue.message = text.empty()
-                      ? "Enter an amount."
-                      : "The amount \"" + std::string(text.substr(0, 40)) +
-                            "\" is not an amount in " + currency.code + " with " + decimals + ".";
-  issue.hint = "Write the amount like " + FormatMoney(123456 * Pow10(currency.exponent), currency) +
-               " or without the symbol.";
+  const std::string typed(text.substr(0, 40));
+  issue.message = text.empty() ? "Enter an amount."
+                               : "The amount \"" + typed + "\" is not an amount in " +
+                                     currency.code + " with " + decimals + ".";
+  // The example as this parser reads it, whatever the catalog's language.
+  const std::string example = FormatMoney(123456 * Pow10(currency.exponent), currency);
+  issue.hint = "Write the amount like " + example + " or without the symbol.";
+  issue.message_id = text.empty()             ? "INVALID_AMOUNT.empty"
+                     : currency.exponent == 0 ? "INVALID_AMOUNT.typedWhole"
+                     : currency.exponent == 1 ? "INVALID_AMOUNT.typedOneDecimal"
+                                              : "INVALID_AMOUNT.typed";
+  issue.params = {TextParam("text", typed), TextParam("currency", currency.code),
+                  NumberParam("decimals", currency.exponent), TextParam("example", example)};
   issues->push_back(std::move(issue));
 }
 

@@ -37,16 +37,20 @@ class PolicyReader {
 
   bool ok() const { return ok_; }
 
-  void Error(const std::string& pointer, std::string message, std::string hint) {
-    issues_->push_back(
-        MakeError(codes::kPolicy, "/policy" + pointer, "", std::move(message), std::move(hint)));
+  // `variant`: the catalog sentence "POLICY.<variant>".
+  void Error(const std::string& pointer, const char* variant, std::initializer_list<Param> params,
+             std::string message, std::string hint) {
+    issues_->push_back(MakeError(codes::kPolicy, "/policy" + pointer, "", std::move(message),
+                                 std::move(hint), std::string("POLICY.") + variant,
+                                 Params(params)));
     ok_ = false;
   }
 
   bool Int(const json::Value& v, const std::string& pointer, const char* name, int64_t min,
            int64_t max, int64_t* out) {
     if (!v.is_int() || v.as_int() < min || v.as_int() > max) {
-      Error(pointer,
+      Error(pointer, "number",
+            {TextParam("key", name), NumberParam("min", min), NumberParam("max", max)},
             std::string("The policy value \"") + name + "\" must be a whole number from " +
                 std::to_string(min) + " to " + std::to_string(max) + ".",
             "Give whole numbers; money is in minor units (cents).");
@@ -60,7 +64,8 @@ class PolicyReader {
     bool iso = code.size() == 3;
     for (char ch : code) iso = iso && ch >= 'A' && ch <= 'Z';
     if (!iso) {
-      Error(pointer, "A policy currency must be a three-letter ISO 4217 code.",
+      Error(pointer, "currencyCode", {TextParam("code", code.substr(0, 40))},
+            "A policy currency must be a three-letter ISO 4217 code.",
             "Use e.g. \"USD\", \"EUR\", \"JPY\".");
     }
     return iso;
@@ -69,7 +74,8 @@ class PolicyReader {
   bool Exponent(const std::string& code, int64_t exponent, const std::string& pointer) {
     const int iso = IsoExponent(code);
     if (iso >= 0 && iso != exponent) {
-      Error(pointer,
+      Error(pointer, "exponent",
+            {TextParam("code", code), NumberParam("iso", iso), NumberParam("exponent", exponent)},
             "ISO 4217 gives " + code + " the exponent " + std::to_string(iso) + ", not " +
                 std::to_string(exponent) + ".",
             "Set \"exponent\" to " + std::to_string(iso) + ".");
@@ -81,7 +87,8 @@ class PolicyReader {
   // {"USD": {"exponent": 2, "minimumAmount": 500, "maximumAmount": ...}, ...}
   void Currencies(const json::Value& v, std::vector<Currency>* out) {
     if (!v.is_object() || v.members().empty()) {
-      Error("/currencies", "\"currencies\" must be an object with at least one currency.",
+      Error("/currencies", "currencies", {},
+            "\"currencies\" must be an object with at least one currency.",
             "Write e.g. {\"USD\": {\"exponent\": 2, \"minimumAmount\": 500, "
             "\"maximumAmount\": 100000000}}.");
       return;
@@ -91,7 +98,8 @@ class PolicyReader {
       const std::string at = "/currencies/" + PointerToken(m.first);
       if (!Code(m.first, at)) continue;
       if (!m.second.is_object()) {
-        Error(at, "A currency's entry must be an object.",
+        Error(at, "currencyEntry", {TextParam("code", m.first)},
+              "A currency's entry must be an object.",
               "Write {\"exponent\", \"minimumAmount\", \"maximumAmount\"}.");
         continue;
       }
@@ -109,19 +117,26 @@ class PolicyReader {
         } else if (f.first == "maximumAmount") {
           has[2] = Int(f.second, fat, "maximumAmount", 0, kMaxSafeInteger, &c.maximum_amount);
         } else {
-          Error(fat, "A currency has no key \"" + f.first.substr(0, 40) + "\".",
+          Error(fat, "currencyKey",
+                {TextParam("code", c.code), TextParam("key", f.first.substr(0, 40))},
+                "A currency has no key \"" + f.first.substr(0, 40) + "\".",
                 "Use exponent, minimumAmount and maximumAmount.");
         }
       }
       static const char* kNames[] = {"exponent", "minimumAmount", "maximumAmount"};
       for (int k = 0; k < 3; ++k) {
         if (!has[k] && ok_) {
-          Error(at + "/" + kNames[k], "The currency " + c.code + " needs \"" + kNames[k] + "\".",
+          Error(at + "/" + kNames[k], "currencyNeeds",
+                {TextParam("code", c.code), TextParam("key", kNames[k])},
+                "The currency " + c.code + " needs \"" + kNames[k] + "\".",
                 "Give exponent, minimumAmount and maximumAmount for every currency.");
         }
       }
       if (ok_ && c.minimum_amount > c.maximum_amount) {
-        Error(at + "/minimumAmount", "The minimum amount of " + c.code + " is above its maximum.",
+        Error(at + "/minimumAmount", "currencyRange",
+              {TextParam("code", c.code), NumberParam("minimumAmount", c.minimum_amount),
+               NumberParam("maximumAmount", c.maximum_amount)},
+              "The minimum amount of " + c.code + " is above its maximum.",
               "Make minimumAmount at most maximumAmount.");
       }
       list.push_back(std::move(c));
@@ -157,7 +172,8 @@ bool ParsePolicy(std::string_view text, const Policy& base, Policy* out, IssueLi
   }
   PolicyReader r(issues);
   if (!doc.is_object()) {
-    r.Error("", "The policy must be an object.", "Pass e.g. {\"minimumAmount\": 500}.");
+    r.Error("", "object", {WordParam("actual", "type", JsonTypeName(doc))},
+            "The policy must be an object.", "Pass e.g. {\"minimumAmount\": 500}.");
     return false;
   }
   Policy policy = base;
@@ -170,7 +186,7 @@ bool ParsePolicy(std::string_view text, const Policy& base, Policy* out, IssueLi
     const std::string at = "/" + PointerToken(m.first);
     if (m.first == "currency" || m.first == "minimumAmount" || m.first == "maximumAmount") {
       if (table != nullptr) {
-        r.Error(at,
+        r.Error(at, "shorthand", {TextParam("key", m.first)},
                 "\"" + m.first +
                     "\" is shorthand for a one-currency table; this policy gives "
                     "\"currencies\" as well.",
@@ -189,14 +205,19 @@ bool ParsePolicy(std::string_view text, const Policy& base, Policy* out, IssueLi
       } else if (order == "any") {
         policy.funding_order = FundingOrder::kAny;
       } else {
-        r.Error(at, "\"fundingOrder\" must be \"sequential\" or \"any\".",
+        r.Error(at, "fundingOrder", {TextParam("order", order.substr(0, 40))},
+                "\"fundingOrder\" must be \"sequential\" or \"any\".",
                 "Use \"sequential\" (strictly in order) or \"any\".");
       }
       continue;
     }
     if (m.first == "name" || m.first == "about") {
       // A policy file names and explains itself; neither changes a rule.
-      if (!m.second.is_string()) r.Error(at, "\"" + m.first + "\" must be a string.", "");
+      if (!m.second.is_string()) {
+        r.Error(at, "string",
+                {TextParam("key", m.first), WordParam("actual", "type", JsonTypeName(m.second))},
+                "\"" + m.first + "\" must be a string.", "");
+      }
       continue;
     }
     const IntKey* key = nullptr;
@@ -204,7 +225,8 @@ bool ParsePolicy(std::string_view text, const Policy& base, Policy* out, IssueLi
       if (m.first == k.name) key = &k;
     }
     if (key == nullptr) {
-      r.Error(at, "The policy key \"" + m.first.substr(0, 40) + "\" is unknown.",
+      r.Error(at, "unknownKey", {TextParam("key", m.first.substr(0, 40))},
+              "The policy key \"" + m.first.substr(0, 40) + "\" is unknown.",
               "Use currencies (or currency, minimumAmount, maximumAmount), maxMilestones, "
               "titleMaxLength, descriptionMaxLength, initiationFee, maxInFlight, fundingOrder, "
               "reviewDays or refundResponseDays.");
@@ -217,6 +239,8 @@ bool ParsePolicy(std::string_view text, const Policy& base, Policy* out, IssueLi
       r.Error(currency != nullptr  ? "/currency"
               : minimum != nullptr ? "/minimumAmount"
                                    : "/maximumAmount",
+              "shorthandCount",
+              {NumberParam("count", static_cast<int64_t>(policy.currencies.size()))},
               "The shorthand keys set a one-currency policy, and this one has " +
                   std::to_string(policy.currencies.size()) + ".",
               "Set the limits inside \"currencies\".");
@@ -228,7 +252,8 @@ bool ParsePolicy(std::string_view text, const Policy& base, Policy* out, IssueLi
           if (code != c.code) {
             c = CurrencyOfCode(code);
             if (IsoExponent(code) < 0) {
-              r.Error("/currency", "The engine does not know the exponent of " + code + ".",
+              r.Error("/currency", "unknownExponent", {TextParam("code", code)},
+                      "The engine does not know the exponent of " + code + ".",
                       "Give it in \"currencies\": {\"" + code + "\": {\"exponent\": ...}}.");
             }
           }
@@ -241,14 +266,19 @@ bool ParsePolicy(std::string_view text, const Policy& base, Policy* out, IssueLi
         r.Int(*maximum, "/maximumAmount", "maximumAmount", 0, kMaxSafeInteger, &c.maximum_amount);
       }
       if (r.ok() && c.minimum_amount > c.maximum_amount) {
-        r.Error(minimum != nullptr ? "/minimumAmount" : "/maximumAmount",
+        r.Error(minimum != nullptr ? "/minimumAmount" : "/maximumAmount", "range",
+                {NumberParam("minimumAmount", c.minimum_amount),
+                 NumberParam("maximumAmount", c.maximum_amount)},
                 "The minimum amount is above the maximum amount.",
                 "Make minimumAmount at most maximumAmount.");
       }
     }
   }
   if (r.ok() && policy.max_in_flight > policy.max_milestones && policy.max_milestones > 0) {
-    r.Error("/maxInFlight", "More milestones may be in flight than a contract may hold.",
+    r.Error("/maxInFlight", "maxInFlight",
+            {NumberParam("maxInFlight", policy.max_in_flight),
+             NumberParam("maxMilestones", policy.max_milestones)},
+            "More milestones may be in flight than a contract may hold.",
             "Make maxInFlight at most maxMilestones.");
   }
   if (r.ok()) *out = std::move(policy);

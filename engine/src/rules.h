@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,10 +27,21 @@ Issue MakeError(const char* code, std::string path, std::string milestone_id, st
                 std::string hint = {});
 Issue MakeWarning(const char* code, std::string path, std::string milestone_id, std::string message,
                   std::string hint = {});
+// The same with the catalog sentence (docs/languages.md) it is: its id,
+// the code or "CODE.variant", and the values it was made from.
+Issue MakeError(const char* code, std::string path, std::string milestone_id, std::string message,
+                std::string hint, std::string message_id, Params params);
+// The same for a sentence named in place: the id and the list are made here,
+// not at each of the engine's sentences (the wasm's size).
+Issue MakeError(const char* code, std::string path, std::string milestone_id, std::string message,
+                std::string hint, const char* message_id, std::initializer_list<Param> params);
 // `issue` as the catalog sentence `message_id` made from `params`.
 Issue Tagged(Issue issue, std::string message_id, Params params);
+// "null", "boolean", "number", "string", "array" or "object": a JSON type as
+// params name it (the catalog's "type" words).
+const char* JsonTypeName(const json::Value& value);
 // A money param in the contract's currency.
-Param MoneyOf(std::string name, int64_t amount, const Currency& money);
+Param MoneyOf(const char* name, int64_t amount, const Currency& money);
 
 // Writes {"name": value, ...}; money params add "currency" when none is given.
 void WriteParams(const Params& params, std::string* out);

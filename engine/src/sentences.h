@@ -12,6 +12,7 @@
 
 #include "milestone/contract.h"
 #include "milestone/diff.h"
+#include "milestone/issue.h"
 #include "milestone/money.h"
 
 namespace milestone {
@@ -31,13 +32,21 @@ const char* StateWords(MilestoneState state);
 // People count positions from 1.
 std::string PositionText(int64_t index);
 
+// A sentence as the engine writes it in English, and as a catalog writes it:
+// its message id ("event.milestoneAdded", docs/languages.md) and params.
+struct Sentence {
+  std::string text;
+  const char* id;
+  Params params;
+};
+
 // The sentences of a change, as an action's event and a diff's summary say it.
 // Amounts are written in `money`, the contract's currency.
-std::string AddedSentence(const Milestone& added, const Currency& money);
-std::string DeletedSentence(const Milestone& deleted, const Currency& money);
-std::string MovedSentence(const Milestone& moved, int64_t from, int64_t to);
+Sentence AddedSentence(const Milestone& added, const Currency& money);
+Sentence DeletedSentence(const Milestone& deleted, const Currency& money);
+Sentence MovedSentence(const Milestone& moved, int64_t from, int64_t to);
 // `before` is the milestone before the edit.
-std::string EditedSentence(const Milestone& before, EditField field, const FieldValue& from,
-                           const FieldValue& to, const Currency& money);
+Sentence EditedSentence(const Milestone& before, EditField field, const FieldValue& from,
+                        const FieldValue& to, const Currency& money);
 
 }  // namespace milestone

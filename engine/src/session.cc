@@ -85,12 +85,9 @@ void Session::Open(std::string_view contract_json) {
   // Writing back a document that was not read exactly would change what it
   // says, so a session edits only what the engine could read.
   if (!read_ok || !NoErrors(read)) {
+    // A contract that could not be read has an error saying why.
     for (const Issue& issue : read) {
       if (issue.severity == Severity::kError) open_issues_.push_back(issue);
-    }
-    if (open_issues_.empty()) {
-      open_issues_.push_back(MakeError(codes::kSchema, "", "", "The contract could not be read.",
-                                       "Pass a contract document object."));
     }
     base_ = Contract();
     return;
@@ -120,11 +117,12 @@ SessionEdit Session::Apply(std::vector<Action> actions) {
   for (size_t i = 0; i < actions.size(); ++i) {
     if (SpecOf(actions[i].type).plan_edit) continue;
     const std::string path = actions.size() == 1 ? "/type" : "/" + std::to_string(i) + "/type";
+    const char* type = ActionTypeName(actions[i].type);
     return Reject({MakeError(codes::kSchema, path, actions[i].id,
-                             std::string("A draft holds milestone edits, not \"") +
-                                 ActionTypeName(actions[i].type) + "\".",
+                             std::string("A draft holds milestone edits, not \"") + type + "\".",
                              "Use add, edit, delete or move here; send other actions with the "
-                             "engine's apply.")});
+                             "engine's apply.",
+                             "SCHEMA.draftAction", {TextParam("action", type)})});
   }
   if (actions.size() == 1 && actions[0].type == ActionType::kEdit) {
     auto found = index_of_.find(actions[0].id);

@@ -456,14 +456,15 @@ ValidateResult Engine::Validate(std::string_view contract_json,
                                 const ValidateOptions& options) const {
   ValidateResult result;
   json::Value doc;
-  if (!ParseJson(contract_json, &doc, &result.issues)) return result;
-  Contract contract;
-  ReadNotes notes;
-  bool is_object = doc.is_object();
-  ReadContract(std::move(doc), &contract, &result.issues, &notes);
-  if (is_object) CheckDocument(contract, policy_, options, &notes, &result.issues);
-  SortDocumentOrder(&result.issues);
-  result.ok = NoErrors(result.issues);
+  if (ParseJson(contract_json, &doc, &result.issues)) {
+    Contract contract;
+    ReadNotes notes;
+    bool is_object = doc.is_object();
+    ReadContract(std::move(doc), &contract, &result.issues, &notes);
+    if (is_object) CheckDocument(contract, policy_, options, &notes, &result.issues);
+    SortDocumentOrder(&result.issues);
+    result.ok = NoErrors(result.issues);
+  }
   if (catalog_) catalog_->Localize(&result.issues);
   return result;
 }

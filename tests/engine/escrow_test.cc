@@ -284,7 +284,7 @@ TEST(Escrow, StepsAndRefusalsCarryTheirParams) {
   EXPECT_EQ(opened.events[0].params[1].number, 120000);
   ApplyResult early = Act(c, R"({"type":"release","id":"m-2"})", Actor::kMarketplace, "2026-12-02");
   ASSERT_EQ(FirstCode(early), "NOT_DUE");
-  EXPECT_EQ(ParamNames(early.issues[0].params), "title,due,what");
+  EXPECT_EQ(ParamNames(early.issues[0].params), "title,due,action");
   EXPECT_EQ(early.issues[0].params[1].text, "2026-12-15");
   ApplyResult resolved =
       Act(opened.contract, R"({"type":"resolveDispute","id":"m-2","release":1,"refund":119999})",

@@ -318,15 +318,6 @@ int main(int argc, char** argv) {
   }
 
   Inputs inputs;
-  milestone::Policy policy;
-  if (policy_file) {
-    std::optional<std::string> text = inputs.Read(*policy_file);
-    if (!text) return kExitUnusable;
-    IssueList issues;
-    if (!milestone::ParsePolicy(*text, policy, &policy, &issues)) {
-      return Print(Failure(issues), kExitUnusable);
-    }
-  }
   std::shared_ptr<const milestone::Catalog> catalog;
   if (locale) {
     // English needs no file: the engine writes it itself, as en.json says.
@@ -340,6 +331,18 @@ int main(int argc, char** argv) {
       std::optional<milestone::Catalog> parsed = milestone::Catalog::FromJson(*text, &issues);
       if (!parsed) return Print(Failure(issues), kExitUnusable);
       catalog = std::make_shared<const milestone::Catalog>(std::move(*parsed));
+    }
+  }
+  // Everything written from here on (the policy's findings too) is in the
+  // catalog's language.
+  const milestone::CatalogScope scope(catalog.get());
+  milestone::Policy policy;
+  if (policy_file) {
+    std::optional<std::string> text = inputs.Read(*policy_file);
+    if (!text) return kExitUnusable;
+    IssueList issues;
+    if (!milestone::ParsePolicy(*text, policy, &policy, &issues)) {
+      return Print(Failure(issues), kExitUnusable);
     }
   }
   const milestone::Engine engine(policy, catalog);

@@ -55,7 +55,8 @@ struct Flags {
 
 // The server's one policy, read and checked before anything opens: an
 // unusable one stops the server with the POLICY findings.
-bool LoadPolicy(const std::string& file, milestone::Policy* out) {
+bool LoadPolicy(const std::string& file, const milestone::Catalog* catalog,
+                milestone::Policy* out) {
   *out = milestone::Policy::Upwork();
   if (file.empty()) return true;
   std::ifstream in(file, std::ios::binary);
@@ -67,6 +68,7 @@ bool LoadPolicy(const std::string& file, milestone::Policy* out) {
   text << in.rdbuf();
   milestone::IssueList issues;
   if (milestone::ParsePolicy(text.str(), milestone::Policy::Upwork(), out, &issues)) return true;
+  if (catalog != nullptr) catalog->Localize(&issues);
   for (const milestone::Issue& issue : issues) {
     std::cerr << "milestone_server: " << file << ": " << issue.code << " " << issue.path << ": "
               << issue.message << "\n";
@@ -245,7 +247,7 @@ int main(int argc, char** argv) {
     catalog = std::make_shared<const milestone::Catalog>(std::move(*parsed));
   }
   milestone::Policy policy;
-  if (!LoadPolicy(flags.policy_file, &policy)) return 2;
+  if (!LoadPolicy(flags.policy_file, catalog.get(), &policy)) return 2;
   const milestone::Engine engine(policy, catalog);
   const std::string today = flags.now.empty() ? milestone::server::UtcDate() : flags.now;
   if (!store->SeedIfEmpty(engine, today, &error)) {

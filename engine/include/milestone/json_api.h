@@ -26,6 +26,8 @@ std::string Diff(const Engine& engine, std::string_view before, std::string_view
 std::string ApplyChanges(const Engine& engine, std::string_view contract, std::string_view changes);
 // -> changes, or {ok: false, issues}
 std::string InvertChanges(std::string_view changes);
+// The same with the issues in the engine's language.
+std::string InvertChanges(const Engine& engine, std::string_view changes);
 // -> {ok, order, changes, issues, allowedRange: {from, to}}
 std::string PreviewReorder(const Engine& engine, std::string_view contract, std::string_view id,
                            double to_index, std::string_view options);
