@@ -31,24 +31,39 @@ std::string PointerToken(const std::string& token) {
   return out;
 }
 
+Issue::Issue() = default;
+Issue::Issue(const Issue& other) = default;
+Issue::Issue(Issue&& other) noexcept = default;
+Issue& Issue::operator=(const Issue& other) = default;
+Issue& Issue::operator=(Issue&& other) noexcept = default;
+Issue::~Issue() = default;
+
+namespace {
+
+Issue MakeIssue(const char* code, Severity severity, std::string path, std::string milestone_id,
+                std::string message, std::string hint) {
+  Issue issue;
+  issue.code = code;
+  issue.severity = severity;
+  issue.path = std::move(path);
+  issue.milestone_id = std::move(milestone_id);
+  issue.message = std::move(message);
+  issue.hint = std::move(hint);
+  return issue;
+}
+
+}  // namespace
+
 Issue MakeError(const char* code, std::string path, std::string milestone_id, std::string message,
                 std::string hint) {
-  return Issue{code,
-               Severity::kError,
-               std::move(path),
-               std::move(milestone_id),
-               std::move(message),
-               std::move(hint)};
+  return MakeIssue(code, Severity::kError, std::move(path), std::move(milestone_id),
+                   std::move(message), std::move(hint));
 }
 
 Issue MakeWarning(const char* code, std::string path, std::string milestone_id, std::string message,
                   std::string hint) {
-  return Issue{code,
-               Severity::kWarning,
-               std::move(path),
-               std::move(milestone_id),
-               std::move(message),
-               std::move(hint)};
+  return MakeIssue(code, Severity::kWarning, std::move(path), std::move(milestone_id),
+                   std::move(message), std::move(hint));
 }
 
 Issue MakeError(const char* code, std::string path, std::string milestone_id, std::string message,

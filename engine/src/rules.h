@@ -138,4 +138,14 @@ void WriteIssues(const IssueList& issues, std::string* out);
 // Diff changes as the JSON model (diff.cc).
 json::Value ChangeToValue(const Change& change);
 json::Value ChangesToValue(const std::vector<Change>& changes);
+
+// diff.cc's field helpers, which changeset.cc (reading and applying change
+// lists) shares: the editable fields in their order, one field's value, and
+// whether two milestones differ in any of them.
+inline constexpr EditField kEditFields[] = {EditField::kTitle, EditField::kDescription,
+                                            EditField::kDueDate, EditField::kAmount};
+FieldValue GetField(const Milestone& m, EditField field);
+void SetField(Milestone* m, EditField field, const FieldValue& value);
+const char* OpName(ChangeOp op);
+bool SameEditableFields(const Milestone& a, const Milestone& b);
 }  // namespace milestone

@@ -54,6 +54,15 @@ Param SentencePart(std::string type, std::string text, std::string message_id, P
 // One finding about a document or an action. `code` is stable public API (see
 // docs/rules.md); `path` is a JSON Pointer into the document or the action.
 struct Issue {
+  // Out of line, as Param's: issues are made, moved and dropped all over the
+  // engine, and each inline copy of these was code at the call site.
+  Issue();
+  Issue(const Issue& other);
+  Issue(Issue&& other) noexcept;
+  Issue& operator=(const Issue& other);
+  Issue& operator=(Issue&& other) noexcept;
+  ~Issue();
+
   std::string code;
   Severity severity = Severity::kError;
   std::string path;
