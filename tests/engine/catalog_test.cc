@@ -85,6 +85,11 @@ std::string Doc(const std::string& state, const std::string& more = "") {
          R"("released":0}],"changeRequest":null})";
 }
 
+// Options of one actor on 2026-12-01.
+std::string As(const std::string& actor) {
+  return R"({"actor":")" + actor + R"(","now":"2026-12-01"})";
+}
+
 std::vector<Case> CppCases();
 
 std::vector<Case> Cases(const std::vector<Extra>& extras) {
@@ -95,6 +100,12 @@ std::vector<Case> Cases(const std::vector<Extra>& extras) {
     out.push_back({f.file, FixturePolicy(f.data), [doc, options](const Engine& e) {
                      return json_api::Validate(e, doc, options);
                    }});
+    // The view model holds issues, timers and a request's summary.
+    for (const char* actor : {"client", "freelancer"}) {
+      out.push_back({f.file + " describe", FixturePolicy(f.data), [doc, actor](const Engine& e) {
+                       return json_api::Describe(e, doc, As(actor));
+                     }});
+    }
   }
   for (const auto& f : testing::LoadFixtures("actions")) {
     const std::string doc = testing::FixtureDocument(f.data);
@@ -223,19 +234,25 @@ std::shared_ptr<const Catalog> Marker(const std::string& locale) {
   return std::make_shared<const Catalog>(catalog ? std::move(*catalog) : Catalog());
 }
 
-// Every sentence in an answer: issues ({code, severity, message, hint?}) and
-// events (the items of "events"), as (message, hint).
-void Sentences(const json::Value& v, bool in_events,
+// Every sentence in an answer, as (message, hint): issues ({code, severity,
+// message, hint?}), events (the items of "events"), timers ({kind, due,
+// message}) and summaries (the strings of "summary"). `key`: the member `v`
+// is, or whose item it is.
+void Sentences(const json::Value& v, const std::string& key,
                std::vector<std::pair<std::string, std::string>>* out) {
   if (v.is_object()) {
     const json::Value* message = v.Find("message");
-    if (message && message->is_string() && (in_events || (v.Find("code") && v.Find("severity")))) {
+    const bool said = key == "events" || (v.Find("code") && v.Find("severity")) ||
+                      (v.Find("kind") && v.Find("due"));
+    if (message && message->is_string() && said) {
       const json::Value* hint = v.Find("hint");
       out->emplace_back(message->as_string(), hint ? hint->as_string() : "");
     }
-    for (const json::Member& m : v.members()) Sentences(m.second, m.first == "events", out);
+    for (const json::Member& m : v.members()) Sentences(m.second, m.first, out);
   } else if (v.is_array()) {
-    for (const json::Value& item : v.items()) Sentences(item, in_events, out);
+    for (const json::Value& item : v.items()) Sentences(item, key, out);
+  } else if (v.is_string() && key == "summary") {
+    out->emplace_back(v.as_string(), "");
   }
 }
 
@@ -245,11 +262,6 @@ bool Marked(const std::string& text, std::string* id) {
   if (text.compare(0, mark.size(), mark) != 0) return false;
   *id = text.substr(mark.size(), text.find('|') - mark.size());
   return true;
-}
-
-// Options of one actor on 2026-12-01.
-std::string As(const std::string& actor) {
-  return R"({"actor":")" + actor + R"(","now":"2026-12-01"})";
 }
 
 // `doc` with its first `from` replaced by `to`.
@@ -402,6 +414,8 @@ std::vector<Extra> Extras() {
       {"preview", active, "{}"},
       // Timers, money, sessions, policies and catalogs.
       {"timers", active, "{}"},
+      {"timers", submitted, As("client")},
+      {"timers", Doc("active", R"(,"refundRequest":{"requestedOn":"2026-11-30"})"), As("client")},
       {"parseMoney", "", ""},
       {"parseMoney", "1.234", ""},
       {"parseMoney", "5", "EUR"},
@@ -511,7 +525,7 @@ TEST(Catalogs, EveryIssueAndEventHasItsSentenceInEachLanguage) {
       json::ParseError error;
       ASSERT_TRUE(json::Parse(c.run(Engine(c.policy, Marker(locale))), &answer, &error));
       std::vector<std::pair<std::string, std::string>> said;
-      Sentences(answer, false, &said);
+      Sentences(answer, "", &said);
       for (const auto& [message, hint] : said) {
         std::string id;
         EXPECT_TRUE(Marked(message, &id))
