@@ -340,7 +340,7 @@ DiffResult Diff(const Contract& before, const Contract& after, const Currency* m
   json::Value patch = json::Value::Array();
   auto emit = [&](Change change, Sentence sentence) {
     result.changes.push_back(std::move(change));
-    result.summary.push_back(std::move(sentence.text));
+    result.summary.push_back(Written(sentence));
   };
 
   // 1. Deletes, front to back.

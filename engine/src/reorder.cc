@@ -75,7 +75,7 @@ ReorderPreview Engine::PreviewReorderAs(const Contract& contract, std::string_vi
     change.from_index = from;
     change.to_index = to_index;
     preview.changes.push_back(std::move(change));
-    preview.summary.push_back(MovedSentence(moving, from, to_index).text);
+    preview.summary.push_back(Written(MovedSentence(moving, from, to_index)));
   }
   OrderOf(moved, &preview);
   // The order's consequences (due dates out of order, sequence) as the

@@ -3,6 +3,7 @@
 #include <string>
 #include <variant>
 
+#include "milestone/catalog.h"
 #include "milestone/date.h"
 #include "milestone/money.h"
 #include "milestone/text.h"
@@ -56,6 +57,15 @@ const char* StateLabel(MilestoneState state) { return TextOf(state).label; }
 const char* StateWords(MilestoneState state) { return TextOf(state).words; }
 
 std::string PositionText(int64_t index) { return std::to_string(index + 1); }
+
+std::string Written(const Sentence& sentence) {
+  if (const Catalog* catalog = CurrentCatalog()) {
+    if (std::optional<std::string> said = catalog->Render(sentence.id, sentence.params)) {
+      return *said;
+    }
+  }
+  return sentence.text;
+}
 
 namespace {
 

@@ -40,6 +40,10 @@ struct Sentence {
   Params params;
 };
 
+// `sentence` in the catalog of this thread (CurrentCatalog), else its English:
+// a diff's summary is text, written as it is made.
+std::string Written(const Sentence& sentence);
+
 // The sentences of a change, as an action's event and a diff's summary say it.
 // Amounts are written in `money`, the contract's currency.
 Sentence AddedSentence(const Milestone& added, const Currency& money);

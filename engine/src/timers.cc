@@ -9,6 +9,7 @@
 
 #include "action_spec.h"
 #include "json.h"
+#include "milestone/catalog.h"
 #include "milestone/date.h"
 #include "milestone/engine.h"
 
@@ -64,7 +65,12 @@ void WriteTimer(const Timer& timer, std::string* out) {
   out->append(",\"action\":");
   out->append(ActionToJson(timer.action));
   out->append(",\"message\":");
-  json::WriteString(timer.message, out);
+  // The sentence "timer.<kind>" of the catalog in use, made from the due date.
+  std::optional<std::string> said;
+  if (const Catalog* catalog = CurrentCatalog()) {
+    said = catalog->Render("timer." + timer.kind, {DateParam("due", timer.due)});
+  }
+  json::WriteString(said ? *said : timer.message, out);
   out->push_back('}');
 }
 
