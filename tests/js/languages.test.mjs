@@ -71,17 +71,43 @@ test('a language the package does not ship falls back to English', async () => {
 test('the en catalog says exactly what the engine writes without one', async () => {
   const plain = await createEngine();
   const en = await createEngine({ locale: 'en' });
-  const dir = path.join(fixturesDir, 'validate');
   let compared = 0;
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-    const data = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
-    if (!('input' in data) || data.policy) continue;
-    const a = plain.validate(data.input, data.options ?? { now: NOW });
-    const b = en.validate(data.input, data.options ?? { now: NOW });
-    assert.deepEqual(b, a, file);
-    compared += a.issues.length;
+  for (const folder of ['validate', 'actions']) {
+    const dir = path.join(fixturesDir, folder);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+      const data = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+      if (!('input' in data) || data.policy) continue;
+      const options = data.options ?? { now: NOW };
+      const run =
+        folder === 'validate'
+          ? (engine) => engine.validate(data.input, options)
+          : (engine) => engine.apply(data.input, data.action, options);
+      const a = run(plain);
+      assert.deepEqual(run(en), a, file);
+      compared += a.issues.length + (a.events?.length ?? 0);
+    }
   }
-  assert.ok(compared > 20, `only ${compared} issues compared`);
+  assert.ok(compared > 100, `only ${compared} issues and events compared`);
+});
+
+test('a refused policy and a refused change list are written in the locale', async () => {
+  await assert.rejects(createEngine({ locale: 'es', policy: { minimumAmmount: 500 } }), (error) => {
+    assert.equal(error.issues[0].code, 'POLICY');
+    assert.equal(
+      error.issues[0].message,
+      'La clave "minimumAmmount" de la política es desconocida.',
+    );
+    assert.deepEqual(error.issues[0].params, { key: 'minimumAmmount' });
+    return true;
+  });
+  const es = await createEngine({ locale: 'es' });
+  const undo = es.invertChanges([{ op: 'delete', id: 'm-3', index: 2 }]);
+  assert.equal(undo.ok, false);
+  assert.equal(undo.issues[0].message, 'Un borrado solo se puede deshacer con el hito que quitó.');
+  const unreadable = es.validate('{"id":', { now: NOW });
+  assert.equal(unreadable.issues[0].code, 'INVALID_JSON');
+  assert.match(unreadable.issues[0].message, /^El texto no es un documento JSON utilizable: /);
+  assert.equal(unreadable.issues[0].params.reason, 'unexpectedEnd');
 });
 
 test('both catalogs have the same sentences, and es names no param en lacks', () => {
