@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { distDir } from './helpers.mjs';
@@ -16,6 +17,21 @@ test('package.json names its exports and types', () => {
   assert.equal(pkg.exports['.'].import, './index.mjs');
   assert.equal(pkg.exports['.'].types, './index.d.ts');
   for (const file of pkg.files) assert.ok(existsSync(path.join(distDir, file)), file);
+});
+
+// The package's size budget (issue 14): every module it ships and the wasm,
+// gzipped, without the catalogs (data beside the wasm, loaded per language).
+test('js + wasm stay within 120 KB gzipped; the catalogs are counted apart', () => {
+  const gz = (file) => gzipSync(readFileSync(path.join(distDir, file)), { level: 9 }).length;
+  const shipped = [
+    ...readdirSync(distDir).filter((f) => f.endsWith('.mjs')),
+    'milestone_wasm.wasm',
+  ];
+  const total = shipped.reduce((sum, f) => sum + gz(f), 0);
+  assert.ok(total <= 120 * 1024, `js + wasm are ${(total / 1024).toFixed(1)} KB gzipped`);
+  const catalogs = readdirSync(path.join(distDir, 'catalogs')).filter((f) => f.endsWith('.json'));
+  assert.deepEqual(catalogs.sort(), ['en.json', 'es.json']);
+  for (const f of catalogs) assert.ok(gz(path.join('catalogs', f)) > 1024, `${f} is a catalog`);
 });
 
 test('npm pack, then import from an empty folder', () => {
