@@ -10,6 +10,7 @@
 
 #include "milestone/action.h"
 #include "milestone/codes.h"
+#include "milestone/json_api.h"
 #include "milestone/session.h"
 
 namespace milestone::server {
@@ -505,11 +506,21 @@ HttpResponse NotAllowed(const char* allow) {
   return r;
 }
 
-enum class Route { kContract, kHistory, kChangesets, kNotifications, kApiUnknown, kStatic };
+enum class Route {
+  kContract,
+  kContractView,
+  kHistory,
+  kChangesets,
+  kNotifications,
+  kPolicy,
+  kApiUnknown,
+  kStatic
+};
 
 Route Match(const std::string& path, std::string* id) {
   if (path != "/api" && path.rfind("/api/", 0) != 0) return Route::kStatic;
   if (path == "/api/notifications") return Route::kNotifications;
+  if (path == "/api/policy") return Route::kPolicy;
   const std::string prefix = "/api/contracts/";
   if (path.rfind(prefix, 0) != 0) return Route::kApiUnknown;
   std::string rest = path.substr(prefix.size());
@@ -519,6 +530,7 @@ Route Match(const std::string& path, std::string* id) {
   if (slash == std::string::npos) return Route::kContract;
   std::string tail = rest.substr(slash);
   if (tail == "/history") return Route::kHistory;
+  if (tail == "/view") return Route::kContractView;
   if (tail == "/changesets") return Route::kChangesets;
   return Route::kApiUnknown;
 }
@@ -581,9 +593,15 @@ std::optional<HttpResponse> App::OnHead(HttpRequest& request) {
       case Route::kContract:
         if (!get) return NotAllowed("GET, HEAD");
         return GetContract(request, id);
+      case Route::kContractView:
+        if (!get) return NotAllowed("GET, HEAD");
+        return GetContractView(request, id);
       case Route::kHistory:
         if (!get) return NotAllowed("GET, HEAD");
         return GetHistory(request, id);
+      case Route::kPolicy:
+        if (!get) return NotAllowed("GET, HEAD");
+        return GetPolicy(request);
       case Route::kNotifications:
         if (!get) return NotAllowed("GET, HEAD");
         return GetNotifications(request);
@@ -629,6 +647,47 @@ HttpResponse App::GetContract(const HttpRequest& request, const std::string& id)
   HttpResponse r = Json(200, std::move(contract->document));
   r.Set("ETag", etag);
   return r;
+}
+
+// The contract with the engine's view of it for the token's actor, the policy
+// both were judged under and the language of the view's sentences: a page
+// draws from the view at once (describing a thousand milestones is the
+// costliest step of opening it in wasm) and creates its own engine with the
+// same policy (docs/server.md). No ETag: the view also depends on the day.
+HttpResponse App::GetContractView(const HttpRequest& request, const std::string& id) {
+  TokenInfo token;
+  if (auto refused = AuthenticateAndAuthorize(store_, request, id, &token)) return *refused;
+  Actor actor = Actor::kClient;
+  if (!ParseActor(token.role, &actor)) {  // a token row the server did not write
+    return Refuse(500, codes::kInternal, "This token's role is not one the engine knows.");
+  }
+  std::optional<StoredContract> contract = store_->GetContract(id);
+  if (!contract) return Refuse(404, http_codes::kNotFound, "There is no contract " + id + ".");
+  const std::string now = options_.now.empty() ? UtcDate() : options_.now;
+  // The actor is one of the engine's names and the date is YYYY-MM-DD: no
+  // character here needs escaping.
+  const std::string view = json_api::Describe(
+      *engine_, contract->document,
+      std::string("{\"actor\":\"") + ActorName(actor) + "\",\"now\":\"" + now + "\"}");
+  std::string body;
+  body.reserve(contract->document.size() + view.size() + policy_json_.size() + 64);
+  body += "{\"contract\":";
+  body += contract->document;
+  body += ",\"policy\":";
+  body += policy_json_;
+  body += ",\"locale\":\"" + options_.locale + "\",\"view\":";
+  body += view;
+  body += "}";
+  return Json(200, std::move(body));
+}
+
+// The policy every changeset and timer of this server is checked under,
+// normalised (every key, the currencies as a table), as createEngine({
+// policy }) takes it.
+HttpResponse App::GetPolicy(const HttpRequest& request) {
+  TokenInfo token;
+  if (auto refused = Authenticate(store_, request, &token)) return *refused;
+  return Json(200, policy_json_);
 }
 
 HttpResponse App::GetHistory(const HttpRequest& request, const std::string& id) {

@@ -1,0 +1,194 @@
+// What the server hands a page so it can start at once and under the right
+// rules (issue 12 item 3, issue 14): GET /api/policy, the policy every
+// changeset is checked under, and GET /api/contracts/{id}/view, the contract
+// with the engine's view of it for the token's actor, that policy and the
+// language of the sentences. Run on the default policy and on parallel.json,
+// and held to the wasm engine's own describe() under the same policy.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { NOW, call, makeSandbox, post, startServer } from './helpers.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const parallelFile = path.join(root, 'engine/policies/parallel.json');
+const pkg = path.join(process.env.MILESTONE_DIST ?? path.join(root, 'dist'), 'milestone-engine');
+const hasPackage = existsSync(path.join(pkg, 'index.mjs'));
+
+const codeOf = (r) => r.body?.issues?.[0]?.code;
+
+// The same engine, as the page runs it.
+async function wasmEngine(policy) {
+  const { createEngine } = await import(path.join(pkg, 'index.mjs'));
+  return createEngine(policy ? { policy } : {});
+}
+
+for (const run of [
+  { name: 'the default policy', args: [], maxInFlight: 1, fundingOrder: 'sequential' },
+  { name: 'parallel.json', args: ['--policy', parallelFile], maxInFlight: 5, fundingOrder: 'any' },
+]) {
+  describe(`GET /api/policy and /view under ${run.name}`, () => {
+    let sandbox;
+    let server;
+    let base;
+
+    before(async () => {
+      sandbox = makeSandbox();
+      server = await startServer(sandbox, run.args);
+      base = server.url;
+    });
+    after(async () => {
+      await server?.stop();
+      sandbox?.remove();
+    });
+
+    test('the policy is the server’s, normalised, to any known token', async () => {
+      for (const token of ['demo-client', 'demo-freelancer', 'other-client', 'demo-mediator']) {
+        const r = await call(`${base}/api/policy`, { token });
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.headers.get('cache-control'), 'no-store');
+        assert.equal(r.body.maxInFlight, run.maxInFlight);
+        assert.equal(r.body.fundingOrder, run.fundingOrder);
+        assert.equal(typeof r.body.currencies.USD.exponent, 'number');
+      }
+      if (hasPackage) {
+        // What createEngine({ policy }) makes of it is that very policy.
+        const { body } = await call(`${base}/api/policy`, { token: 'demo-client' });
+        const engine = await wasmEngine(body);
+        assert.deepEqual({ ...engine.policy }, body);
+      }
+    });
+
+    test('the policy: no token 401, an unknown one 401, another method 405', async () => {
+      const none = await call(`${base}/api/policy`);
+      assert.equal(none.status, 401);
+      assert.equal(codeOf(none), 'UNAUTHORIZED');
+      const unknown = await call(`${base}/api/policy`, { token: 'nobody' });
+      assert.equal(unknown.status, 401);
+      for (const method of ['POST', 'PUT', 'DELETE']) {
+        const r = await call(`${base}/api/policy`, { method, token: 'demo-client', body: {} });
+        assert.equal(r.status, 405, `${method}: ${r.text}`);
+        assert.equal(r.headers.get('allow'), 'GET, HEAD');
+      }
+      const below = await call(`${base}/api/policy/x`, { token: 'demo-client' });
+      assert.equal(below.status, 404);
+    });
+
+    test('the view: the contract, the policy, the language and the view of the token’s actor', async () => {
+      const policy = (await call(`${base}/api/policy`, { token: 'demo-client' })).body;
+      const plain = await call(`${base}/api/contracts/ctr-demo`, { token: 'demo-client' });
+      for (const [token, actor] of [
+        ['demo-client', 'client'],
+        ['demo-freelancer', 'freelancer'],
+        ['demo-mediator', 'marketplace'],
+      ]) {
+        const r = await call(`${base}/api/contracts/ctr-demo/view`, { token });
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.headers.get('cache-control'), 'no-store');
+        assert.equal(r.headers.get('etag'), null, 'the view depends on the day: no ETag');
+        assert.deepEqual(Object.keys(r.body).sort(), ['contract', 'locale', 'policy', 'view']);
+        assert.deepEqual(r.body.contract, plain.body);
+        assert.deepEqual(r.body.policy, policy);
+        assert.equal(r.body.locale, 'en');
+        assert.equal(r.body.view.ok, true);
+        assert.equal(r.body.view.actor, actor);
+        assert.equal(r.body.view.now, NOW);
+        assert.equal(r.body.view.contract.version, plain.body.version);
+        assert.deepEqual(
+          r.body.view.milestones.map((m) => m.id),
+          plain.body.milestones.map((m) => m.id),
+        );
+        if (hasPackage) {
+          // The page may draw from it: it is what its own engine answers.
+          const engine = await wasmEngine(r.body.policy);
+          assert.deepEqual(r.body.view, engine.describe(r.body.contract, { actor, now: NOW }));
+        }
+      }
+    });
+
+    test('a second milestone may be funded while one is in flight only under parallel', async () => {
+      const r = await call(`${base}/api/contracts/ctr-demo/view`, { token: 'demo-client' });
+      const testing = r.body.view.milestones.find((m) => m.title === 'Testing');
+      const launch = r.body.view.milestones.find((m) => m.title === 'Launch');
+      if (run.maxInFlight > 1) {
+        assert.equal(testing.can.fund.ok, true, JSON.stringify(testing.can.fund));
+        assert.equal(launch.can.fund.ok, true, 'any order: the last one too');
+      } else {
+        assert.equal(testing.can.fund.ok, false);
+        assert.equal(launch.can.fund.ok, false);
+      }
+    });
+
+    test('the view follows the contract’s new version', async () => {
+      const before = await call(`${base}/api/contracts/ctr-demo/view`, { token: 'demo-client' });
+      const future = before.body.contract.milestones.find((m) => m.title === 'Launch');
+      const saved = await post(base, 'ctr-demo', {
+        token: 'demo-client',
+        version: before.body.contract.version,
+        actions: [{ type: 'edit', id: future.id, set: { title: 'Go live' } }],
+      });
+      assert.equal(saved.status, 200, saved.text);
+      const r = await call(`${base}/api/contracts/ctr-demo/view`, { token: 'demo-freelancer' });
+      assert.equal(r.body.contract.version, before.body.contract.version + 1);
+      assert.equal(r.body.view.contract.version, r.body.contract.version);
+      assert.equal(r.body.view.milestones.find((m) => m.id === future.id).title, 'Go live');
+    });
+
+    test('the view: refusals are the envelope, never a crash', async () => {
+      const none = await call(`${base}/api/contracts/ctr-demo/view`);
+      assert.equal(none.status, 401);
+      const other = await call(`${base}/api/contracts/ctr-demo/view`, { token: 'other-client' });
+      assert.equal(other.status, 403);
+      assert.equal(codeOf(other), 'FORBIDDEN');
+      // Unknown ids answer as forbidden ones, so ids cannot be probed.
+      const unknown = await call(`${base}/api/contracts/nope/view`, { token: 'demo-client' });
+      assert.equal(unknown.status, 403);
+      const odd = await call(`${base}/api/contracts/%00%ff%2F..%2F/view`, { token: 'demo-client' });
+      assert.ok([400, 403, 404].includes(odd.status), odd.text);
+      const post = await call(`${base}/api/contracts/ctr-demo/view`, {
+        method: 'POST',
+        token: 'demo-client',
+        body: {},
+      });
+      assert.equal(post.status, 405);
+      const below = await call(`${base}/api/contracts/ctr-demo/view/x`, { token: 'demo-client' });
+      assert.equal(below.status, 404);
+      const query = await call(`${base}/api/contracts/ctr-demo/view?as=freelancer&x=%zz`, {
+        token: 'demo-client',
+      });
+      assert.equal(query.status, 200, 'the query is not read: the actor is the token’s');
+      assert.equal(query.body.view.actor, 'client');
+      const head = await fetch(`${base}/api/contracts/ctr-demo/view`, {
+        method: 'HEAD',
+        headers: { Authorization: 'Bearer demo-client' },
+      });
+      assert.equal(head.status, 200);
+      // And the server still answers.
+      const again = await call(`${base}/api/contracts/ctr-demo/view`, { token: 'demo-client' });
+      assert.equal(again.status, 200);
+    });
+  });
+}
+
+test('the view is in the server’s language', async () => {
+  const sandbox = makeSandbox();
+  const server = await startServer(sandbox, ['--locale', 'es-MX']);
+  try {
+    const r = await call(`${server.url}/api/contracts/ctr-demo/view`, { token: 'demo-client' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.locale, 'es');
+    if (hasPackage) {
+      const { createEngine } = await import(path.join(pkg, 'index.mjs'));
+      const engine = await createEngine({ locale: 'es' });
+      assert.deepEqual(
+        r.body.view,
+        engine.describe(r.body.contract, { actor: 'client', now: NOW }),
+      );
+    }
+  } finally {
+    await server.stop();
+    sandbox.remove();
+  }
+});
