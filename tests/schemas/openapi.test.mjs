@@ -189,7 +189,11 @@ test('every answer of a real milestone_server matches the document', async (t) =
     body: { actions: [{ type: 'edit', id: future.id, set: { title: 'stale' } }] },
   });
   await call('GET', '/api/contracts/ctr-demo/history', { token: client });
-  await call('GET', '/api/contracts/ctr-demo/view', { token: client });
+  const view = await call('GET', '/api/contracts/ctr-demo/view', { token: client });
+  await call('GET', '/api/contracts/ctr-demo/view', {
+    token: client,
+    headers: { 'If-None-Match': view.headers.get('etag') },
+  });
   await call('GET', '/api/contracts/ctr-demo/view', { token: 'demo-mediator' });
   await call('GET', '/api/contracts/ctr-demo/view');
   await call('GET', '/api/contracts/ctr-other/view', { token: client });

@@ -87,7 +87,8 @@ for (const run of [
         const r = await call(`${base}/api/contracts/ctr-demo/view`, { token });
         assert.equal(r.status, 200, r.text);
         assert.equal(r.headers.get('cache-control'), 'no-store');
-        assert.equal(r.headers.get('etag'), null, 'the view depends on the day: no ETag');
+        assert.match(r.headers.get('etag'), /^"[0-9]+-[0-9a-f]{16}"$/);
+        assert.ok(r.headers.get('etag').startsWith(`"${plain.body.version}-`));
         assert.deepEqual(Object.keys(r.body).sort(), ['contract', 'locale', 'policy', 'view']);
         assert.deepEqual(r.body.contract, plain.body);
         assert.deepEqual(r.body.policy, policy);
@@ -121,6 +122,40 @@ for (const run of [
       }
     });
 
+    test('the view’s ETag: 304 while nothing it is made from changed', async () => {
+      const url = `${base}/api/contracts/ctr-demo/view`;
+      const first = await call(url, { token: 'demo-client' });
+      const etag = first.headers.get('etag');
+      const again = await call(url, { token: 'demo-client' });
+      assert.equal(again.headers.get('etag'), etag, 'the same answer has the same tag');
+      const kept = await call(url, { token: 'demo-client', headers: { 'If-None-Match': etag } });
+      assert.equal(kept.status, 304);
+      assert.equal(kept.text, '');
+      assert.equal(kept.headers.get('etag'), etag);
+      const listed = await call(url, {
+        token: 'demo-client',
+        headers: { 'If-None-Match': `"1-0000000000000000", W/${etag}` },
+      });
+      assert.equal(listed.status, 304, 'compared weakly, in a list');
+      // Another actor's view of the same version is another answer.
+      const other = await call(url, {
+        token: 'demo-freelancer',
+        headers: { 'If-None-Match': etag },
+      });
+      assert.equal(other.status, 200);
+      assert.notEqual(other.headers.get('etag'), etag);
+      // The contract's own version tag is not the view's.
+      const version = await call(url, {
+        token: 'demo-client',
+        headers: { 'If-None-Match': `"${first.body.contract.version}"` },
+      });
+      assert.equal(version.status, 200);
+      for (const junk of ['', '"', 'W/', '"a" "b"', '*garbage', '"x\t"']) {
+        const r = await call(url, { token: 'demo-client', headers: { 'If-None-Match': junk } });
+        assert.equal(r.status, 200, `If-None-Match: ${junk}`);
+      }
+    });
+
     test('the view follows the contract’s new version', async () => {
       const before = await call(`${base}/api/contracts/ctr-demo/view`, { token: 'demo-client' });
       const future = before.body.contract.milestones.find((m) => m.title === 'Launch');
@@ -132,6 +167,11 @@ for (const run of [
       assert.equal(saved.status, 200, saved.text);
       const r = await call(`${base}/api/contracts/ctr-demo/view`, { token: 'demo-freelancer' });
       assert.equal(r.body.contract.version, before.body.contract.version + 1);
+      const stale = await call(`${base}/api/contracts/ctr-demo/view`, {
+        token: 'demo-client',
+        headers: { 'If-None-Match': before.headers.get('etag') },
+      });
+      assert.equal(stale.status, 200, 'a kept answer of the old version is not current');
       assert.equal(r.body.view.contract.version, r.body.contract.version);
       assert.equal(r.body.view.milestones.find((m) => m.id === future.id).title, 'Go live');
     });
@@ -179,6 +219,17 @@ test('the view is in the server’s language', async () => {
     const r = await call(`${server.url}/api/contracts/ctr-demo/view`, { token: 'demo-client' });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.locale, 'es');
+    // The English server's tag for the same version, actor and day is not this one.
+    const english = makeSandbox();
+    const en = await startServer(english);
+    try {
+      const r2 = await call(`${en.url}/api/contracts/ctr-demo/view`, { token: 'demo-client' });
+      assert.equal(r2.body.contract.version, r.body.contract.version);
+      assert.notEqual(r2.headers.get('etag'), r.headers.get('etag'));
+    } finally {
+      await en.stop();
+      english.remove();
+    }
     if (hasPackage) {
       const { createEngine } = await import(path.join(pkg, 'index.mjs'));
       const engine = await createEngine({ locale: 'es' });

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "milestone/codes.h"
 #include "milestone/json_api.h"
 #include "milestone/session.h"
+#include "milestone/version.h"
 
 namespace milestone::server {
 namespace {
@@ -187,12 +189,12 @@ std::optional<IfMatch> ParseIfMatch(std::string_view value) {
   return out;
 }
 
-// If-None-Match (RFC 9110 §13.1.2, weak comparison): true when it names
-// `version`. A malformed field is ignored, as the RFC allows.
-bool NoneMatchHits(std::string_view value, int64_t version) {
+// If-None-Match (RFC 9110 §13.1.2, weak comparison): true when it names the
+// entity tag `want` (without quotes). A malformed field is ignored, as the
+// RFC allows.
+bool NoneMatchHits(std::string_view value, const std::string& want) {
   value = Trim(value);
   if (value == "*") return true;
-  const std::string want = std::to_string(version);
   while (!value.empty()) {
     std::optional<EntityTag> tag = ReadEntityTag(&value);
     if (!tag) return false;
@@ -204,6 +206,31 @@ bool NoneMatchHits(std::string_view value, int64_t version) {
     value = Trim(value);
   }
   return false;
+}
+
+// FNV-1a, 64 bits: a stable digest for an entity tag, the same in every
+// process of one build (not a defence against anything).
+uint64_t Fnv1a(std::string_view text) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+// The entity tag of a contract's view: the version, then a digest of the rest
+// of what the view is made from (the actor, the day, the language, the
+// policy and the engine's version), so a kept copy is reused exactly while
+// none of them changed.
+std::string ViewTag(int64_t version, std::string_view actor, std::string_view now,
+                    std::string_view locale, std::string_view policy_json) {
+  std::string basis;
+  basis.append(actor).append("\n").append(now).append("\n").append(locale).append("\n");
+  basis.append(policy_json).append("\n").append(MILESTONE_VERSION);
+  char digest[17];
+  std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(Fnv1a(basis)));
+  return std::to_string(version) + "-" + digest;
 }
 
 // application/json, with at most a charset of utf-8 among its parameters.
@@ -636,7 +663,7 @@ HttpResponse App::GetContract(const HttpRequest& request, const std::string& id)
   if (!contract) return Refuse(404, http_codes::kNotFound, "There is no contract " + id + ".");
   const std::string etag = "\"" + std::to_string(contract->version) + "\"";
   if (const std::string* none_match = request.Header("if-none-match");
-      none_match && NoneMatchHits(*none_match, contract->version)) {
+      none_match && NoneMatchHits(*none_match, std::to_string(contract->version))) {
     HttpResponse r;
     r.status = 304;
     r.Set("ETag", etag);
@@ -653,7 +680,8 @@ HttpResponse App::GetContract(const HttpRequest& request, const std::string& id)
 // both were judged under and the language of the view's sentences: a page
 // draws from the view at once (describing a thousand milestones is the
 // costliest step of opening it in wasm) and creates its own engine with the
-// same policy (docs/server.md). No ETag: the view also depends on the day.
+// same policy (docs/server.md). Its ETag names all of that (ViewTag), so a
+// page that kept the answer gets a 304 and nothing is described.
 HttpResponse App::GetContractView(const HttpRequest& request, const std::string& id) {
   TokenInfo token;
   if (auto refused = AuthenticateAndAuthorize(store_, request, id, &token)) return *refused;
@@ -664,6 +692,18 @@ HttpResponse App::GetContractView(const HttpRequest& request, const std::string&
   std::optional<StoredContract> contract = store_->GetContract(id);
   if (!contract) return Refuse(404, http_codes::kNotFound, "There is no contract " + id + ".");
   const std::string now = options_.now.empty() ? UtcDate() : options_.now;
+  const std::string etag =
+      "\"" + ViewTag(contract->version, ActorName(actor), now, options_.locale, policy_json_) +
+      "\"";
+  if (const std::string* none_match = request.Header("if-none-match");
+      none_match && NoneMatchHits(*none_match, etag.substr(1, etag.size() - 2))) {
+    HttpResponse r;
+    r.status = 304;
+    r.Set("ETag", etag);
+    r.Set("Cache-Control", "no-store");
+    Secure(&r);
+    return r;
+  }
   // The actor is one of the engine's names and the date is YYYY-MM-DD: no
   // character here needs escaping.
   const std::string view = json_api::Describe(
@@ -678,7 +718,9 @@ HttpResponse App::GetContractView(const HttpRequest& request, const std::string&
   body += ",\"locale\":\"" + options_.locale + "\",\"view\":";
   body += view;
   body += "}";
-  return Json(200, std::move(body));
+  HttpResponse r = Json(200, std::move(body));
+  r.Set("ETag", etag);
+  return r;
 }
 
 // The policy every changeset and timer of this server is checked under,
