@@ -7,8 +7,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 import { NOW, call, makeSandbox, post, startServer } from './helpers.mjs';
 
@@ -18,6 +20,30 @@ const pkg = path.join(process.env.MILESTONE_DIST ?? path.join(root, 'dist'), 'mi
 const hasPackage = existsSync(path.join(pkg, 'index.mjs'));
 
 const codeOf = (r) => r.body?.issues?.[0]?.code;
+
+// A GET with exactly these headers (fetch would add and undo its own
+// Accept-Encoding): { status, headers, body: Buffer as sent }.
+function raw(base, apiPath, headers) {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      {
+        hostname,
+        port,
+        path: apiPath,
+        headers: { Authorization: 'Bearer demo-client', ...headers },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (d) => chunks.push(d));
+        res.on('end', () =>
+          resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      },
+    );
+    req.on('error', reject);
+  });
+}
 
 // The same engine, as the page runs it.
 async function wasmEngine(policy) {
@@ -154,6 +180,42 @@ for (const run of [
         const r = await call(url, { token: 'demo-client', headers: { 'If-None-Match': junk } });
         assert.equal(r.status, 200, `If-None-Match: ${junk}`);
       }
+    });
+
+    test('a large view goes out gzipped to a client that takes gzip', async () => {
+      // Large enough to be worth it: 60 milestones.
+      const before = await call(`${base}/api/contracts/ctr-demo`, { token: 'demo-client' });
+      const adds = Array.from({ length: 60 }, (_, i) => ({
+        type: 'add',
+        milestone: { title: `Step ${i}`, amount: 10000 },
+      }));
+      const grown = await post(base, 'ctr-demo', {
+        token: 'demo-client',
+        version: before.body.version,
+        actions: adds,
+      });
+      assert.equal(grown.status, 200, grown.text);
+      const plain = await raw(base, '/api/contracts/ctr-demo/view', {});
+      assert.equal(plain.headers['content-encoding'], undefined);
+      assert.equal(plain.headers.vary, 'Accept-Encoding');
+      const expected = JSON.parse(plain.body.toString('utf8'));
+      for (const accept of ['gzip', 'br, gzip, deflate', 'x-gzip', '*', 'GZIP;q=0.5']) {
+        const r = await raw(base, '/api/contracts/ctr-demo/view', { 'Accept-Encoding': accept });
+        assert.equal(r.status, 200);
+        assert.equal(r.headers['content-encoding'], 'gzip', accept);
+        assert.equal(Number(r.headers['content-length']), r.body.length);
+        assert.ok(r.body.length * 5 < plain.body.length, 'much smaller');
+        assert.deepEqual(JSON.parse(gunzipSync(r.body).toString('utf8')), expected);
+      }
+      for (const accept of ['gzip;q=0', 'gzip; q=0.000', 'deflate, br', 'identity', '', ';;,']) {
+        const r = await raw(base, '/api/contracts/ctr-demo/view', { 'Accept-Encoding': accept });
+        assert.equal(r.status, 200);
+        assert.equal(r.headers['content-encoding'], undefined, `Accept-Encoding: ${accept}`);
+        assert.deepEqual(JSON.parse(r.body.toString('utf8')), expected);
+      }
+      // Small answers are sent as they are.
+      const policy = await raw(base, '/api/policy', { 'Accept-Encoding': 'gzip' });
+      assert.equal(policy.headers['content-encoding'], undefined);
     });
 
     test('the view follows the contract’s new version', async () => {
