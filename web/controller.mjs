@@ -658,7 +658,7 @@ export class Controller {
       });
     }
     const build = (values) => {
-      const parsed = this.engine.parseMoney(values.amount);
+      const parsed = this.engine.parseMoney(values.amount, this.savedView.contract.currency);
       if (!parsed.ok) return { issues: parsed.issues };
       const action = { type: 'release', id: saved.id, amount: parsed.amount };
       if (can.needsDecision) action.then = values.then;

@@ -58,6 +58,8 @@ export class Editor {
     this.cached = null;
     const base = baseView ?? this.engine.describe(contract, { actor: this.actor });
     this.baseRows = new Map((base.milestones ?? []).map((row) => [row.id, row]));
+    // Amounts are read in the contract's currency (a policy may have several).
+    this.currency = base.contract?.currency;
     // A draft with no action yet is its base: its View is the one just read.
     return { ok: true, issues: [], patch: this.fullPatch(actions.length === 0 ? base : null) };
   }
@@ -131,7 +133,7 @@ export class Editor {
   edit(id, field, text) {
     let value = text;
     if (field === 'amount') {
-      const parsed = this.engine.parseMoney(text);
+      const parsed = this.engine.parseMoney(text, this.currency);
       if (!parsed.ok) {
         this.parseErrors.set(id, parsed.issues);
         return {
