@@ -7,9 +7,6 @@ import * as pkg from '/dist/milestone-engine/index.mjs';
 // so the download overlaps the contract's.
 export const ENGINE_WASM = '/dist/milestone-engine/milestone_wasm.wasm';
 
-// `bytes`: the wasm file. Answers the engine and its build: a digest of the
-// wasm, which holds every rule, so the same build, contract, actor and day
-// always describe the same way (the controller keeps such views).
 // The engine's sentences follow the browser's language (docs/languages.md);
 // English, the engine's own, needs no catalog to be fetched.
 function browserLocale() {
@@ -17,14 +14,41 @@ function browserLocale() {
   return language && pkg.catalogLanguage(language) !== 'en' ? { locale: language } : {};
 }
 
-export async function loadEngine(bytes) {
-  const [engine, digest] = await Promise.all([
-    pkg.createEngine({ wasmBinary: bytes, ...browserLocale() }),
-    crypto.subtle.digest('SHA-256', bytes),
-  ]);
-  const build = Array.from(new Uint8Array(digest).slice(0, 12), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
+// `response`: the wasm file's response (a promise). Compiles it as its bytes
+// arrive, which also lets the browser cache the compiled code of a wasm its
+// service worker serves, and names the build: a digest of the wasm, which
+// holds every rule, so the same build, policy, contract, actor and day
+// always describe the same way (the controller keeps such views).
+export async function compileEngine(response) {
+  const file = await response;
+  const bytes = file.clone().arrayBuffer();
+  let source;
+  try {
+    source = { wasmModule: await WebAssembly.compileStreaming(file) };
+  } catch {
+    // Not served as application/wasm: the package compiles the bytes and
+    // says what they are when they are not wasm.
+    source = { wasmBinary: await bytes };
+  }
+  let build = null;
+  if (globalThis.crypto?.subtle) {
+    const digest = await crypto.subtle.digest('SHA-256', await bytes);
+    build = Array.from(new Uint8Array(digest).slice(0, 12), (b) =>
+      b.toString(16).padStart(2, '0'),
+    ).join('');
+  }
+  return { source, build };
+}
+
+// The engine under `policy`: the server's (GET /api/contracts/{id}/view, or
+// the copy kept on this device), so the page offers exactly what the server
+// will accept; none: the package's default (upwork).
+export async function loadEngine({ source, build }, policy) {
+  const engine = await pkg.createEngine({
+    ...source,
+    ...(policy ? { policy } : {}),
+    ...browserLocale(),
+  });
   return { engine, build };
 }
 

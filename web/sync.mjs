@@ -32,25 +32,40 @@ export class Sync {
     this.on.net?.();
   }
 
-  // The last contract and what the device kept: { contract, draft, outbox,
-  // view, error, offline }. The kept contract (a thousand milestones to read
-  // back) is read only when the server's cannot be had; the server's is kept
-  // without waiting for the write.
+  // The last contract and what the device kept: { contract, policy, view,
+  // locale, text, draft, error, offline }. Online, the server's answer
+  // carries the contract, its policy and the engine's view of it for this
+  // actor (`view`, in `locale`; `text` is the answer as sent, kept as it is
+  // for offline use, see keepView). The kept contract and policy (a thousand
+  // milestones to read back) are read only when the server's cannot be had;
+  // the server's are kept without waiting for the write.
   async load() {
-    const [loaded, draft, outbox, view] = await Promise.all([
-      this.fetchContract(),
+    // The kept answer is read while the server is asked whether it is current.
+    const kept = this.store.readNote(`${this.key}|etag`) ? this.keptView() : null;
+    const [loaded, draft, outbox] = await Promise.all([
+      this.fetchView(kept),
       this.store.get('drafts', this.key),
       this.store.get('outbox', this.key),
-      this.store.get('views', this.key).catch(() => null),
     ]);
     this.outbox = outbox ?? null;
     if (loaded.contract) {
       this.saved = loaded.contract;
+      this.policy = loaded.policy ?? null;
+    }
+    if (loaded.contract && !loaded.reused) {
       this.store
         .put('contracts', this.key, loaded.contract)
         .catch((error) => console.warn('The contract could not be kept:', error));
-    } else {
-      this.saved = (await this.store.get('contracts', this.key)) ?? null;
+      this.store
+        .put('contracts', `${this.key}|policy`, this.policy)
+        .catch((error) => console.warn('The policy could not be kept:', error));
+    } else if (!loaded.contract) {
+      const [contract, policy] = await Promise.all([
+        this.store.get('contracts', this.key),
+        this.store.get('contracts', `${this.key}|policy`).catch(() => null),
+      ]);
+      this.saved = contract ?? null;
+      this.policy = policy ?? null;
     }
     let base = null;
     if (draft?.actions)
@@ -58,8 +73,8 @@ export class Sync {
     return {
       ...loaded,
       contract: this.saved,
+      policy: this.policy,
       draft: base ? { base, actions: draft.actions } : null,
-      view: view ?? null,
     };
   }
 
@@ -68,11 +83,59 @@ export class Sync {
     return this.store.get('contracts', `${this.key}|side`).catch(() => null);
   }
 
-  // A view the engine gave for this contract and role ({ tag, text }: the
-  // controller's name for what it was asked, the View as JSON), kept so a
-  // reload of the same contract, build and day need not describe it again.
-  keepView(entry) {
-    return this.store.put('views', this.key, entry);
+  // A view the engine gave for this contract and role ({ tag, etag, text }:
+  // the controller's name for what it was asked, the server's ETag when the
+  // server made it, and JSON text whose `view` is the View — the server's
+  // whole answer as it came, so keeping it costs no JSON.stringify of
+  // megabytes), kept so that a visit need not receive it again (304) nor,
+  // offline, describe it. { tag, etag } is also kept on its own: whether the
+  // kept one is current is known without reading it back.
+  async keepView(entry) {
+    await this.store.put('views', this.key, entry);
+    await this.store.put('views', `${this.key}|meta`, { tag: entry.tag, etag: entry.etag });
+    this.store.writeNote(`${this.key}|etag`, entry.etag);
+  }
+
+  keptView() {
+    return this.store.get('views', this.key).catch(() => null);
+  }
+
+  keptViewMeta() {
+    return this.store.get('views', `${this.key}|meta`).catch(() => null);
+  }
+
+  // The contract with the server's view of it ({ contract, policy, view,
+  // locale, text, etag, reused }); the kept answer again when the server says
+  // it is still current (304); from a server without that endpoint (404), the
+  // contract alone.
+  async fetchView(keptView = null) {
+    try {
+      let reply = await this.server.contractView();
+      this.setOnline(true);
+      if (reply.status === 304) {
+        const kept = await (keptView ?? this.keptView());
+        const answer = kept?.etag === reply.etag ? this.answerOf(kept.text) : null;
+        if (answer) return { ...answer, text: kept.text, etag: kept.etag, reused: true };
+        reply = await this.server.contractView();
+      }
+      if (reply.status === 404) return this.fetchContract();
+      const answer = reply.ok ? this.answerOf(reply.data) : null;
+      if (answer) return { ...answer, text: reply.text, etag: reply.etag };
+      return { error: reply.data?.issues?.[0]?.message ?? `The server answered ${reply.status}.` };
+    } catch {
+      this.setOnline(false);
+      return { offline: true };
+    }
+  }
+
+  // The parts of a view answer (an object, or its JSON text); null when it is none.
+  answerOf(data) {
+    try {
+      const { contract, policy, view, locale } = typeof data === 'string' ? JSON.parse(data) : data;
+      return contract ? { contract, policy, view, locale } : null;
+    } catch {
+      return null;
+    }
   }
 
   async fetchContract() {
