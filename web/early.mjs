@@ -14,11 +14,15 @@ export const contractId = params.get('contract') || 'ctr-demo';
 const token = params.get('token') || demoToken(actor);
 
 const base = createServer({ contractId, token, actor });
+const key = store.keyOf(contractId, actor);
 // With the tag of the answer this device kept, if any: an answer that has not
-// changed is not sent again (304; sync.mjs reads the kept one back).
-let early = base.contractView(store.readNote(`${store.keyOf(contractId, actor)}|etag`));
+// changed is not sent again (304), and the kept one is read meanwhile.
+const etag = store.readNote(`${key}|etag`);
+let early = base.contractView(etag);
 // Its failure (offline) is seen by whoever takes the answer: not reported twice.
 early.catch(() => {});
+/** The answer this device kept ({ tag, etag, text }), being read; null when there is none. */
+export const keptAnswer = etag ? store.get('views', key).catch(() => null) : null;
 
 export const server = {
   ...base,

@@ -53,6 +53,9 @@ export class Editor {
     this.base = contract;
     this.undoDepth = 0;
     this.redoDepth = 0;
+    // Nothing applied yet: the draft is its base, with no changes to ask
+    // the session for (a diff of a thousand milestones).
+    this.pristine = actions.length === 0;
     this.parseErrors.clear();
     this.rejections.clear();
     this.cached = null;
@@ -103,6 +106,7 @@ export class Editor {
       };
     }
     this.rejections.delete(id ?? '');
+    this.pristine = false;
     for (const gone of result.removed ?? []) {
       this.parseErrors.delete(gone);
       this.rejections.delete(gone);
@@ -209,7 +213,7 @@ export class Editor {
   }
 
   hasChanges() {
-    return this.session !== null && this.changes().changes.length > 0;
+    return this.session !== null && !this.pristine && this.changes().changes.length > 0;
   }
 
   // The session's edit actions, unwrapped from a freelancer's `propose`.

@@ -39,9 +39,8 @@ export class Sync {
   // for offline use, see keepView). The kept contract and policy (a thousand
   // milestones to read back) are read only when the server's cannot be had;
   // the server's are kept without waiting for the write.
-  async load() {
-    // The kept answer is read while the server is asked whether it is current.
-    const kept = this.store.readNote(`${this.key}|etag`) ? this.keptView() : null;
+  // `kept`: the kept answer being read already (early.mjs), if any.
+  async load(kept = null) {
     const [loaded, draft, outbox] = await Promise.all([
       this.fetchView(kept),
       this.store.get('drafts', this.key),
@@ -109,6 +108,7 @@ export class Sync {
   // it is still current (304); from a server without that endpoint (404), the
   // contract alone.
   async fetchView(keptView = null) {
+    // keptView: read while the server is asked whether it is still current.
     try {
       let reply = await this.server.contractView();
       this.setOnline(true);
