@@ -4,7 +4,6 @@
 // with its view (the longest wait of opening the page), so that answer
 // travels while the engine compiles and the page's code is evaluated.
 import { createServer, demoToken } from './server.mjs';
-import * as store from './store.mjs';
 
 const params = new URLSearchParams(location.search);
 const ACTORS = ['client', 'freelancer', 'marketplace'];
@@ -14,21 +13,15 @@ export const contractId = params.get('contract') || 'ctr-demo';
 const token = params.get('token') || demoToken(actor);
 
 const base = createServer({ contractId, token, actor });
-const key = store.keyOf(contractId, actor);
-// With the tag of the answer this device kept, if any: an answer that has not
-// changed is not sent again (304), and the kept one is read meanwhile.
-const etag = store.readNote(`${key}|etag`);
-let early = base.contractView(etag);
+let early = base.contractView();
 // Its failure (offline) is seen by whoever takes the answer: not reported twice.
 early.catch(() => {});
-/** The answer this device kept ({ tag, etag, text }), being read; null when there is none. */
-export const keptAnswer = etag ? store.get('views', key).catch(() => null) : null;
 
 export const server = {
   ...base,
   // The first call takes the answer already on its way; later ones ask again.
-  contractView(etag) {
-    const answer = early ?? base.contractView(etag);
+  contractView() {
+    const answer = early ?? base.contractView();
     early = null;
     return answer;
   },

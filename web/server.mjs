@@ -23,17 +23,21 @@ export const demoToken = (actor) => DEMO_TOKENS[actor];
 export function createServer({ contractId, token, actor }) {
   const contractPath = `/api/contracts/${encodeURIComponent(contractId)}`;
 
-  // One request; resolves with { status, ok, data } (and `text`, the body as
-  // sent, when `keepText`), rejects when the network failed. No request at
-  // all while the browser knows it is offline: the 'online' event brings the
-  // page back to the server.
-  async function call(path, { method = 'GET', headers = {}, body, keepText = false } = {}) {
+  // One request; resolves with { status, ok, data, etag } (and `text`, the
+  // body as sent, when `keepText`), rejects when the network failed. No
+  // request at all while the browser knows it is offline: the 'online' event
+  // brings the page back to the server. `cache`: the fetch's cache mode; the
+  // API is not cached but for the contract's view.
+  async function call(
+    path,
+    { method = 'GET', headers = {}, body, keepText = false, cache = 'no-store' } = {},
+  ) {
     if (!navigator.onLine) throw new OfflineError('offline');
     const response = await fetch(path, {
       method,
       headers: { Authorization: `Bearer ${token}`, ...headers },
       body,
-      cache: 'no-store',
+      cache,
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     let data = null;
@@ -51,13 +55,10 @@ export function createServer({ contractId, token, actor }) {
   return {
     contract: () => call(contractPath),
     // { contract, policy, locale, view }: the contract with the engine's view
-    // of it for this token's actor, made by the server (docs/server.md); 304
-    // when `etag`, a kept answer's tag, is still the current one.
-    contractView: (etag) =>
-      call(`${contractPath}/view`, {
-        headers: etag ? { 'If-None-Match': etag } : {},
-        keepText: true,
-      }),
+    // of it for this token's actor, made by the server (docs/server.md). The
+    // browser's HTTP cache keeps it and asks again with its ETag: an answer
+    // that has not changed is not sent again (304) but read from the cache.
+    contractView: () => call(`${contractPath}/view`, { keepText: true, cache: 'no-cache' }),
     history: () => call(`${contractPath}/history`),
     notifications: () => call('/api/notifications'),
     // One changeset made against `baseVersion`; a retry must reuse `key`.

@@ -5,9 +5,7 @@
 // It also keeps the engine's last View of each contract and role (a cache:
 // describing a thousand milestones is the costliest step of opening a page).
 // Keys are `${contractId}|${role}`: a client's and a freelancer's drafts of
-// one contract are different drafts. Notes are a few bytes read before
-// IndexedDB has even opened (the kept view's ETag, sent with the first
-// request), in localStorage.
+// one contract are different drafts.
 
 const DB_NAME = 'milestone-editor';
 const DB_VERSION = 2;
@@ -54,21 +52,3 @@ export const keyOf = (contractId, role) => `${contractId}|${role}`;
 export const get = (store, key) => run(store, 'readonly', (s) => s.get(key));
 export const put = (store, key, value) => run(store, 'readwrite', (s) => s.put(value, key));
 export const remove = (store, key) => run(store, 'readwrite', (s) => s.delete(key));
-
-// A note, or null (also where localStorage is unavailable).
-export function readNote(name) {
-  try {
-    return localStorage.getItem(`milestone-editor|${name}`);
-  } catch {
-    return null;
-  }
-}
-
-export function writeNote(name, value) {
-  try {
-    if (value === null) localStorage.removeItem(`milestone-editor|${name}`);
-    else localStorage.setItem(`milestone-editor|${name}`, value);
-  } catch {
-    // Only a hint: without it the first request is unconditional.
-  }
-}

@@ -39,10 +39,9 @@ export class Sync {
   // for offline use, see keepView). The kept contract and policy (a thousand
   // milestones to read back) are read only when the server's cannot be had;
   // the server's are kept without waiting for the write.
-  // `kept`: the kept answer being read already (early.mjs), if any.
-  async load(kept = null) {
+  async load() {
     const [loaded, draft, outbox] = await Promise.all([
-      this.fetchView(kept),
+      this.fetchView(),
       this.store.get('drafts', this.key),
       this.store.get('outbox', this.key),
     ]);
@@ -50,15 +49,13 @@ export class Sync {
     if (loaded.contract) {
       this.saved = loaded.contract;
       this.policy = loaded.policy ?? null;
-    }
-    if (loaded.contract && !loaded.reused) {
       this.store
         .put('contracts', this.key, loaded.contract)
         .catch((error) => console.warn('The contract could not be kept:', error));
       this.store
         .put('contracts', `${this.key}|policy`, this.policy)
         .catch((error) => console.warn('The policy could not be kept:', error));
-    } else if (!loaded.contract) {
+    } else {
       const [contract, policy] = await Promise.all([
         this.store.get('contracts', this.key),
         this.store.get('contracts', `${this.key}|policy`).catch(() => null),
@@ -86,13 +83,12 @@ export class Sync {
   // the controller's name for what it was asked, the server's ETag when the
   // server made it, and JSON text whose `view` is the View — the server's
   // whole answer as it came, so keeping it costs no JSON.stringify of
-  // megabytes), kept so that a visit need not receive it again (304) nor,
-  // offline, describe it. { tag, etag } is also kept on its own: whether the
-  // kept one is current is known without reading it back.
+  // megabytes), kept so that offline the page need not describe it. { tag,
+  // etag } is also kept on its own: whether the kept one is current is known
+  // without reading it back.
   async keepView(entry) {
     await this.store.put('views', this.key, entry);
     await this.store.put('views', `${this.key}|meta`, { tag: entry.tag, etag: entry.etag });
-    this.store.writeNote(`${this.key}|etag`, entry.etag);
   }
 
   keptView() {
@@ -104,20 +100,12 @@ export class Sync {
   }
 
   // The contract with the server's view of it ({ contract, policy, view,
-  // locale, text, etag, reused }); the kept answer again when the server says
-  // it is still current (304); from a server without that endpoint (404), the
+  // locale, text, etag }); from a server without that endpoint (404), the
   // contract alone.
-  async fetchView(keptView = null) {
-    // keptView: read while the server is asked whether it is still current.
+  async fetchView() {
     try {
-      let reply = await this.server.contractView();
+      const reply = await this.server.contractView();
       this.setOnline(true);
-      if (reply.status === 304) {
-        const kept = await (keptView ?? this.keptView());
-        const answer = kept?.etag === reply.etag ? this.answerOf(kept.text) : null;
-        if (answer) return { ...answer, text: kept.text, etag: kept.etag, reused: true };
-        reply = await this.server.contractView();
-      }
       if (reply.status === 404) return this.fetchContract();
       const answer = reply.ok ? this.answerOf(reply.data) : null;
       if (answer) return { ...answer, text: reply.text, etag: reply.etag };
@@ -128,14 +116,10 @@ export class Sync {
     }
   }
 
-  // The parts of a view answer (an object, or its JSON text); null when it is none.
+  // The parts of a view answer; null when it is none.
   answerOf(data) {
-    try {
-      const { contract, policy, view, locale } = typeof data === 'string' ? JSON.parse(data) : data;
-      return contract ? { contract, policy, view, locale } : null;
-    } catch {
-      return null;
-    }
+    const { contract, policy, view, locale } = data ?? {};
+    return contract ? { contract, policy, view, locale } : null;
   }
 
   async fetchContract() {

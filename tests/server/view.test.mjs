@@ -112,7 +112,7 @@ for (const run of [
       ]) {
         const r = await call(`${base}/api/contracts/ctr-demo/view`, { token });
         assert.equal(r.status, 200, r.text);
-        assert.equal(r.headers.get('cache-control'), 'no-store');
+        assert.equal(r.headers.get('cache-control'), 'private, no-cache');
         assert.match(r.headers.get('etag'), /^"[0-9]+-[0-9a-f]{16}"$/);
         assert.ok(r.headers.get('etag').startsWith(`"${plain.body.version}-`));
         assert.deepEqual(Object.keys(r.body).sort(), ['contract', 'locale', 'policy', 'view']);
@@ -158,6 +158,8 @@ for (const run of [
       assert.equal(kept.status, 304);
       assert.equal(kept.text, '');
       assert.equal(kept.headers.get('etag'), etag);
+      // A browser may keep it and must ask again each time: the 304 is its answer.
+      assert.equal(kept.headers.get('cache-control'), 'private, no-cache');
       const listed = await call(url, {
         token: 'demo-client',
         headers: { 'If-None-Match': `"1-0000000000000000", W/${etag}` },

@@ -24,6 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr char kJson[] = "application/json; charset=utf-8";
+constexpr char kViewCacheControl[] = "private, no-cache";
 constexpr size_t kMaxIdempotencyKey = 255;
 constexpr char kCsp[] =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; "
@@ -52,11 +53,12 @@ void Secure(HttpResponse* r) {
   r->Set("Referrer-Policy", "no-referrer");
 }
 
-HttpResponse Json(int status, std::string body) {
+// API answers are not kept by caches ("no-store"), but for a contract's view.
+HttpResponse Json(int status, std::string body, const char* cache_control = "no-store") {
   HttpResponse r;
   r.status = status;
   r.Set("Content-Type", kJson);
-  r.Set("Cache-Control", "no-store");
+  r.Set("Cache-Control", cache_control);
   Secure(&r);
   r.body = std::move(body);
   return r;
@@ -745,7 +747,8 @@ HttpResponse App::GetContract(const HttpRequest& request, const std::string& id)
 // draws from the view at once (describing a thousand milestones is the
 // costliest step of opening it in wasm) and creates its own engine with the
 // same policy (docs/server.md). Its ETag names all of that (ViewTag), so a
-// page that kept the answer gets a 304 and nothing is described.
+// browser that kept the answer gets a 304 and nothing is described: it may
+// keep it (private: one user's), and asks again every time (no-cache).
 HttpResponse App::GetContractView(const HttpRequest& request, const std::string& id) {
   TokenInfo token;
   if (auto refused = AuthenticateAndAuthorize(store_, request, id, &token)) return *refused;
@@ -764,7 +767,7 @@ HttpResponse App::GetContractView(const HttpRequest& request, const std::string&
     HttpResponse r;
     r.status = 304;
     r.Set("ETag", etag);
-    r.Set("Cache-Control", "no-store");
+    r.Set("Cache-Control", kViewCacheControl);
     Secure(&r);
     return r;
   }
@@ -782,7 +785,7 @@ HttpResponse App::GetContractView(const HttpRequest& request, const std::string&
   body += ",\"locale\":\"" + options_.locale + "\",\"view\":";
   body += view;
   body += "}";
-  HttpResponse r = Json(200, std::move(body));
+  HttpResponse r = Json(200, std::move(body), kViewCacheControl);
   r.Set("ETag", etag);
   CompressFor(request, &r);
   return r;
