@@ -3,7 +3,7 @@
 // question about the rules; edit.mjs keeps the draft, sync.mjs the outbox and
 // the saved contract, server.mjs talks HTTP, store.mjs keeps things on the
 // device, view.mjs owns the DOM, controller.mjs connects them.
-import { actor, contractId, server } from './early.mjs';
+import { actor, contractId, returning, server } from './early.mjs';
 import { compileEngine, ENGINE_WASM, loadEngine, roleRefusalCode } from './engine.mjs';
 import { fetchFile } from './server.mjs';
 import * as store from './store.mjs';
@@ -16,7 +16,8 @@ const view = new View({ actor, contractId });
 
 async function main() {
   const sync = new Sync({
-    server, // early.mjs has already asked it for the contract and its view
+    server, // early.mjs has already asked it for the contract
+    returning,
     store,
     key: store.keyOf(contractId, actor),
     contractId,
@@ -24,8 +25,8 @@ async function main() {
   });
   // The contract, its policy and view load while the engine compiles; the
   // engine is made under that policy.
-  const compiling = compileEngine(fetchFile(ENGINE_WASM));
   const loading = sync.load();
+  const compiling = compileEngine(fetchFile(ENGINE_WASM), loading);
   const { engine, build } = await loadEngine(await compiling, (await loading).policy);
   const controller = new Controller({
     engine,

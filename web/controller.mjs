@@ -125,8 +125,9 @@ export class Controller {
   // would ask its engine (see fits); else the one kept on this device when it
   // was asked of the same contract, policy, actor, day, language and engine
   // build (describing a thousand milestones is most of opening the page, and
-  // 300–500 ms in wasm before it is tiered up); else the engine's answer.
-  // Kept for next time once the page is up.
+  // 300–500 ms in wasm before it is tiered up); else, online, the server's
+  // asked for now; else the engine's answer. Kept for next time once the page
+  // is up.
   async savedViewOf(loaded) {
     const now = today();
     if (loaded.view && this.fits(loaded.view, loaded.locale, now)) {
@@ -135,13 +136,25 @@ export class Controller {
       return loaded.view;
     }
     const tag = await this.tagOf(this.sync.saved, now);
-    const kept = tag ? await this.sync.keptView() : null;
-    if (kept?.tag === tag) {
+    const kept = loaded.kept ?? (tag ? await this.sync.keptView() : null);
+    if (tag && kept?.tag === tag) {
       try {
         const view = JSON.parse(kept.text).view;
         if (view) return view;
       } catch {
-        // Unreadable: describe again.
+        // Unreadable: ask again.
+      }
+    }
+    if (!loaded.view && this.sync.online) {
+      // A returning page whose kept view is not this contract's any more.
+      const answer = await this.sync.fetchView();
+      if (
+        answer.view &&
+        this.fits(answer.view, answer.locale, now) &&
+        JSON.stringify(answer.policy) === JSON.stringify(this.engine.policy)
+      ) {
+        if (answer.text) this.keepSoon(now, () => answer.text, answer.etag);
+        return answer.view;
       }
     }
     const view = this.engine.describe(this.sync.saved, { actor: this.actor, now });

@@ -18,8 +18,14 @@ function browserLocale() {
 // arrive, which also lets the browser cache the compiled code of a wasm its
 // service worker serves, and names the build: a digest of the wasm, which
 // holds every rule, so the same build, policy, contract, actor and day
-// always describe the same way (the controller keeps such views).
-export async function compileEngine(response) {
+// always describe the same way (the controller keeps such views). While
+// `waiting` (the contract's loading) is still pending, primes it.
+export async function compileEngine(response, waiting) {
+  let waited = false;
+  waiting?.then(
+    () => (waited = true),
+    () => (waited = true),
+  );
   const file = await response;
   const bytes = file.clone().arrayBuffer();
   let source;
@@ -30,7 +36,7 @@ export async function compileEngine(response) {
     // says what they are when they are not wasm.
     source = { wasmBinary: await bytes };
   }
-  prime(source);
+  if (!waited) prime(source);
   let build = null;
   if (globalThis.crypto?.subtle) {
     const digest = await crypto.subtle.digest('SHA-256', await bytes);
@@ -46,7 +52,9 @@ export async function compileEngine(response) {
 // the first describe, session and keystroke on a thousand milestones would
 // pay for it (a first session 35–60 ms instead of 15–25, a first edit 35 ms
 // instead of 1, measured in Chromium). Its milestones are the engine's own
-// adds; every answer is thrown away.
+// adds; every answer is thrown away. Not done once the contract is there:
+// then it would only come first (a return visit that reads its kept view
+// back quickly).
 async function prime(source) {
   try {
     const engine = await pkg.createEngine(source);

@@ -59,6 +59,7 @@ export function createServer({ contractId, token, actor }) {
     // browser's HTTP cache keeps it and asks again with its ETag: an answer
     // that has not changed is not sent again (304) but read from the cache.
     contractView: () => call(`${contractPath}/view`, { keepText: true, cache: 'no-cache' }),
+    policy: () => call('/api/policy'),
     history: () => call(`${contractPath}/history`),
     notifications: () => call('/api/notifications'),
     // One changeset made against `baseVersion`; a retry must reuse `key`.

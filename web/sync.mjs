@@ -13,8 +13,9 @@ import { isTransient, newKey, OfflineError } from './server.mjs';
 const RETRY_MS = 4000;
 
 export class Sync {
-  constructor({ server, store, key, contractId, on }) {
+  constructor({ server, store, key, contractId, on, returning = false }) {
     this.server = server;
+    this.returning = returning; // see early.mjs: ask for the contract alone
     this.store = store;
     this.key = key;
     this.contractId = contractId;
@@ -33,17 +34,20 @@ export class Sync {
   }
 
   // The last contract and what the device kept: { contract, policy, view,
-  // locale, text, draft, error, offline }. Online, the server's answer
-  // carries the contract, its policy and the engine's view of it for this
-  // actor (`view`, in `locale`; `text` is the answer as sent, kept as it is
-  // for offline use, see keepView). The kept contract and policy (a thousand
-  // milestones to read back) are read only when the server's cannot be had;
-  // the server's are kept without waiting for the write.
+  // locale, text, etag, kept, draft, error, offline }. Online, a first visit
+  // gets the server's view answer: the contract, its policy and the engine's
+  // view of it for this actor (`view`, in `locale`; `text` is the answer as
+  // sent, kept as it is for offline use, see keepView). A returning page gets
+  // the contract and the policy, and `kept`, the view this device kept, read
+  // meanwhile. The kept contract and policy (a thousand milestones to read
+  // back) are read only when the server's cannot be had; the server's are
+  // kept without waiting for the write.
   async load() {
-    const [loaded, draft, outbox] = await Promise.all([
-      this.fetchView(),
+    const [loaded, draft, outbox, kept] = await Promise.all([
+      this.returning ? this.fetchContractAndPolicy() : this.fetchView(),
       this.store.get('drafts', this.key),
       this.store.get('outbox', this.key),
+      this.returning ? this.keptView() : null,
     ]);
     this.outbox = outbox ?? null;
     if (loaded.contract) {
@@ -70,6 +74,7 @@ export class Sync {
       ...loaded,
       contract: this.saved,
       policy: this.policy,
+      kept: kept ?? null,
       draft: base ? { base, actions: draft.actions } : null,
     };
   }
@@ -114,6 +119,18 @@ export class Sync {
       this.setOnline(false);
       return { offline: true };
     }
+  }
+
+  // The contract and the server's policy, asked for together; when the
+  // policy cannot be had (a server without GET /api/policy), the view answer,
+  // which carries it.
+  async fetchContractAndPolicy() {
+    const [loaded, policy] = await Promise.all([
+      this.fetchContract(),
+      this.server.policy().catch(() => null),
+    ]);
+    if (!loaded.contract || policy?.ok) return { ...loaded, policy: policy?.data };
+    return this.fetchView();
   }
 
   // The parts of a view answer; null when it is none.
