@@ -1,36 +1,33 @@
-// The milestone editor: wiring only. The engine (engine.mjs) answers every
+// The milestone editor: wiring only. early.mjs reads the page's address and
+// asks for the contract first; the engine (engine.mjs) answers every
 // question about the rules; edit.mjs keeps the draft, sync.mjs the outbox and
 // the saved contract, server.mjs talks HTTP, store.mjs keeps things on the
 // device, view.mjs owns the DOM, controller.mjs connects them.
-import { ENGINE_WASM, loadEngine, roleRefusalCode } from './engine.mjs';
-import { createServer, demoToken, fetchBytes } from './server.mjs';
+import { actor, contractId, returning, server } from './early.mjs';
+import { compileEngine, ENGINE_WASM, loadEngine, roleRefusalCode } from './engine.mjs';
+import { fetchFile } from './server.mjs';
 import * as store from './store.mjs';
 import { Editor } from './edit.mjs';
 import { Sync } from './sync.mjs';
 import { View } from './view.mjs';
 import { Controller } from './controller.mjs';
 
-const params = new URLSearchParams(location.search);
-const ACTORS = ['client', 'freelancer', 'marketplace'];
-const actor = ACTORS.includes(params.get('as')) ? params.get('as') : ACTORS[0];
-const contractId = params.get('contract') || 'ctr-demo';
-// The reference server's demo token for the actor; ?token= picks another.
-const token = params.get('token') || demoToken(actor);
-
 const view = new View({ actor, contractId });
 
 async function main() {
   const sync = new Sync({
-    server: createServer({ contractId, token, actor }),
+    server, // early.mjs has already asked it for the contract
+    returning,
     store,
     key: store.keyOf(contractId, actor),
     contractId,
     on: {},
   });
-  // The contract and what the device kept load while the engine compiles.
-  const wasm = fetchBytes(ENGINE_WASM);
+  // The contract, its policy and view load while the engine compiles; the
+  // engine is made under that policy.
   const loading = sync.load();
-  const { engine, build } = await loadEngine(await wasm);
+  const compiling = compileEngine(fetchFile(ENGINE_WASM), loading);
+  const { engine, build } = await loadEngine(await compiling, (await loading).policy);
   const controller = new Controller({
     engine,
     build,

@@ -86,7 +86,7 @@ export class Controller {
       );
       return false;
     }
-    this.savedView = await this.keptOrDescribed(loaded.view);
+    this.savedView = await this.savedViewOf(loaded);
     this.view.setSavedRows(this.savedView.milestones ?? []);
     performance.mark('milestone-described');
     if (!this.savedView.ok) {
@@ -121,41 +121,90 @@ export class Controller {
     return true;
   }
 
-  // The saved contract's View: the one kept on this device when it was asked
-  // of the same contract, actor, day and engine build (describing a thousand
-  // milestones is most of opening the page), else the engine's answer, kept
-  // for next time once the page is up.
-  async keptOrDescribed(kept) {
+  // The saved contract's View. The server's, when it was asked what this page
+  // would ask its engine (see fits); else the one kept on this device when it
+  // was asked of the same contract, policy, actor, day, language and engine
+  // build (describing a thousand milestones is most of opening the page, and
+  // 300–500 ms in wasm before it is tiered up); else, online, the server's
+  // asked for now; else the engine's answer. Kept for next time once the page
+  // is up.
+  async savedViewOf(loaded) {
     const now = today();
+    if (loaded.view && this.fits(loaded.view, loaded.locale, now)) {
+      // The answer as sent: its `view` is the View, and no megabytes are stringified.
+      if (loaded.text) this.keepSoon(now, () => loaded.text, loaded.etag);
+      return loaded.view;
+    }
     const tag = await this.tagOf(this.sync.saved, now);
+    const kept = loaded.kept ?? (tag ? await this.sync.keptView() : null);
     if (tag && kept?.tag === tag) {
       try {
-        return JSON.parse(kept.text);
+        const view = JSON.parse(kept.text).view;
+        if (view) return view;
       } catch {
-        // Unreadable: describe again.
+        // Unreadable: ask again.
+      }
+    }
+    if (!loaded.view && this.sync.online) {
+      // A returning page whose kept view is not this contract's any more.
+      const answer = await this.sync.fetchView();
+      if (
+        answer.view &&
+        this.fits(answer.view, answer.locale, now) &&
+        JSON.stringify(answer.policy) === JSON.stringify(this.engine.policy)
+      ) {
+        if (answer.text) this.keepSoon(now, () => answer.text, answer.etag);
+        return answer.view;
       }
     }
     const view = this.engine.describe(this.sync.saved, { actor: this.actor, now });
-    if (tag && view.ok) {
-      setTimeout(() => {
-        this.sync
-          .keepView({ tag, text: JSON.stringify(view) })
-          .catch((error) => console.warn('The view could not be kept:', error));
-      }, 300);
-    }
+    if (view.ok) this.keepSoon(now, () => JSON.stringify({ view }));
     return view;
   }
 
-  // What determines a View: the contract's content, the actor, the day and
-  // the engine build. Null where the browser cannot digest (no secure context).
+  // The server's view is the engine's answer — the same rules, natively,
+  // under the policy this page's engine was made with (the same answer's) —
+  // when it was made for this actor, on this page's day, in its language,
+  // of the contract version it came with.
+  fits(view, locale, now) {
+    const saved = this.sync.saved;
+    return (
+      view.ok === true &&
+      view.actor === this.actor &&
+      view.now === now &&
+      locale === this.engine.locale &&
+      view.contract?.id === saved.id &&
+      view.contract?.version === saved.version
+    );
+  }
+
+  // Kept once the page is up, and only when what is kept is another answer:
+  // a return visit writes no megabytes.
+  keepSoon(now, text, etag = null) {
+    const saved = this.sync.saved;
+    setTimeout(async () => {
+      try {
+        const tag = await this.tagOf(saved, now);
+        const kept = await this.sync.keptViewMeta();
+        if (tag && (kept?.tag !== tag || kept?.etag !== etag))
+          await this.sync.keepView({ tag, etag, text: text() });
+      } catch (error) {
+        console.warn('The view could not be kept:', error);
+      }
+    }, 300);
+  }
+
+  // What determines a View: the contract's content, the policy, the actor,
+  // the day, the language and the engine build. Null where the browser cannot
+  // digest (no secure context).
   async tagOf(contract, now) {
     if (!this.build || !globalThis.crypto?.subtle) return null;
-    const bytes = new TextEncoder().encode(JSON.stringify(contract));
+    const bytes = new TextEncoder().encode(JSON.stringify([contract, this.engine.policy]));
     const digest = await crypto.subtle.digest('SHA-256', bytes);
     const hex = Array.from(new Uint8Array(digest).slice(0, 16), (b) =>
       b.toString(16).padStart(2, '0'),
     ).join('');
-    return `${this.build}|${this.actor}|${now}|${hex}`;
+    return `${this.build}|${this.actor}|${now}|${this.engine.locale}|${hex}`;
   }
 
   describeSaved() {
@@ -658,7 +707,7 @@ export class Controller {
       });
     }
     const build = (values) => {
-      const parsed = this.engine.parseMoney(values.amount);
+      const parsed = this.engine.parseMoney(values.amount, this.savedView.contract.currency);
       if (!parsed.ok) return { issues: parsed.issues };
       const action = { type: 'release', id: saved.id, amount: parsed.amount };
       if (can.needsDecision) action.then = values.then;

@@ -53,11 +53,16 @@ export class Editor {
     this.base = contract;
     this.undoDepth = 0;
     this.redoDepth = 0;
+    // Nothing applied yet: the draft is its base, with no changes to ask
+    // the session for (a diff of a thousand milestones).
+    this.pristine = actions.length === 0;
     this.parseErrors.clear();
     this.rejections.clear();
     this.cached = null;
     const base = baseView ?? this.engine.describe(contract, { actor: this.actor });
     this.baseRows = new Map((base.milestones ?? []).map((row) => [row.id, row]));
+    // Amounts are read in the contract's currency (a policy may have several).
+    this.currency = base.contract?.currency;
     // A draft with no action yet is its base: its View is the one just read.
     return { ok: true, issues: [], patch: this.fullPatch(actions.length === 0 ? base : null) };
   }
@@ -101,6 +106,7 @@ export class Editor {
       };
     }
     this.rejections.delete(id ?? '');
+    this.pristine = false;
     for (const gone of result.removed ?? []) {
       this.parseErrors.delete(gone);
       this.rejections.delete(gone);
@@ -131,7 +137,7 @@ export class Editor {
   edit(id, field, text) {
     let value = text;
     if (field === 'amount') {
-      const parsed = this.engine.parseMoney(text);
+      const parsed = this.engine.parseMoney(text, this.currency);
       if (!parsed.ok) {
         this.parseErrors.set(id, parsed.issues);
         return {
@@ -207,7 +213,7 @@ export class Editor {
   }
 
   hasChanges() {
-    return this.session !== null && this.changes().changes.length > 0;
+    return this.session !== null && !this.pristine && this.changes().changes.length > 0;
   }
 
   // The session's edit actions, unwrapped from a freelancer's `propose`.

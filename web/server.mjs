@@ -23,29 +23,43 @@ export const demoToken = (actor) => DEMO_TOKENS[actor];
 export function createServer({ contractId, token, actor }) {
   const contractPath = `/api/contracts/${encodeURIComponent(contractId)}`;
 
-  // One request; resolves with { status, ok, data }, rejects when the network
-  // failed. No request at all while the browser knows it is offline: the
-  // 'online' event brings the page back to the server.
-  async function call(path, { method = 'GET', headers = {}, body } = {}) {
+  // One request; resolves with { status, ok, data, etag } (and `text`, the
+  // body as sent, when `keepText`), rejects when the network failed. No
+  // request at all while the browser knows it is offline: the 'online' event
+  // brings the page back to the server. `cache`: the fetch's cache mode; the
+  // API is not cached but for the contract's view.
+  async function call(
+    path,
+    { method = 'GET', headers = {}, body, keepText = false, cache = 'no-store' } = {},
+  ) {
     if (!navigator.onLine) throw new OfflineError('offline');
     const response = await fetch(path, {
       method,
       headers: { Authorization: `Bearer ${token}`, ...headers },
       body,
-      cache: 'no-store',
+      cache,
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     let data = null;
+    let text = null;
     try {
-      data = await response.json();
+      text = await response.text();
+      data = JSON.parse(text);
     } catch {
       data = null;
     }
-    return { status: response.status, ok: response.ok, data };
+    const etag = response.headers.get('ETag');
+    return { status: response.status, ok: response.ok, data, etag, ...(keepText ? { text } : {}) };
   }
 
   return {
     contract: () => call(contractPath),
+    // { contract, policy, locale, view }: the contract with the engine's view
+    // of it for this token's actor, made by the server (docs/server.md). The
+    // browser's HTTP cache keeps it and asks again with its ETag: an answer
+    // that has not changed is not sent again (304) but read from the cache.
+    contractView: () => call(`${contractPath}/view`, { keepText: true, cache: 'no-cache' }),
+    policy: () => call('/api/policy'),
     history: () => call(`${contractPath}/history`),
     notifications: () => call('/api/notifications'),
     // One changeset made against `baseVersion`; a retry must reuse `key`.
@@ -62,12 +76,12 @@ export function createServer({ contractId, token, actor }) {
   };
 }
 
-// A static file's bytes (the engine's wasm): the service worker answers it
-// from its set when it has one.
-export async function fetchBytes(path) {
+// A static file's response, its body unread (the engine's wasm, compiled as
+// it arrives): the service worker answers it from its set when it has one.
+export async function fetchFile(path) {
   const response = await fetch(path, { credentials: 'same-origin' });
   if (!response.ok) throw new Error(`${path}: the server answered ${response.status}`);
-  return response.arrayBuffer();
+  return response;
 }
 
 // A transient answer: the same request may be sent again with the same key.

@@ -13,8 +13,9 @@ import { isTransient, newKey, OfflineError } from './server.mjs';
 const RETRY_MS = 4000;
 
 export class Sync {
-  constructor({ server, store, key, contractId, on }) {
+  constructor({ server, store, key, contractId, on, returning = false }) {
     this.server = server;
+    this.returning = returning; // see early.mjs: ask for the contract alone
     this.store = store;
     this.key = key;
     this.contractId = contractId;
@@ -32,25 +33,39 @@ export class Sync {
     this.on.net?.();
   }
 
-  // The last contract and what the device kept: { contract, draft, outbox,
-  // view, error, offline }. The kept contract (a thousand milestones to read
-  // back) is read only when the server's cannot be had; the server's is kept
-  // without waiting for the write.
+  // The last contract and what the device kept: { contract, policy, view,
+  // locale, text, etag, kept, draft, error, offline }. Online, a first visit
+  // gets the server's view answer: the contract, its policy and the engine's
+  // view of it for this actor (`view`, in `locale`; `text` is the answer as
+  // sent, kept as it is for offline use, see keepView). A returning page gets
+  // the contract and the policy, and `kept`, the view this device kept, read
+  // meanwhile. The kept contract and policy (a thousand milestones to read
+  // back) are read only when the server's cannot be had; the server's are
+  // kept without waiting for the write.
   async load() {
-    const [loaded, draft, outbox, view] = await Promise.all([
-      this.fetchContract(),
+    const [loaded, draft, outbox, kept] = await Promise.all([
+      this.returning ? this.fetchContractAndPolicy() : this.fetchView(),
       this.store.get('drafts', this.key),
       this.store.get('outbox', this.key),
-      this.store.get('views', this.key).catch(() => null),
+      this.returning ? this.keptView() : null,
     ]);
     this.outbox = outbox ?? null;
     if (loaded.contract) {
       this.saved = loaded.contract;
+      this.policy = loaded.policy ?? null;
       this.store
         .put('contracts', this.key, loaded.contract)
         .catch((error) => console.warn('The contract could not be kept:', error));
+      this.store
+        .put('contracts', `${this.key}|policy`, this.policy)
+        .catch((error) => console.warn('The policy could not be kept:', error));
     } else {
-      this.saved = (await this.store.get('contracts', this.key)) ?? null;
+      const [contract, policy] = await Promise.all([
+        this.store.get('contracts', this.key),
+        this.store.get('contracts', `${this.key}|policy`).catch(() => null),
+      ]);
+      this.saved = contract ?? null;
+      this.policy = policy ?? null;
     }
     let base = null;
     if (draft?.actions)
@@ -58,8 +73,9 @@ export class Sync {
     return {
       ...loaded,
       contract: this.saved,
+      policy: this.policy,
+      kept: kept ?? null,
       draft: base ? { base, actions: draft.actions } : null,
-      view: view ?? null,
     };
   }
 
@@ -68,11 +84,59 @@ export class Sync {
     return this.store.get('contracts', `${this.key}|side`).catch(() => null);
   }
 
-  // A view the engine gave for this contract and role ({ tag, text }: the
-  // controller's name for what it was asked, the View as JSON), kept so a
-  // reload of the same contract, build and day need not describe it again.
-  keepView(entry) {
-    return this.store.put('views', this.key, entry);
+  // A view the engine gave for this contract and role ({ tag, etag, text }:
+  // the controller's name for what it was asked, the server's ETag when the
+  // server made it, and JSON text whose `view` is the View — the server's
+  // whole answer as it came, so keeping it costs no JSON.stringify of
+  // megabytes), kept so that offline the page need not describe it. { tag,
+  // etag } is also kept on its own: whether the kept one is current is known
+  // without reading it back.
+  async keepView(entry) {
+    await this.store.put('views', this.key, entry);
+    await this.store.put('views', `${this.key}|meta`, { tag: entry.tag, etag: entry.etag });
+  }
+
+  keptView() {
+    return this.store.get('views', this.key).catch(() => null);
+  }
+
+  keptViewMeta() {
+    return this.store.get('views', `${this.key}|meta`).catch(() => null);
+  }
+
+  // The contract with the server's view of it ({ contract, policy, view,
+  // locale, text, etag }); from a server without that endpoint (404), the
+  // contract alone.
+  async fetchView() {
+    try {
+      const reply = await this.server.contractView();
+      this.setOnline(true);
+      if (reply.status === 404) return this.fetchContract();
+      const answer = reply.ok ? this.answerOf(reply.data) : null;
+      if (answer) return { ...answer, text: reply.text, etag: reply.etag };
+      return { error: reply.data?.issues?.[0]?.message ?? `The server answered ${reply.status}.` };
+    } catch {
+      this.setOnline(false);
+      return { offline: true };
+    }
+  }
+
+  // The contract and the server's policy, asked for together; when the
+  // policy cannot be had (a server without GET /api/policy), the view answer,
+  // which carries it.
+  async fetchContractAndPolicy() {
+    const [loaded, policy] = await Promise.all([
+      this.fetchContract(),
+      this.server.policy().catch(() => null),
+    ]);
+    if (!loaded.contract || policy?.ok) return { ...loaded, policy: policy?.data };
+    return this.fetchView();
+  }
+
+  // The parts of a view answer; null when it is none.
+  answerOf(data) {
+    const { contract, policy, view, locale } = data ?? {};
+    return contract ? { contract, policy, view, locale } : null;
   }
 
   async fetchContract() {

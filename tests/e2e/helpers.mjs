@@ -42,8 +42,9 @@ export function preconditions() {
 }
 
 // The real server on a fresh seeded database, with the real clock (the page
-// uses today's date too); started as the server's own tests start it.
-export async function startServer() {
+// uses today's date too); started as the server's own tests start it. `args`:
+// more flags (`--policy FILE`).
+export async function startServer({ args = [] } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'milestone-e2e-'));
   const server = await startServerProcess(
     {
@@ -52,7 +53,7 @@ export async function startServer() {
       web: process.env.MILESTONE_WEB ?? path.join(repo, 'web'),
       dist,
     },
-    [],
+    args,
     { now: null },
   );
   return {
@@ -131,9 +132,9 @@ export async function growDemo(url, count) {
 }
 
 // The engine itself, in Node: what the page shows must be its answers.
-export async function nodeEngine() {
+export async function nodeEngine(options = {}) {
   const { createEngine } = await import(path.join(dist, 'milestone-engine/index.mjs'));
-  return createEngine();
+  return createEngine(options);
 }
 
 // axe-core run inside the page (the page's CSP forbids adding a script tag;

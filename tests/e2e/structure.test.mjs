@@ -62,6 +62,7 @@ test('one module names the engine, one talks to the server, only the view touche
   assert.deepEqual(fetches, ['server.mjs']);
   const dom = /\bdocument\.|getElementById|createElement|querySelector|\.append\(|classList/;
   for (const f of [
+    'early.mjs',
     'edit.mjs',
     'sync.mjs',
     'server.mjs',

@@ -189,6 +189,18 @@ test('every answer of a real milestone_server matches the document', async (t) =
     body: { actions: [{ type: 'edit', id: future.id, set: { title: 'stale' } }] },
   });
   await call('GET', '/api/contracts/ctr-demo/history', { token: client });
+  const view = await call('GET', '/api/contracts/ctr-demo/view', { token: client });
+  await call('GET', '/api/contracts/ctr-demo/view', {
+    token: client,
+    headers: { 'If-None-Match': view.headers.get('etag') },
+  });
+  await call('GET', '/api/contracts/ctr-demo/view', { token: 'demo-mediator' });
+  await call('GET', '/api/contracts/ctr-demo/view');
+  await call('GET', '/api/contracts/ctr-other/view', { token: client });
+  await call('POST', '/api/contracts/ctr-demo/view', { token: client, body: {} });
+  await call('GET', '/api/policy', { token: client });
+  await call('GET', '/api/policy');
+  await call('PUT', '/api/policy', { token: client, body: {} });
   await call('GET', '/api/notifications', { token: 'demo-freelancer' });
   await call('GET', '/api/notifications', { token: 'nobody' });
   const statuses = new Set(seen.map((s) => Number(s.split(' ').at(-1))));

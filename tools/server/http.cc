@@ -1,7 +1,11 @@
 #include "http.h"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -10,7 +14,9 @@
 
 #include "milestone/action.h"
 #include "milestone/codes.h"
+#include "milestone/json_api.h"
 #include "milestone/session.h"
+#include "milestone/version.h"
 
 namespace milestone::server {
 namespace {
@@ -18,6 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr char kJson[] = "application/json; charset=utf-8";
+constexpr char kViewCacheControl[] = "private, no-cache";
 constexpr size_t kMaxIdempotencyKey = 255;
 constexpr char kCsp[] =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; "
@@ -46,11 +53,12 @@ void Secure(HttpResponse* r) {
   r->Set("Referrer-Policy", "no-referrer");
 }
 
-HttpResponse Json(int status, std::string body) {
+// API answers are not kept by caches ("no-store"), but for a contract's view.
+HttpResponse Json(int status, std::string body, const char* cache_control = "no-store") {
   HttpResponse r;
   r.status = status;
   r.Set("Content-Type", kJson);
-  r.Set("Cache-Control", "no-store");
+  r.Set("Cache-Control", cache_control);
   Secure(&r);
   r.body = std::move(body);
   return r;
@@ -186,12 +194,12 @@ std::optional<IfMatch> ParseIfMatch(std::string_view value) {
   return out;
 }
 
-// If-None-Match (RFC 9110 §13.1.2, weak comparison): true when it names
-// `version`. A malformed field is ignored, as the RFC allows.
-bool NoneMatchHits(std::string_view value, int64_t version) {
+// If-None-Match (RFC 9110 §13.1.2, weak comparison): true when it names the
+// entity tag `want` (without quotes). A malformed field is ignored, as the
+// RFC allows.
+bool NoneMatchHits(std::string_view value, const std::string& want) {
   value = Trim(value);
   if (value == "*") return true;
-  const std::string want = std::to_string(version);
   while (!value.empty()) {
     std::optional<EntityTag> tag = ReadEntityTag(&value);
     if (!tag) return false;
@@ -203,6 +211,92 @@ bool NoneMatchHits(std::string_view value, int64_t version) {
     value = Trim(value);
   }
   return false;
+}
+
+// FNV-1a, 64 bits: a stable digest for an entity tag, the same in every
+// process of one build (not a defence against anything).
+uint64_t Fnv1a(std::string_view text) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+// The entity tag of a contract's view: the version, then a digest of the rest
+// of what the view is made from (the actor, the day, the language, the
+// policy and the engine's version), so a kept copy is reused exactly while
+// none of them changed.
+std::string ViewTag(int64_t version, std::string_view actor, std::string_view now,
+                    std::string_view locale, std::string_view policy_json) {
+  std::string basis;
+  basis.append(actor).append("\n").append(now).append("\n").append(locale).append("\n");
+  basis.append(policy_json).append("\n").append(MILESTONE_VERSION);
+  char digest[17];
+  std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(Fnv1a(basis)));
+  return std::to_string(version) + "-" + digest;
+}
+
+// Whether Accept-Encoding (RFC 9110 §12.5.3) takes gzip: `gzip`, `x-gzip`
+// or `*`, with a q above 0. A field that cannot be read takes none.
+bool AcceptsGzip(const HttpRequest& request) {
+  const std::string* header = request.Header("accept-encoding");
+  if (!header) return false;
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    std::string_view item = Trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    const size_t semi = item.find(';');
+    const std::string name = Lower(Trim(item.substr(0, semi)));
+    if (name != "gzip" && name != "x-gzip" && name != "*") continue;
+    if (semi == std::string_view::npos) return true;
+    std::string_view param = Trim(item.substr(semi + 1));
+    if (param.size() < 2 || Lower(param.substr(0, 2)) != "q=") return true;
+    std::string_view q = Trim(param.substr(2));
+    // "0", "0.", "0.0", "0.000": refused; anything else is a q above 0.
+    bool zero = !q.empty() && q[0] == '0';
+    for (size_t i = 1; zero && i < q.size(); ++i) zero = q[i] == '.' || q[i] == '0';
+    return !zero;
+  }
+  return false;
+}
+
+// `text` as a gzip member (zlib's fastest level: the point is the bytes on
+// the wire, not the last percent), or nullopt when zlib fails.
+std::optional<std::string> Gzip(std::string_view text) {
+  z_stream stream{};
+  // 15 window bits + 16: a gzip header and trailer rather than zlib's.
+  if (deflateInit2(&stream, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    return std::nullopt;
+  }
+  std::string out(deflateBound(&stream, text.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int status = deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  if (status != Z_STREAM_END) return std::nullopt;
+  return out;
+}
+
+// Answers with a gzip body when the client takes one and the body is large
+// enough to be worth it (a contract's view of 1,000 milestones: 3.6 MB of
+// JSON, 140 KB gzipped). Vary tells caches the answer depends on it.
+constexpr size_t kGzipFrom = 16 * 1024;
+void CompressFor(const HttpRequest& request, HttpResponse* response) {
+  response->Set("Vary", "Accept-Encoding");
+  if (response->body.size() < kGzipFrom || response->body.size() > UINT32_MAX ||
+      !AcceptsGzip(request)) {
+    return;
+  }
+  if (std::optional<std::string> gzipped = Gzip(response->body)) {
+    response->body = std::move(*gzipped);
+    response->Set("Content-Encoding", "gzip");
+  }
 }
 
 // application/json, with at most a charset of utf-8 among its parameters.
@@ -505,11 +599,21 @@ HttpResponse NotAllowed(const char* allow) {
   return r;
 }
 
-enum class Route { kContract, kHistory, kChangesets, kNotifications, kApiUnknown, kStatic };
+enum class Route {
+  kContract,
+  kContractView,
+  kHistory,
+  kChangesets,
+  kNotifications,
+  kPolicy,
+  kApiUnknown,
+  kStatic
+};
 
 Route Match(const std::string& path, std::string* id) {
   if (path != "/api" && path.rfind("/api/", 0) != 0) return Route::kStatic;
   if (path == "/api/notifications") return Route::kNotifications;
+  if (path == "/api/policy") return Route::kPolicy;
   const std::string prefix = "/api/contracts/";
   if (path.rfind(prefix, 0) != 0) return Route::kApiUnknown;
   std::string rest = path.substr(prefix.size());
@@ -519,6 +623,7 @@ Route Match(const std::string& path, std::string* id) {
   if (slash == std::string::npos) return Route::kContract;
   std::string tail = rest.substr(slash);
   if (tail == "/history") return Route::kHistory;
+  if (tail == "/view") return Route::kContractView;
   if (tail == "/changesets") return Route::kChangesets;
   return Route::kApiUnknown;
 }
@@ -581,9 +686,15 @@ std::optional<HttpResponse> App::OnHead(HttpRequest& request) {
       case Route::kContract:
         if (!get) return NotAllowed("GET, HEAD");
         return GetContract(request, id);
+      case Route::kContractView:
+        if (!get) return NotAllowed("GET, HEAD");
+        return GetContractView(request, id);
       case Route::kHistory:
         if (!get) return NotAllowed("GET, HEAD");
         return GetHistory(request, id);
+      case Route::kPolicy:
+        if (!get) return NotAllowed("GET, HEAD");
+        return GetPolicy(request);
       case Route::kNotifications:
         if (!get) return NotAllowed("GET, HEAD");
         return GetNotifications(request);
@@ -618,7 +729,7 @@ HttpResponse App::GetContract(const HttpRequest& request, const std::string& id)
   if (!contract) return Refuse(404, http_codes::kNotFound, "There is no contract " + id + ".");
   const std::string etag = "\"" + std::to_string(contract->version) + "\"";
   if (const std::string* none_match = request.Header("if-none-match");
-      none_match && NoneMatchHits(*none_match, contract->version)) {
+      none_match && NoneMatchHits(*none_match, std::to_string(contract->version))) {
     HttpResponse r;
     r.status = 304;
     r.Set("ETag", etag);
@@ -629,6 +740,64 @@ HttpResponse App::GetContract(const HttpRequest& request, const std::string& id)
   HttpResponse r = Json(200, std::move(contract->document));
   r.Set("ETag", etag);
   return r;
+}
+
+// The contract with the engine's view of it for the token's actor, the policy
+// both were judged under and the language of the view's sentences: a page
+// draws from the view at once (describing a thousand milestones is the
+// costliest step of opening it in wasm) and creates its own engine with the
+// same policy (docs/server.md). Its ETag names all of that (ViewTag), so a
+// browser that kept the answer gets a 304 and nothing is described: it may
+// keep it (private: one user's), and asks again every time (no-cache).
+HttpResponse App::GetContractView(const HttpRequest& request, const std::string& id) {
+  TokenInfo token;
+  if (auto refused = AuthenticateAndAuthorize(store_, request, id, &token)) return *refused;
+  Actor actor = Actor::kClient;
+  if (!ParseActor(token.role, &actor)) {  // a token row the server did not write
+    return Refuse(500, codes::kInternal, "This token's role is not one the engine knows.");
+  }
+  std::optional<StoredContract> contract = store_->GetContract(id);
+  if (!contract) return Refuse(404, http_codes::kNotFound, "There is no contract " + id + ".");
+  const std::string now = options_.now.empty() ? UtcDate() : options_.now;
+  const std::string etag =
+      "\"" + ViewTag(contract->version, ActorName(actor), now, options_.locale, policy_json_) +
+      "\"";
+  if (const std::string* none_match = request.Header("if-none-match");
+      none_match && NoneMatchHits(*none_match, etag.substr(1, etag.size() - 2))) {
+    HttpResponse r;
+    r.status = 304;
+    r.Set("ETag", etag);
+    r.Set("Cache-Control", kViewCacheControl);
+    Secure(&r);
+    return r;
+  }
+  // The actor is one of the engine's names and the date is YYYY-MM-DD: no
+  // character here needs escaping.
+  const std::string view = json_api::Describe(
+      *engine_, contract->document,
+      std::string("{\"actor\":\"") + ActorName(actor) + "\",\"now\":\"" + now + "\"}");
+  std::string body;
+  body.reserve(contract->document.size() + view.size() + policy_json_.size() + 64);
+  body += "{\"contract\":";
+  body += contract->document;
+  body += ",\"policy\":";
+  body += policy_json_;
+  body += ",\"locale\":\"" + options_.locale + "\",\"view\":";
+  body += view;
+  body += "}";
+  HttpResponse r = Json(200, std::move(body), kViewCacheControl);
+  r.Set("ETag", etag);
+  CompressFor(request, &r);
+  return r;
+}
+
+// The policy every changeset and timer of this server is checked under,
+// normalised (every key, the currencies as a table), as createEngine({
+// policy }) takes it.
+HttpResponse App::GetPolicy(const HttpRequest& request) {
+  TokenInfo token;
+  if (auto refused = Authenticate(store_, request, &token)) return *refused;
+  return Json(200, policy_json_);
 }
 
 HttpResponse App::GetHistory(const HttpRequest& request, const std::string& id) {

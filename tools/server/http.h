@@ -7,6 +7,7 @@
 #include "http_server.h"
 #include "milestone/engine.h"
 #include "milestone/issue.h"
+#include "milestone/policy.h"
 #include "store.h"
 
 namespace milestone::server {
@@ -15,6 +16,7 @@ struct HttpOptions {
   std::string web_dir = "web";    // served at /
   std::string dist_dir = "dist";  // served at /dist/
   std::string now;                // fixed engine clock; empty: today's UTC date
+  std::string locale = "en";      // the shipped language the engine writes in
   size_t max_body_bytes = 1 << 20;
 };
 
@@ -24,7 +26,10 @@ struct HttpOptions {
 class App : public HttpHandler {
  public:
   App(Store* store, const Engine* engine, HttpOptions options)
-      : store_(store), engine_(engine), options_(std::move(options)) {}
+      : store_(store),
+        engine_(engine),
+        options_(std::move(options)),
+        policy_json_(PolicyToJson(engine->policy())) {}
 
   std::optional<HttpResponse> OnHead(HttpRequest& request) override;
   HttpResponse OnBody(HttpRequest& request) override;
@@ -32,6 +37,8 @@ class App : public HttpHandler {
 
  private:
   HttpResponse GetContract(const HttpRequest& request, const std::string& id);
+  HttpResponse GetContractView(const HttpRequest& request, const std::string& id);
+  HttpResponse GetPolicy(const HttpRequest& request);
   HttpResponse GetHistory(const HttpRequest& request, const std::string& id);
   HttpResponse GetNotifications(const HttpRequest& request);
   std::optional<HttpResponse> PostHead(HttpRequest& request, const std::string& id);
@@ -41,6 +48,7 @@ class App : public HttpHandler {
   Store* store_;
   const Engine* engine_;
   HttpOptions options_;
+  const std::string policy_json_;  // the engine's policy, normalised; it never changes
 };
 
 // The one error envelope: {"ok": false, "issues": [...]} plus `extra`

@@ -229,9 +229,11 @@ int main(int argc, char** argv) {
   }
 
   std::shared_ptr<const milestone::Catalog> catalog;
-  if (const std::string language =
-          milestone::CatalogLanguage(flags.locale, milestone::ShippedLanguages());
-      !flags.locale.empty() && language != "en") {
+  const std::string language =
+      flags.locale.empty()
+          ? "en"
+          : milestone::CatalogLanguage(flags.locale, milestone::ShippedLanguages());
+  if (language != "en") {
     const char* dir = std::getenv("MILESTONE_CATALOGS");
     const std::string path =
         std::string(dir != nullptr ? dir : MILESTONE_CATALOGS_DIR) + "/" + language + ".json";
@@ -263,6 +265,7 @@ int main(int argc, char** argv) {
   options.web_dir = flags.web;
   options.dist_dir = flags.dist;
   options.now = flags.now;
+  options.locale = language;
   milestone::server::HttpLimits limits;
   options.max_body_bytes = limits.max_body_bytes;
   // Every connection is a descriptor: make sure the connection limit, not

@@ -25,7 +25,12 @@
 // beside the targets at N = 1,000 (4 ms, 16 ms, 1 s). A benchmark, not a test:
 // slow figures are reported, never failed.
 //
+// --cpu-slowdown N runs the page's main thread N times slower (DevTools'
+// CPU throttling, as Lighthouse emulates a phone with 4): the server is not
+// slowed, as a phone's server is not.
+//
 //   node tools/bench/page/bench.mjs [--sizes 20,200,1000] [--keys 60] [--loads 5]
+//                                   [--cpu-slowdown 4]
 //   (MILESTONE_SERVER picks the server binary, as the e2e tests do)
 import { cpus, loadavg } from 'node:os';
 import {
@@ -47,6 +52,7 @@ const sizes = option('sizes', '20,200,1000')
   .filter((n) => n >= 4 && n <= 1000);
 const keys = Math.max(5, Math.min(500, Number(option('keys', 60)) || 60));
 const loads = Math.max(1, Math.min(10, Number(option('loads', 5)) || 5));
+const slowdown = Math.max(1, Math.min(20, Number(option('cpu-slowdown', 1)) || 1));
 const TARGETS = { handler: 4, frame: 16, interactive: 1000 };
 
 const missing = preconditions();
@@ -93,6 +99,10 @@ async function measure(browser, n) {
     for (let i = 0; i <= loads; i++) {
       await page?.close();
       page = await context.newPage();
+      if (slowdown > 1) {
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: slowdown });
+      }
       await page.goto(`${server.url}/?as=client`);
       await page.waitForSelector('html[data-ready="true"]', { timeout: 60000 });
       ready.push(await page.evaluate(interactiveAt));
@@ -172,7 +182,7 @@ try {
 const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 0)} ms` : 'n/a');
 const mark = (value, target) => (value <= target ? 'ok' : 'OVER');
 console.log(
-  `Page benchmark (headless Chromium, real server; ${keys} keystrokes, 1 + ${loads} loads, medians)`,
+  `Page benchmark (headless Chromium, real server; ${keys} keystrokes, 1 + ${loads} loads, medians${slowdown > 1 ? `; page CPU ${slowdown}× slower` : ''})`,
 );
 console.log('');
 console.log(
