@@ -490,8 +490,9 @@ async function wasmSide(n) {
 
 // ---- 5. size ----
 
+const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
+
 async function sizes() {
-  const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
   // Everything the package loads: every .mjs it ships and the wasm.
   const ours = [
     ...readdirSync(dist).filter((f) => f.endsWith('.mjs')),
@@ -675,12 +676,11 @@ const k1000 = results.keystroke[1000];
 const d1000 = results.diff[1000];
 const c1000 = results.cold[1000];
 
-const gzipOf = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 const catalogDir = path.join(dist, 'catalogs');
 const catalogSizes = existsSync(catalogDir)
   ? readdirSync(catalogDir)
       .filter((f) => f.endsWith('.json'))
-      .map((f) => `${f} ${(gzipOf(path.join(catalogDir, f)) / 1024).toFixed(1)} KB`)
+      .map((f) => `${f} ${(gz(readFileSync(path.join(catalogDir, f))) / 1024).toFixed(1)} KB`)
       .join(', ')
   : 'none';
 const wasmSize = existsSync(path.join(args.symbols, 'milestone_wasm.mjs.symbols'))
