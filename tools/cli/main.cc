@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "common/catalogs.h"
 #include "milestone/action.h"
 #include "milestone/catalog.h"
 #include "milestone/codes.h"
@@ -321,11 +322,8 @@ int main(int argc, char** argv) {
   std::shared_ptr<const milestone::Catalog> catalog;
   if (locale) {
     // English needs no file: the engine writes it itself, as en.json says.
-    const std::string language = milestone::CatalogLanguage(*locale, milestone::ShippedLanguages());
-    if (language != "en") {
-      const char* dir = std::getenv("MILESTONE_CATALOGS");
-      std::optional<std::string> text = inputs.Read(
-          std::string(dir != nullptr ? dir : MILESTONE_CATALOGS_DIR) + "/" + language + ".json");
+    if (const std::optional<std::string> file = milestone::tools::CatalogFile(*locale)) {
+      std::optional<std::string> text = inputs.Read(*file);
       if (!text) return kExitUnusable;
       IssueList issues;
       std::optional<milestone::Catalog> parsed = milestone::Catalog::FromJson(*text, &issues);

@@ -24,6 +24,7 @@
 #include <string>
 
 #include "common/allocator.h"
+#include "common/catalogs.h"
 #include "http.h"
 #include "milestone/catalog.h"
 #include "milestone/date.h"
@@ -233,10 +234,9 @@ int main(int argc, char** argv) {
       flags.locale.empty()
           ? "en"
           : milestone::CatalogLanguage(flags.locale, milestone::ShippedLanguages());
-  if (language != "en") {
-    const char* dir = std::getenv("MILESTONE_CATALOGS");
-    const std::string path =
-        std::string(dir != nullptr ? dir : MILESTONE_CATALOGS_DIR) + "/" + language + ".json";
+  if (const std::optional<std::string> file =
+          flags.locale.empty() ? std::nullopt : milestone::tools::CatalogFile(flags.locale)) {
+    const std::string& path = *file;
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
