@@ -458,7 +458,7 @@ export interface RowView {
     reason: string;
     text: { openedOn: string };
   };
-  /** 'Not funded', 'Active', ... */
+  /** For people, in the engine's language: 'Not funded', 'Active', ... (es 'Sin financiar') */
   stateLabel: string;
   /** Money and the due date as people read them ('$500.00', 'Dec 15, 2026'; '' for no date). */
   text: { amount: string; funded: string; released: string; refunded: string; escrow: string; dueDate: string };
