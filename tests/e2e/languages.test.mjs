@@ -163,6 +163,21 @@ test('axe-core: no serious or critical violation on the Spanish page', { skip },
   assert.deepEqual(problems, [], 'no CSP violations or console errors');
 });
 
+test('offline, the Spanish page comes from the service worker’s cache', { skip }, async () => {
+  const page = await openEditor(context, server.url);
+  await page.waitForSelector('html[data-offline-ready="true"]');
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForSelector('html[data-ready="true"]');
+  assert.equal(await page.getAttribute('html', 'lang'), 'es');
+  assert.equal(await page.locator('#net-text').textContent(), es['net.offline']);
+  assert.equal(await page.locator('#undo').textContent(), es['toolbar.undo']);
+  assert.deepEqual(englishIn(await pageTexts(page)), [], 'English on the offline Spanish page');
+  await context.setOffline(false);
+  assert.deepEqual(problems, [], 'no CSP violations or console errors');
+});
+
 // The engine's figures and parseMoney in the engine's language (the lead's
 // engine change for issue 14). Until the package writes money the Spanish
 // way this test is skipped, saying why.
