@@ -2,8 +2,8 @@
 // the engine's sentences: `speak(engine.locale)` once the engine has chosen
 // it, so the page's frame and the engine's text are never in two languages
 // (docs/languages.md, "The page's strings"). English is a module of the
-// page's graph and needs no request; another language is one JSON file,
-// asked for once.
+// page's graph (preloaded with the others): nothing waits for it; another
+// language is one JSON file, asked for once.
 import en from './strings/en.mjs';
 import { fetchFile } from './server.mjs';
 
