@@ -296,13 +296,36 @@ std::string Catalog::Date(const std::string& iso) const {
   return Fill(date_pattern_, parts, &ok);
 }
 
-std::string Catalog::Word(std::string_view table, const std::string& value) const {
+bool Catalog::ParseMoney(std::string_view text, const Currency& currency, int64_t* amount,
+                         IssueList* issues) const {
+  auto symbol = symbols_.find(currency.code);
+  const std::string& pattern = symbol != symbols_.end() ? money_pattern_ : money_code_pattern_;
+  int64_t example_amount = 123456;
+  for (int k = 0; k < currency.exponent; ++k) example_amount *= 10;
+  const std::string example = Money(example_amount, currency.code, currency.exponent);
+  MoneySyntax syntax;
+  syntax.decimal = decimal_;
+  syntax.group = group_;
+  if (symbol != symbols_.end()) syntax.symbol = symbol->second;
+  const size_t number = pattern.find("{number}");
+  syntax.after = number != std::string::npos &&
+                 pattern.find(symbol != symbols_.end() ? "{symbol}" : "{code}") > number;
+  syntax.example = example;
+  return milestone::ParseMoney(text, currency, syntax, amount, issues);
+}
+
+std::string Catalog::Label(std::string_view table, const std::string& key,
+                           std::string_view fallback) const {
   auto words = words_.find(table);
   if (words != words_.end()) {
-    auto word = words->second.find(value);
+    auto word = words->second.find(key);
     if (word != words->second.end()) return word->second;
   }
-  return value;
+  return std::string(fallback);
+}
+
+std::string Catalog::Word(std::string_view table, const std::string& value) const {
+  return Label(table, value, value);
 }
 
 std::string Catalog::Value(const Param& p) const {

@@ -261,8 +261,10 @@ std::string ParseMoney(const Engine& engine, std::string_view text, std::string_
   IssueList issues;
   Currency money;
   int64_t amount = 0;
-  if (!MoneyCurrency(engine, currency, &money, &issues) ||
-      !milestone::ParseMoney(text, money, &amount, &issues)) {
+  if (!MoneyCurrency(engine, currency, &money, &issues)) return Failure(issues);
+  const Catalog* catalog = engine.catalog();
+  if (catalog != nullptr ? !catalog->ParseMoney(text, money, &amount, &issues)
+                         : !milestone::ParseMoney(text, money, &amount, &issues)) {
     return Failure(issues);
   }
   return "{\"ok\":true,\"amount\":" + std::to_string(amount) + "}";
@@ -276,7 +278,10 @@ std::string FormatMoney(const Engine& engine, int64_t amount, std::string_view c
   Currency money;
   if (!MoneyCurrency(engine, currency, &money, &issues)) return Failure(issues);
   std::string out;
-  json::WriteString(milestone::FormatMoney(amount, money), &out);
+  const Catalog* catalog = engine.catalog();
+  json::WriteString(catalog != nullptr ? catalog->Money(amount, money.code, money.exponent)
+                                       : milestone::FormatMoney(amount, money),
+                    &out);
   return out;
 }
 

@@ -47,7 +47,8 @@ int64_t Pow10(int exponent) {
   return p;
 }
 
-void Reject(std::string_view text, const Currency& currency, IssueList* issues) {
+void Reject(std::string_view text, const Currency& currency, std::string_view written,
+            IssueList* issues) {
   if (issues == nullptr) return;
   Issue issue;
   issue.code = codes::kInvalidAmount;
@@ -60,8 +61,10 @@ void Reject(std::string_view text, const Currency& currency, IssueList* issues) 
   issue.message = text.empty() ? "Enter an amount."
                                : "The amount \"" + typed + "\" is not an amount in " +
                                      currency.code + " with " + decimals + ".";
-  // The example as this parser reads it, whatever the catalog's language.
-  const std::string example = FormatMoney(123456 * Pow10(currency.exponent), currency);
+  // The example as this parser reads it: in the language it reads.
+  const std::string example = written.empty()
+                                  ? FormatMoney(123456 * Pow10(currency.exponent), currency)
+                                  : std::string(written);
   issue.hint = "Write the amount like " + example + " or without the symbol.";
   issue.message_id = text.empty()             ? "INVALID_AMOUNT.empty"
                      : currency.exponent == 0 ? "INVALID_AMOUNT.typedWhole"
@@ -70,6 +73,46 @@ void Reject(std::string_view text, const Currency& currency, IssueList* issues) 
   issue.params = {TextParam("text", typed), TextParam("currency", currency.code),
                   NumberParam("decimals", currency.exponent), TextParam("example", example)};
   issues->push_back(std::move(issue));
+}
+
+// Spaces a person or a language puts around an amount: space, tab, no-break
+// space (U+00A0) and narrow no-break space (U+202F).
+size_t SpaceAt(std::string_view s, size_t i) {
+  if (i >= s.size()) return 0;
+  if (s[i] == ' ' || s[i] == '\t') return 1;
+  if (s.compare(i, 2, "\xc2\xa0") == 0) return 2;
+  if (s.compare(i, 3, "\xe2\x80\xaf") == 0) return 3;
+  return 0;
+}
+
+std::string_view Trim(std::string_view s) {
+  for (size_t n; (n = SpaceAt(s, 0)) != 0;) s.remove_prefix(n);
+  while (!s.empty()) {
+    size_t n = 0;
+    for (size_t k = 1; k <= 3 && k <= s.size() && n == 0; ++k) {
+      if (SpaceAt(s, s.size() - k) == k) n = k;
+    }
+    if (n == 0) break;
+    s.remove_suffix(n);
+  }
+  return s;
+}
+
+bool StartsWith(std::string_view s, std::string_view p) {
+  return !p.empty() && s.size() > p.size() && s.substr(0, p.size()) == p;
+}
+bool EndsWith(std::string_view s, std::string_view p) {
+  return !p.empty() && s.size() > p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+// `s` without the currency's symbol or code, where the language writes them.
+std::string_view WithoutCurrency(std::string_view s, std::string_view symbol, std::string_view code,
+                                 bool after) {
+  for (std::string_view mark : {symbol, code}) {
+    if (!after && StartsWith(s, mark)) return Trim(s.substr(mark.size()));
+    if (after && EndsWith(s, mark)) return Trim(s.substr(0, s.size() - mark.size()));
+  }
+  return s;
 }
 
 }  // namespace
@@ -87,59 +130,68 @@ Currency CurrencyOfCode(std::string_view code) {
   return currency;
 }
 
-bool ParseMoney(std::string_view text, const Currency& currency, int64_t* amount,
-                IssueList* issues) {
-  std::string_view s = text;
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  const Known* known = Find(currency.code);
-  if (known != nullptr && known->symbol != nullptr &&
-      s.substr(0, std::string_view(known->symbol).size()) == known->symbol) {
-    s.remove_prefix(std::string_view(known->symbol).size());
-  } else if (s.size() > currency.code.size() &&
-             s.substr(0, currency.code.size()) == currency.code) {
-    s.remove_prefix(currency.code.size());
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+bool ParseMoney(std::string_view text, const Currency& currency, const MoneySyntax& syntax,
+                int64_t* amount, IssueList* issues) {
+  std::string_view symbol = syntax.symbol;
+  if (symbol.empty()) {
+    const Known* known = Find(currency.code);
+    if (known != nullptr && known->symbol != nullptr) symbol = known->symbol;
   }
+  const std::string_view s = WithoutCurrency(Trim(text), symbol, currency.code, syntax.after);
+  const std::string_view group_mark = syntax.group;
+  const std::string_view decimal_mark = syntax.decimal;
+  auto reject = [&] {
+    Reject(text, currency, syntax.example, issues);
+    return false;
+  };
 
-  // Whole part: plain digits, or digits grouped by commas in threes.
+  // Whole part: plain digits, or digits grouped in threes.
   int64_t whole = 0;
   size_t i = 0;
   size_t group = 0;
   bool grouped = false;
-  while (i < s.size() && (IsDigit(s[i]) || s[i] == ',')) {
-    if (s[i] == ',') {
-      if (i == 0 || (grouped ? group != 3 : group > 3))
-        return Reject(text, currency, issues), false;
-      grouped = true;
-      group = 0;
-    } else {
-      if (whole > kMaxSafeInteger / 10) return Reject(text, currency, issues), false;
+  bool any = false;
+  while (i < s.size()) {
+    if (IsDigit(s[i])) {
+      if (whole > kMaxSafeInteger / 10) return reject();
       whole = whole * 10 + (s[i] - '0');
       ++group;
+      any = true;
+      ++i;
+    } else if (!group_mark.empty() && s.compare(i, group_mark.size(), group_mark) == 0) {
+      if (!any || (grouped ? group != 3 : group > 3)) return reject();
+      grouped = true;
+      group = 0;
+      i += group_mark.size();
+    } else {
+      break;
     }
-    ++i;
   }
-  if (i == 0 || group == 0 || (grouped && group != 3)) return Reject(text, currency, issues), false;
+  if (!any || group == 0 || (grouped && group != 3)) return reject();
 
   const int exponent = currency.exponent;
   int64_t minor = 0;
   int digits = 0;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
+  if (i < s.size() && s.compare(i, decimal_mark.size(), decimal_mark) == 0) {
+    i += decimal_mark.size();
     while (i < s.size() && IsDigit(s[i])) {
-      if (++digits > exponent) return Reject(text, currency, issues), false;
+      if (++digits > exponent) return reject();
       minor = minor * 10 + (s[i] - '0');
       ++i;
     }
-    if (digits == 0) return Reject(text, currency, issues), false;
+    if (digits == 0) return reject();
   }
-  if (i != s.size()) return Reject(text, currency, issues), false;
+  if (i != s.size()) return reject();
   minor *= Pow10(exponent - digits);
   const int64_t scale = Pow10(exponent);
-  if (whole > (kMaxSafeInteger - minor) / scale) return Reject(text, currency, issues), false;
+  if (whole > (kMaxSafeInteger - minor) / scale) return reject();
   *amount = whole * scale + minor;
   return true;
+}
+
+bool ParseMoney(std::string_view text, const Currency& currency, int64_t* amount,
+                IssueList* issues) {
+  return ParseMoney(text, currency, MoneySyntax{}, amount, issues);
 }
 
 bool ParseMoney(std::string_view text, int64_t* amount, IssueList* issues) {

@@ -11,6 +11,7 @@
 
 #include "action_spec.h"
 #include "json.h"
+#include "milestone/catalog.h"
 #include "milestone/money.h"
 #include "rules.h"
 #include "sentences.h"
@@ -22,7 +23,9 @@ namespace {
 Can Judge(const Policy& policy, const ActOptions& options, const Contract& contract,
           const ContractFacts& facts, const Action& action, int64_t index = -1) {
   Can can;
-  can.label = SpecOf(action.type).label;
+  const ActionSpec& spec = SpecOf(action.type);
+  can.label = spec.label;
+  can.action = spec.name;
   IssueList issues;
   can.ok = Admit(policy, options, contract, facts, action, options.actor, &issues, index);
   if (!can.ok && !issues.empty()) can.issue = std::move(issues.front());
@@ -76,7 +79,20 @@ class Out {
     first_ = false;
     return *this;
   }
-  Out& Money(int64_t amount) { return Str(FormatMoney(amount, money_)); }
+  // Figures and words as the catalog in use writes them (SPEC 5), else English.
+  Out& Money(int64_t amount) {
+    const Catalog* catalog = CurrentCatalog();
+    return Str(catalog != nullptr ? catalog->Money(amount, money_.code, money_.exponent)
+                                  : FormatMoney(amount, money_));
+  }
+  Out& Date(const std::optional<std::string>& date) {
+    const Catalog* catalog = CurrentCatalog();
+    return Str(catalog != nullptr && date ? catalog->Date(*date) : DateText(date, ""));
+  }
+  Out& Label(const char* table, const std::string& key, std::string_view english) {
+    const Catalog* catalog = CurrentCatalog();
+    return catalog != nullptr ? Str(catalog->Label(table, key, english)) : Str(english);
+  }
   Out& Issues(const IssueList& issues) {
     WriteIssues(issues, text_);
     first_ = false;
@@ -128,7 +144,7 @@ class Out {
 
 // The members of a Can, without its braces, so a `can` may add its own.
 void CanMembers(const Can& can, Out& out) {
-  out.Key("ok").Bool(can.ok).Key("label").Str(can.label);
+  out.Key("ok").Bool(can.ok).Key("label").Label("label", can.action, can.label);
   if (can.issue) out.Key("issue").Issue(*can.issue);
 }
 
@@ -164,7 +180,7 @@ void WriteRow(const RowView& row, Out& out) {
   if (m.refund_request) {
     out.Open().Key("requestedOn").Str(m.refund_request->requested_on);
     if (m.refund_request->message) out.Key("message").Str(*m.refund_request->message);
-    out.Key("text").Open().Key("requestedOn").Str(DateText(m.refund_request->requested_on, ""));
+    out.Key("text").Open().Key("requestedOn").Date(m.refund_request->requested_on);
     out.Close().Close();
   } else {
     out.Null();
@@ -173,15 +189,15 @@ void WriteRow(const RowView& row, Out& out) {
   if (m.dispute) {
     out.Open().Key("by").Str(m.dispute->by).Key("openedOn").Str(m.dispute->opened_on);
     out.Key("reason").Str(m.dispute->reason);
-    out.Key("text").Open().Key("openedOn").Str(DateText(m.dispute->opened_on, "")).Close();
+    out.Key("text").Open().Key("openedOn").Date(m.dispute->opened_on).Close();
     out.Close();
   } else {
     out.Null();
   }
-  out.Key("stateLabel").Str(StateLabel(m.state));
+  out.Key("stateLabel").Label("stateLabel", StateName(m.state), StateLabel(m.state));
   out.Key("text").Open().Key("amount").Money(m.amount).Key("funded").Money(m.funded);
   out.Key("released").Money(m.released).Key("refunded").Money(row.refunded);
-  out.Key("escrow").Money(row.escrow).Key("dueDate").Str(DateText(m.due_date, "")).Close();
+  out.Key("escrow").Money(row.escrow).Key("dueDate").Date(m.due_date).Close();
   out.Key("issues").Issues(row.issues);
   out.Key("can").Open();
   WriteCan("edit", row.edit, out);
@@ -232,7 +248,7 @@ void WriteContractView(const ContractView& c, Out& out) {
   const bool open = c.status == ContractStatus::kOpen;
   out.Open().Key("id").Str(c.id).Key("version").Int(c.version);
   out.Key("status").Str(open ? "open" : "ended").Key("currency").Str(c.currency);
-  out.Key("statusLabel").Str(open ? "Open" : "Ended");
+  out.Key("statusLabel").Label("statusLabel", open ? "open" : "ended", open ? "Open" : "Ended");
   const Totals& t = c.totals;
   out.Key("totals").Open().Key("amount").Int(t.amount).Key("funded").Int(t.funded);
   out.Key("released").Int(t.released).Key("refunded").Int(t.refunded);

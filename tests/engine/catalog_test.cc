@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "action_spec.h"
 #include "fixture_loader.h"
 #include "milestone/codes.h"
 #include "milestone/engine.h"
@@ -593,6 +594,120 @@ TEST(Catalogs, AnEngineWithACatalogWritesItsLanguage) {
   // No catalog: the English the engine writes, with the same params.
   const std::string english = json_api::Validate(Engine(), contract, "{}");
   EXPECT_NE(english.find("is below the $5.00 minimum"), std::string::npos) << english;
+}
+
+// Every word English has (states, actors, the view's labels...) is in each
+// language: a table or a word left out would show English on that page.
+TEST(Catalogs, EveryWordIsInEachLanguage) {
+  json::Value en;
+  json::ParseError error;
+  ASSERT_TRUE(json::Parse(testing::ReadFile(std::string(MILESTONE_CATALOGS_DIR) + "/en.json"), &en,
+                          &error));
+  for (const char* locale : kLocales) {
+    json::Value other;
+    ASSERT_TRUE(
+        json::Parse(testing::ReadFile(std::string(MILESTONE_CATALOGS_DIR) + "/" + locale + ".json"),
+                    &other, &error));
+    const json::Value* words = other.Find("words");
+    ASSERT_NE(words, nullptr) << locale;
+    for (const json::Member& table : en.Find("words")->members()) {
+      const json::Value* theirs = words->Find(table.first);
+      ASSERT_NE(theirs, nullptr) << locale << " has no words table " << table.first;
+      for (const json::Member& word : table.second.members()) {
+        const json::Value* said = theirs->Find(word.first);
+        EXPECT_TRUE(said != nullptr && said->is_string() && !said->as_string().empty())
+            << locale << " has no word " << table.first << "." << word.first;
+      }
+    }
+  }
+  // The view's labels: one per action, state and status, in English as the
+  // engine writes them itself (the describe cases above prove the rest).
+  for (const char* name :
+       {"add", "edit", "delete", "move", "propose", "withdraw", "accept", "decline", "fund",
+        "submit", "requestChanges", "release", "end", "requestRefund", "approveRefund",
+        "declineRefund", "dispute", "withdrawDispute", "resolveDispute"}) {
+    const ActionSpec* spec = FindSpec(name);
+    ASSERT_NE(spec, nullptr) << name;
+    const json::Value* label = en.Find("words")->Find("label")->Find(name);
+    ASSERT_NE(label, nullptr) << name;
+    EXPECT_EQ(label->as_string(), spec->label) << name;
+  }
+}
+
+// The view model's figures, dates and labels, and formatMoney / parseMoney,
+// are the engine's language (SPEC 5, docs/languages.md), and what one writes
+// the other reads back, in every currency of the example policy.
+TEST(Catalogs, TheViewAndMoneyFollowTheLanguage) {
+  auto es = std::make_shared<const Catalog>(Load("es"));
+  const Engine spanish(Policy::Upwork(), es);
+  const std::string doc = Doc("not_funded");
+  const std::string view = json_api::Describe(spanish, doc, As("client"));
+  for (const char* said : {R"("amount":"1.200,00\u00a0US$")", R"("stateLabel":"Sin financiar")",
+                           R"("statusLabel":"Abierto")", R"("label":"Financiar")",
+                           R"("label":"Añadir hito")", R"("released":"500,00\u00a0US$")"}) {
+    std::string expected = said;
+    const size_t nbsp = expected.find("\\u00a0");
+    if (nbsp != std::string::npos) expected.replace(nbsp, 6, "\u00a0");
+    EXPECT_NE(view.find(expected), std::string::npos) << expected << " in " << view;
+  }
+  const std::string english = json_api::Describe(Engine(), doc, As("client"));
+  EXPECT_NE(english.find(R"("amount":"$1,200.00")"), std::string::npos);
+  EXPECT_NE(english.find(R"("label":"Fund")"), std::string::npos);
+  const std::string dated = R"({"id":"c","version":0,"currency":"USD","status":"open",)"
+                            R"("initiationFeeCharged":false,"carryOver":0,"milestones":[{"id":)"
+                            R"("m-1","title":"D","amount":5000,"dueDate":"2026-12-15",)"
+                            R"("state":"not_funded","funded":0,"released":0}]})";
+  EXPECT_NE(json_api::Describe(spanish, dated, As("client")).find(R"("dueDate":"15 dic 2026")"),
+            std::string::npos);
+
+  EXPECT_EQ(json_api::FormatMoney(spanish, 123456, "USD"), "\"1.234,56\u00a0US$\"");
+  EXPECT_EQ(json_api::FormatMoney(Engine(), 123456, "USD"), "\"$1,234.56\"");
+  struct Read {
+    const char* text;
+    int64_t cents;
+  };
+  for (const Read& r : std::initializer_list<Read>{{"1.234,56", 123456},
+                                                   {"1234,56", 123456},
+                                                   {"1.234,56 US$", 123456},
+                                                   {"1.234,56\u00a0US$", 123456},
+                                                   {"12,5", 1250},
+                                                   {"12", 1200},
+                                                   {"1.000.000", 100000000}}) {
+    EXPECT_EQ(json_api::ParseMoney(spanish, r.text, "USD"),
+              "{\"ok\":true,\"amount\":" + std::to_string(r.cents) + "}")
+        << r.text;
+  }
+  // The English way is not the Spanish way: "12.50" would be twelve
+  // thousand-something with a broken group, so it is refused, with the
+  // example written the way Spanish writes it.
+  for (const char* text : {"12.50", "$12.50", "US$ 12,50", "1,234.56", "12,505", "1.23,4"}) {
+    const std::string answer = json_api::ParseMoney(spanish, text, "USD");
+    EXPECT_NE(answer.find("INVALID_AMOUNT"), std::string::npos) << text << ": " << answer;
+    EXPECT_NE(answer.find("123.456,00\u00a0US$"), std::string::npos) << text << ": " << answer;
+  }
+
+  // Round trip: formatMoney's text parses back to the amount, in both
+  // languages and every currency of the example policy.
+  IssueList issues;
+  Policy parallel;
+  ASSERT_TRUE(ParsePolicy(testing::ReadFile(std::string(MILESTONE_POLICIES_DIR) + "/parallel.json"),
+                          Policy::Upwork(), &parallel, &issues));
+  for (const auto& catalog :
+       {std::shared_ptr<const Catalog>(), es, std::make_shared<const Catalog>(Load("en"))}) {
+    const Engine engine(parallel, catalog);
+    for (const Currency& currency : parallel.currencies) {
+      for (int64_t amount : {int64_t{0}, int64_t{1}, int64_t{999}, int64_t{1000}, int64_t{123456},
+                             int64_t{100000000}, int64_t{9007199254740991}}) {
+        const std::string text = json_api::FormatMoney(engine, amount, currency.code);
+        json::Value written;
+        json::ParseError error;
+        ASSERT_TRUE(json::Parse(text, &written, &error)) << text;
+        EXPECT_EQ(json_api::ParseMoney(engine, written.as_string(), currency.code),
+                  "{\"ok\":true,\"amount\":" + std::to_string(amount) + "}")
+            << currency.code << " " << written.as_string();
+      }
+    }
+  }
 }
 
 TEST(Catalogs, AnUnusableCatalogIsAnIssueNamingTheKey) {

@@ -131,3 +131,49 @@ test('an unusable catalog object is refused', async () => {
     return true;
   });
 });
+
+// SPEC 5 and docs/languages.md: the view model's figures, dates and labels and
+// formatMoney / parseMoney are the engine's language, and one reads back what
+// the other wrote, in every currency of the example policy.
+test('the view, formatMoney and parseMoney follow the locale', async () => {
+  const es = await createEngine({ locale: 'es' });
+  const contract = sampleContract();
+  contract.milestones[contract.milestones.length - 1].dueDate = '2026-12-15';
+  const view = es.describe(contract, { actor: 'client', now: NOW });
+  assert.equal(view.ok, true);
+  const last = view.milestones[view.milestones.length - 1];
+  assert.equal(last.text.dueDate, '15 dic 2026');
+  assert.match(last.text.amount, /^[\d.]+,\d\d\u00a0US\$$/);
+  assert.equal(view.contract.statusLabel, 'Abierto');
+  const labels = Object.values(last.can).map((can) => can.label);
+  assert.ok(labels.includes('Financiar') && !labels.includes('Fund'), labels.join(', '));
+  assert.ok(
+    view.milestones.every((m) => !/[A-Z][a-z]+ funded|Active|Released/.test(m.stateLabel)),
+    view.milestones.map((m) => m.stateLabel).join(', '),
+  );
+
+  assert.equal(es.formatMoney(123456, 'USD'), '1.234,56\u00a0US$');
+  assert.deepEqual(es.parseMoney('1.234,56', 'USD'), { ok: true, amount: 123456 });
+  assert.deepEqual(es.parseMoney('1.234,56 US$', 'USD'), { ok: true, amount: 123456 });
+  const refused = es.parseMoney('12.50', 'USD');
+  assert.equal(refused.issues[0].code, 'INVALID_AMOUNT');
+  assert.match(refused.issues[0].hint, /123\.456,00\u00a0US\$/);
+
+  const plain = await createEngine();
+  assert.equal(plain.formatMoney(123456, 'USD'), '$1,234.56');
+  assert.equal(
+    plain.describe(contract, { actor: 'client', now: NOW }).contract.statusLabel,
+    'Open',
+  );
+
+  const policy = JSON.parse(readFileSync(path.join(distDir, 'policies', 'parallel.json'), 'utf8'));
+  for (const locale of [undefined, 'en', 'es']) {
+    const engine = await createEngine({ policy, ...(locale ? { locale } : {}) });
+    for (const code of Object.keys(policy.currencies)) {
+      for (const amount of [0, 1, 999, 1000, 123456, 100000000, Number.MAX_SAFE_INTEGER]) {
+        const text = engine.formatMoney(amount, code);
+        assert.deepEqual(engine.parseMoney(text, code), { ok: true, amount }, `${locale} ${text}`);
+      }
+    }
+  }
+});

@@ -9,6 +9,7 @@
 
 #include "milestone/action.h"
 #include "milestone/issue.h"
+#include "milestone/money.h"
 
 namespace milestone {
 
@@ -40,6 +41,14 @@ class Catalog {
   // Money and dates as this language writes them.
   std::string Money(int64_t amount, const std::string& currency, int exponent) const;
   std::string Date(const std::string& iso) const;  // not a date: as given
+  // What a person typed, read the way this language writes money (es:
+  // "1.234,56 US$", "1234,56"); as milestone::ParseMoney otherwise.
+  bool ParseMoney(std::string_view text, const Currency& currency, int64_t* amount,
+                  IssueList* issues) const;
+  // A word of the words table `table` ("label": "fund" -> "Financiar");
+  // `fallback` when the catalog has none.
+  std::string Label(std::string_view table, const std::string& key,
+                    std::string_view fallback) const;
 
   struct Entry {
     std::string message;

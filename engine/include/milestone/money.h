@@ -35,6 +35,22 @@ bool ParseMoney(std::string_view text, const Currency& currency, int64_t* amount
                 IssueList* issues);
 bool ParseMoney(std::string_view text, int64_t* amount, IssueList* issues);  // USD
 
+// How a language writes amounts, for reading what a person typed in it
+// (Catalog::ParseMoney): "1.234,56 US$" has decimal ",", group "." and the
+// symbol "US$" after the number. The symbol or the currency's code may come
+// where the language writes them (`after` the number, or before it), with or
+// without a space; groups are threes; `example` is the hint's example, as
+// this language writes 1,234.56.
+struct MoneySyntax {
+  std::string_view decimal = ".";
+  std::string_view group = ",";
+  std::string_view symbol;  // "": the engine's own for the currency
+  bool after = false;
+  std::string_view example;
+};
+bool ParseMoney(std::string_view text, const Currency& currency, const MoneySyntax& syntax,
+                int64_t* amount, IssueList* issues);
+
 // 1250 USD -> "$12.50", 123456 JPY -> "¥123,456", 1235 KWD -> "KWD 1.235",
 // -500 USD -> "-$5.00".
 std::string FormatMoney(int64_t amount, const Currency& currency);

@@ -19,6 +19,7 @@ namespace milestone {
 struct Can {
   bool ok = false;
   std::string label;           // the button: "Fund"
+  const char* action = "";     // its type ("fund"): the catalog's `label` words
   std::optional<Issue> issue;  // when !ok
 };
 
