@@ -1,8 +1,9 @@
 # Writes the editor's service-worker precache list, dist/web-precache.json:
-# every file of web/ the server serves (index.html as "/"), the worker itself
-# excepted, and the engine's modules and wasm in dist/milestone-engine. The worker caches
-# exactly this set, named by a hash of all its bytes, so adding a module to
-# web/ needs no edit anywhere (docs/page.md, "The service worker").
+# every file of web/ and of its folders (strings/) the server serves (index.html
+# as "/"), the worker itself excepted, and the engine's modules and wasm in
+# dist/milestone-engine. The worker caches exactly this set, named by a hash of
+# all its bytes, so adding a module to web/ needs no edit anywhere (docs/page.md,
+# "The service worker").
 #
 #   cmake -DWEB_DIR=web -DDIST_DIR=dist -P tools/web-precache.cmake
 if(NOT WEB_DIR OR NOT DIST_DIR)
@@ -10,11 +11,11 @@ if(NOT WEB_DIR OR NOT DIST_DIR)
 endif()
 get_filename_component(WEB_DIR ${WEB_DIR} ABSOLUTE)
 get_filename_component(DIST_DIR ${DIST_DIR} ABSOLUTE)
-file(GLOB web_files RELATIVE ${WEB_DIR} LIST_DIRECTORIES false ${WEB_DIR}/*)
+file(GLOB_RECURSE web_files RELATIVE ${WEB_DIR} LIST_DIRECTORIES false ${WEB_DIR}/*)
 list(SORT web_files)
 set(assets "\"/\"")
 foreach(f IN LISTS web_files)
-  if(f STREQUAL "sw.js" OR f STREQUAL "index.html" OR f MATCHES "^\\.")
+  if(f STREQUAL "sw.js" OR f STREQUAL "index.html" OR f MATCHES "(^|/)\\.")
     continue()
   endif()
   string(APPEND assets ",\n    \"/${f}\"")

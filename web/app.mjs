@@ -4,15 +4,16 @@
 // the saved contract, server.mjs talks HTTP, store.mjs keeps things on the
 // device, view.mjs owns the DOM, controller.mjs connects them.
 import { actor, contractId, returning, server } from './early.mjs';
-import { compileEngine, ENGINE_WASM, loadEngine, roleRefusalCode } from './engine.mjs';
+import { compileEngine, ENGINE_WASM, LANGUAGE, loadEngine, roleRefusalCode } from './engine.mjs';
 import { fetchFile } from './server.mjs';
+import { t } from './strings.mjs';
 import * as store from './store.mjs';
 import { Editor } from './edit.mjs';
 import { Sync } from './sync.mjs';
 import { View } from './view.mjs';
 import { Controller } from './controller.mjs';
 
-const view = new View({ actor, contractId });
+const view = new View({ actor, contractId, language: LANGUAGE });
 
 async function main() {
   const sync = new Sync({
@@ -28,6 +29,7 @@ async function main() {
   const loading = sync.load();
   const compiling = compileEngine(fetchFile(ENGINE_WASM), loading);
   const { engine, build } = await loadEngine(await compiling, (await loading).policy);
+  await view.speak(engine.locale); // the page's words: the engine's language
   const controller = new Controller({
     engine,
     build,
@@ -61,5 +63,5 @@ async function registerServiceWorker() {
 
 main().catch((error) => {
   console.error(error);
-  view.fatal(`The editor could not start: ${error?.message ?? error}`);
+  view.fatal(t('page.failed', { error: error?.message ?? error }));
 });

@@ -4,14 +4,16 @@
 // (engine.describe for the saved contract, the session's for the draft).
 
 import { today } from './engine.mjs';
+import { t } from './strings.mjs';
 import { reasonOf } from './view.mjs';
 
-// The contract totals a dialog shows before → after (the view model's keys).
+// The contract totals a dialog shows before → after (the view model's keys)
+// and their captions (the page's strings).
 const FIGURES = {
-  escrow: 'In escrow',
-  released: 'Released',
-  refunded: 'Refunded',
-  carryOver: 'Carry-over',
+  escrow: 'figures.escrow',
+  released: 'figures.released',
+  refunded: 'figures.refunded',
+  carryOver: 'figures.carryOver',
 };
 
 export class Controller {
@@ -81,8 +83,8 @@ export class Controller {
     if (!loaded.contract) {
       this.view.fatal(
         loaded.offline
-          ? 'You are offline and this contract has not been opened on this device before. Connect once to use it offline.'
-          : `The contract could not be loaded: ${loaded.error}`,
+          ? t('page.offlineNeverOpened')
+          : t('page.loadFailed', { error: loaded.error }),
       );
       return false;
     }
@@ -90,7 +92,7 @@ export class Controller {
     this.view.setSavedRows(this.savedView.milestones ?? []);
     performance.mark('milestone-described');
     if (!this.savedView.ok) {
-      this.view.fatal(`The contract cannot be shown: ${reasonOf(this.savedView.issues ?? [])}`);
+      this.view.fatal(t('page.cannotShow', { reason: reasonOf(this.savedView.issues ?? []) }));
       return false;
     }
     let opened = null;
@@ -224,9 +226,7 @@ export class Controller {
         this.adopt(contract);
         this.view.clearProposalMessage();
         this.view.saveStatus(
-          this.proposing
-            ? 'Proposal sent.'
-            : `Saved. The contract is now at version ${contract.version}.`,
+          this.proposing ? t('save.proposalSent') : t('save.saved', { version: contract.version }),
         );
         this.refreshSide();
       },
@@ -286,9 +286,8 @@ export class Controller {
   }
 
   readonly(editable, contract) {
-    if (this.sync.outbox)
-      return 'Your changes are waiting to be sent; editing resumes once they are.';
-    if (this.conflict) return 'Resolve the change above before editing further.';
+    if (this.sync.outbox) return t('save.waiting');
+    if (this.conflict) return t('save.resolveFirst');
     // Nothing to say to someone who never edits the plan (the mediator).
     if (!editable && !contract.can.add.ok && this.shown(contract.can.add))
       return reasonOf([contract.can.add.issue]);
@@ -303,7 +302,7 @@ export class Controller {
     const propose = saved.contract.can.propose;
     const proposing = this.shown(propose);
     this.proposing = proposing;
-    const label = proposing ? propose.label : 'Save';
+    const label = proposing ? propose.label : t('save.save');
     // Undo, Show Changes, add and save are for those who may change the plan
     // at all (the engine's role refusals say who never may: the mediator).
     const planTools =
@@ -381,7 +380,7 @@ export class Controller {
           change.field === 'amount'
             ? before.text.amount
             : change.field === 'dueDate'
-              ? before.text.dueDate || 'No due date'
+              ? before.text.dueDate || t('row.noDueDate')
               : (before[change.field] ?? '');
         of(change.id).fields[change.field] = text;
       } else if (change.op === 'add') {
@@ -419,12 +418,13 @@ export class Controller {
 
   dragPreview(id, toIndex) {
     const preview = this.editor.previewMove(id, toIndex);
-    if (!preview.ok) return { ...preview, text: `Can’t drop here: ${reasonOf(preview.issues)}` };
+    if (!preview.ok)
+      return { ...preview, text: t('drag.cantDrop', { reason: reasonOf(preview.issues) }) };
     // The move's sentence is the engine's (preview.summary), as are the warnings.
     const warnings = preview.issues.filter((i) => i.severity === 'warning').map((i) => i.message);
     const what = preview.summary.length
-      ? `Drop here: ${preview.summary.join(' ')}`
-      : 'Drop here: no change.';
+      ? t('drag.dropHere', { summary: preview.summary.join(' ') })
+      : t('drag.noChange');
     return { ...preview, text: [what, ...warnings].join(' ') };
   }
 
@@ -432,7 +432,7 @@ export class Controller {
     if (toIndex === this.view.indexOf(id)) return;
     const preview = this.editor.previewMove(id, toIndex);
     if (!preview.ok) {
-      this.view.dragStatus(`Not moved: ${reasonOf(preview.issues)}`, 'forbidden');
+      this.view.dragStatus(t('drag.notMoved', { reason: reasonOf(preview.issues) }), 'forbidden');
       if (focus) this.view.focusRow(id);
       return;
     }
@@ -444,7 +444,7 @@ export class Controller {
         warnings.length ? 'warning' : 'ok',
       );
     } else {
-      this.view.dragStatus(`Not moved: ${reasonOf(patch.issues)}`, 'forbidden');
+      this.view.dragStatus(t('drag.notMoved', { reason: reasonOf(patch.issues) }), 'forbidden');
     }
     if (focus) this.view.focusRow(id);
   }
@@ -513,9 +513,8 @@ export class Controller {
 
   // Why such an action cannot start now (a page state, not a contract rule).
   blocker() {
-    if (!this.sync.online) return 'This needs the network. You are offline.';
-    if (this.status?.dirty || this.sync.outbox)
-      return 'Save or discard your milestone changes first.';
+    if (!this.sync.online) return t('dialog.offline');
+    if (this.status?.dirty || this.sync.outbox) return t('dialog.saveFirst');
     return null;
   }
 
@@ -529,9 +528,9 @@ export class Controller {
     if (result.ok) {
       const after = this.engine.describe(result.contract, { actor: this.actor });
       const before = this.savedView.contract.totals;
-      for (const [key, label] of Object.entries(FIGURES)) {
+      for (const [key, caption] of Object.entries(FIGURES)) {
         if (before[key] !== after.contract.totals[key]) {
-          figures.push([label, `${before.text[key]} → ${after.contract.totals.text[key]}`]);
+          figures.push([t(caption), `${before.text[key]} → ${after.contract.totals.text[key]}`]);
         }
       }
     }
@@ -552,20 +551,13 @@ export class Controller {
       this.view.saveStatus(answer.events.map((e) => e.message).join(' '));
       return { ok: true, events: answer.events };
     }
-    if (answer.offline)
-      return {
-        ok: false,
-        message: 'You are offline. This needs the network; try again when you are back online.',
-      };
+    if (answer.offline) return { ok: false, message: t('dialog.offlineRetry') };
     if (answer.stale) {
       if (!this.status?.dirty) {
         await this.sync.adopt(answer.stale);
         this.adopt(answer.stale);
       }
-      return {
-        ok: false,
-        message: 'The contract changed meanwhile. It is now up to date; check it and try again.',
-      };
+      return { ok: false, message: t('dialog.stale') };
     }
     return answer;
   }
@@ -574,7 +566,7 @@ export class Controller {
     const saved = this.savedView.milestones.find((row) => row.id === id);
     if (!saved || !saved.can[key]?.ok) return;
     const can = saved.can[key];
-    const title = `${can.label} “${saved.title}”`;
+    const title = t('dialog.titleOn', { action: can.label, title: saved.title });
     const simple = (fields, build, extra) =>
       this.view.openDialog({
         title,
@@ -584,24 +576,24 @@ export class Controller {
         confirm: (values) => this.send(build(values)),
       });
     if (key === 'fund') {
-      const t = can.charge.text;
+      const charge = can.charge.text;
       simple([], () => ({ type: 'fund', id }), {
         figures: [
-          ['Milestone amount', t.amount],
-          ['From carry-over', t.fromCarryOver],
-          ['Fee', t.fee],
-          ['Charged now', t.total],
+          [t('dialog.milestoneAmount'), charge.amount],
+          [t('dialog.fromCarryOver'), charge.fromCarryOver],
+          [t('dialog.fee'), charge.fee],
+          [t('dialog.chargedNow'), charge.total],
         ],
       });
     } else if (key === 'submit') {
-      simple([{ name: 'message', kind: 'text', label: 'Message (optional)' }], (v) =>
+      simple([{ name: 'message', kind: 'text', label: t('dialog.message') }], (v) =>
         v.message.trim()
           ? { type: 'submit', id, message: v.message.trim() }
           : { type: 'submit', id },
       );
     } else if (key === 'requestChanges') {
       simple(
-        [{ name: 'message', kind: 'text', label: 'What needs to change' }],
+        [{ name: 'message', kind: 'text', label: t('dialog.whatToChange') }],
         // Blank text is no message; whether one is needed is the engine's answer.
         (v) =>
           v.message.trim()
@@ -611,23 +603,18 @@ export class Controller {
     } else if (key === 'release') {
       this.openRelease(saved, can, title);
     } else if (key === 'requestRefund') {
-      simple(
-        [{ name: 'message', kind: 'text', label: 'Message to the freelancer (optional)' }],
-        (v) =>
-          v.message.trim()
-            ? { type: 'requestRefund', id, message: v.message.trim() }
-            : { type: 'requestRefund', id },
+      simple([{ name: 'message', kind: 'text', label: t('dialog.messageToFreelancer') }], (v) =>
+        v.message.trim()
+          ? { type: 'requestRefund', id, message: v.message.trim() }
+          : { type: 'requestRefund', id },
       );
     } else if (key === 'declineRefund' || key === 'dispute') {
       // The reason is sent as typed (trimmed): whether it will do is the engine's answer.
-      simple(
-        [{ name: 'reason', kind: 'text', label: 'Your reason (the mediator reads it)' }],
-        (v) => ({
-          type: key,
-          id,
-          reason: v.reason.trim(),
-        }),
-      );
+      simple([{ name: 'reason', kind: 'text', label: t('dialog.reason') }], (v) => ({
+        type: key,
+        id,
+        reason: v.reason.trim(),
+      }));
     } else if (key === 'approveRefund' || key === 'withdrawDispute') {
       simple([], () => ({ type: key, id }));
     } else if (key === 'resolveDispute') {
@@ -660,18 +647,18 @@ export class Controller {
     };
     this.view.openDialog({
       title,
-      intro: `Split the ${saved.text.escrow} in escrow between the freelancer (released) and the client (refunded).`,
+      intro: t('dialog.splitIntro', { amount: saved.text.escrow }),
       fields: [
         {
           name: 'release',
           kind: 'money',
-          label: 'Release to the freelancer',
+          label: t('dialog.releaseToFreelancer'),
           value: saved.text.escrow,
         },
         {
           name: 'refund',
           kind: 'money',
-          label: 'Refund to the client',
+          label: t('dialog.refundToClient'),
           value: this.engine.formatMoney(0, currency),
         },
       ],
@@ -692,17 +679,22 @@ export class Controller {
 
   openRelease(saved, can, title) {
     const fields = [
-      { name: 'amount', kind: 'money', label: 'Amount to release', value: can.text.maximum },
+      {
+        name: 'amount',
+        kind: 'money',
+        label: t('dialog.amountToRelease'),
+        value: can.text.maximum,
+      },
     ];
     if (can.needsDecision) {
       fields.push({
         name: 'then',
         kind: 'choice',
-        label: 'Then',
+        label: t('dialog.then'),
         value: 'keepOpen',
         options: [
-          { value: 'keepOpen', label: 'Keep the contract open' },
-          { value: 'end', label: 'End the contract' },
+          { value: 'keepOpen', label: t('dialog.keepOpen') },
+          { value: 'end', label: t('dialog.end') },
         ],
       });
     }
@@ -720,7 +712,9 @@ export class Controller {
       preview: (values) => {
         const built = build(values);
         if (!built.action) return { fieldIssues: { amount: built.issues }, ready: false };
-        return this.previewAction(built.action, { figures: [['Available', can.text.maximum]] });
+        return this.previewAction(built.action, {
+          figures: [[t('dialog.available'), can.text.maximum]],
+        });
       },
       confirm: (values) => this.send(build(values).action),
     });
@@ -739,7 +733,7 @@ export class Controller {
   }
 
   async answer(key, reason) {
-    this.view.requestStatus('Sending…');
+    this.view.requestStatus(t('dialog.sending'));
     const action = key === 'decline' && reason ? { type: 'decline', reason } : { type: key };
     const result = await this.send(action);
     this.view.requestStatus(

@@ -8,6 +8,8 @@
 // verdict for every hovered place and a refusal that leaves the list alone,
 // which is most of what such a library would otherwise decide for itself.
 
+import { t } from './strings.mjs';
+
 // Pixels the pointer moves before a press becomes a drag, so a tap on the
 // handle (or a keyboard user's click) never reorders anything.
 const DRAG_THRESHOLD = 4;
@@ -101,7 +103,7 @@ export function attachDrag(list, { preview, drop, status }) {
     if (result && result.ok && to !== from) {
       drop(id, to);
     } else if (result && !result.ok) {
-      status(`Not moved. ${result.text}`, 'forbidden');
+      status(t('drag.notMovedBecause', { text: result.text }), 'forbidden');
     } else {
       status('', 'ok');
     }
@@ -145,7 +147,7 @@ export function attachDrag(list, { preview, drop, status }) {
   window.addEventListener('keydown', (event) => {
     if (drag && event.key === 'Escape') {
       finish(false);
-      status('Drag cancelled.', 'ok');
+      status(t('drag.cancelled'), 'ok');
     }
   });
 }

@@ -14,6 +14,11 @@ function browserLocale() {
   return language && pkg.catalogLanguage(language) !== 'en' ? { locale: language } : {};
 }
 
+// The language the engine will choose in this browser, known before it is
+// made, so the page's own words can be fetched meanwhile; `engine.locale`
+// says what it chose.
+export const LANGUAGE = pkg.catalogLanguage(browserLocale().locale ?? 'en');
+
 // `response`: the wasm file's response (a promise). Compiles it as its bytes
 // arrive, which also lets the browser cache the compiled code of a wasm its
 // service worker serves, and names the build: a digest of the wasm, which

@@ -9,6 +9,7 @@
 //   refused(answer)    a final refusal: { message, issues }
 
 import { isTransient, newKey, OfflineError } from './server.mjs';
+import { t } from './strings.mjs';
 
 const RETRY_MS = 4000;
 
@@ -114,7 +115,9 @@ export class Sync {
       if (reply.status === 404) return this.fetchContract();
       const answer = reply.ok ? this.answerOf(reply.data) : null;
       if (answer) return { ...answer, text: reply.text, etag: reply.etag };
-      return { error: reply.data?.issues?.[0]?.message ?? `The server answered ${reply.status}.` };
+      return {
+        error: reply.data?.issues?.[0]?.message ?? t('server.answered', { status: reply.status }),
+      };
     } catch {
       this.setOnline(false);
       return { offline: true };
@@ -144,7 +147,9 @@ export class Sync {
       const reply = await this.server.contract();
       this.setOnline(true);
       if (reply.ok && reply.data) return { contract: reply.data };
-      return { error: reply.data?.issues?.[0]?.message ?? `The server answered ${reply.status}.` };
+      return {
+        error: reply.data?.issues?.[0]?.message ?? t('server.answered', { status: reply.status }),
+      };
     } catch {
       this.setOnline(false);
       return { offline: true };
@@ -240,7 +245,7 @@ export class Sync {
       this.on.conflict?.();
     } else {
       this.on.refused?.({
-        message: reply.data?.issues?.[0]?.message ?? `The server answered ${reply.status}.`,
+        message: reply.data?.issues?.[0]?.message ?? t('server.answered', { status: reply.status }),
         issues: Array.isArray(reply.data?.issues) ? reply.data.issues : [],
       });
     }
@@ -267,7 +272,7 @@ export class Sync {
     }
     return {
       ok: false,
-      message: reply.data?.issues?.[0]?.message ?? `The server answered ${reply.status}.`,
+      message: reply.data?.issues?.[0]?.message ?? t('server.answered', { status: reply.status }),
       issues: Array.isArray(reply.data?.issues) ? reply.data.issues : [],
     };
   }

@@ -7,6 +7,7 @@
 
 import { attachDrag } from './drag.mjs';
 import { fieldOf } from './edit.mjs';
+import { language, speak, t, word } from './strings.mjs';
 
 const FIELDS = ['title', 'amount', 'dueDate', 'description'];
 // Rows built in full at once: all of a short list, a screenful and more of a
@@ -20,12 +21,6 @@ const FIRST_ROWS = 60;
 const TAIL_CHUNK = 60;
 // Rows built per task as they come near the screen.
 const BUILD_CHUNK = 3;
-const FIELD_LABELS = {
-  title: 'Title',
-  amount: 'Amount',
-  dueDate: 'Due date',
-  description: 'Description',
-};
 // The per-milestone actions the page offers, in button order, with the view
 // model's `can` key. A new action is one entry here plus its dialog in the
 // controller. Each is shown only when the engine allows it now.
@@ -89,13 +84,15 @@ export function reasonOf(issues) {
 }
 
 function quoted(title) {
-  return title && title.trim() ? `“${title.trim()}”` : 'this milestone';
+  return title && title.trim() ? t('row.quoted', { title: title.trim() }) : t('row.thisMilestone');
 }
 
 // What the escrow of a milestone is waiting on, in the view model's words and dates.
 function refundLine(request) {
-  const said = request.message ? `: “${request.message}”` : '.';
-  return `Refund requested on ${request.text.requestedOn}${said}`;
+  const date = request.text.requestedOn;
+  return request.message
+    ? t('escrow.refundRequestedSaying', { date, message: request.message })
+    : t('escrow.refundRequested', { date });
 }
 
 function escrowLines(row) {
@@ -103,7 +100,8 @@ function escrowLines(row) {
   if (row.refundRequest) lines.push(refundLine(row.refundRequest));
   const dispute = row.dispute;
   if (dispute) {
-    lines.push(`Disputed by the ${dispute.by} on ${dispute.text.openedOn}: “${dispute.reason}”`);
+    const by = word('actor', dispute.by);
+    lines.push(t('escrow.disputedBy', { by, date: dispute.text.openedOn, reason: dispute.reason }));
   }
   return lines;
 }
@@ -125,8 +123,12 @@ function setText(el, text) {
 }
 
 export class View {
-  constructor({ actor, contractId }) {
+  // `language`: the one the page's words are asked for in at once (the
+  // engine's, foreseen); speak() makes the engine's own choice the page's.
+  constructor({ actor, contractId, language: foreseen = 'en' }) {
     this.actor = actor;
+    this.language = 'en'; // index.html's own words
+    this.speaking = speak(foreseen).then(() => this.translate());
     this.list = $('list');
     this.rows = new Map(); // id -> row record
     this.ghosts = new Map(); // id -> deleted row shown by Show Changes
@@ -174,6 +176,25 @@ export class View {
       const id = event.target.closest('li').dataset.id;
       this.handlers.moveBy?.(id, event.key === 'ArrowUp' ? -1 : 1);
     });
+  }
+
+  // The page's words in `lang` (the engine's locale): index.html's text
+  // (`data-t`, `data-t-label` for aria-label) and `<html lang>`. Before the
+  // page draws anything else, which takes its words from t() as it draws.
+  async speak(lang) {
+    await this.speaking;
+    await speak(lang);
+    this.translate();
+  }
+
+  translate() {
+    const lang = language();
+    if (this.language === lang) return;
+    this.language = lang;
+    document.documentElement.lang = lang;
+    for (const el of document.querySelectorAll('[data-t]')) el.textContent = t(el.dataset.t);
+    for (const el of document.querySelectorAll('[data-t-label]'))
+      el.setAttribute('aria-label', t(el.dataset.tLabel));
   }
 
   // ---- bindX: what the person does ----
@@ -529,7 +550,7 @@ export class View {
       el: h(
         'div',
         { class: `field field-${field}` },
-        h('label', { for: id, text: FIELD_LABELS[field] }),
+        h('label', { for: id, text: t(`field.${field}`) }),
         input,
         was,
         issue,
@@ -541,7 +562,7 @@ export class View {
     record.handle = h('button', {
       type: 'button',
       class: 'handle',
-      'aria-roledescription': 'drag handle',
+      'aria-roledescription': t('row.handle'),
     });
     record.handle.append(h('span', { 'aria-hidden': 'true', text: '⠿' }));
     record.position = h('span', { class: 'position' });
@@ -656,9 +677,9 @@ export class View {
         this.fillWas(was, marks?.fields?.[field]);
       }
       const move = row.can.move;
-      record.handle.setAttribute('aria-label', `Reorder ${name}, position ${position} of ${count}`);
-      record.up.setAttribute('aria-label', `Move ${name} up`);
-      record.down.setAttribute('aria-label', `Move ${name} down`);
+      record.handle.setAttribute('aria-label', t('row.reorder', { title: name, position, count }));
+      record.up.setAttribute('aria-label', t('row.moveUp', { title: name }));
+      record.down.setAttribute('aria-label', t('row.moveDown', { title: name }));
       record.del.setAttribute('aria-label', `${row.can.delete.label} ${name}`);
       record.up.disabled = !move.ok || row.index - 1 < move.range.from;
       record.down.disabled = !move.ok || row.index + 1 > move.range.to;
@@ -667,12 +688,12 @@ export class View {
     } else {
       setText(record.title, row.title);
       setText(record.amount, row.text.amount);
-      setText(record.due, row.text.dueDate || 'No due date');
+      setText(record.due, row.text.dueDate || t('row.noDueDate'));
       setText(record.description, row.description ?? '');
       const why = row.can.move.ok ? '' : ` ${row.can.move.issue.message}`;
       record.handle.setAttribute(
         'aria-label',
-        `${row.title || 'Milestone'}: ${row.stateLabel}.${why}`,
+        `${t('row.lockedHandle', { title: row.title || t('row.untitled'), state: row.stateLabel })}${why}`,
       );
       if (!record.wasBox) {
         record.wasBox = h('p', { class: 'was' });
@@ -702,18 +723,18 @@ export class View {
     }
     el.hidden = false;
     el.replaceChildren(
-      h('span', { class: 'sr-only', text: 'Changed. Was: ' }),
-      h('span', { 'aria-hidden': 'true', text: 'was ' }),
-      h('del', { text: text || '(empty)' }),
+      h('span', { class: 'sr-only', text: t('row.changedWas') }),
+      h('span', { 'aria-hidden': 'true', text: t('row.was') }),
+      h('del', { text: text || t('row.empty') }),
     );
   }
 
   fillNote(record, marks) {
     const el = record.note;
     const text = marks?.added
-      ? 'New milestone'
+      ? t('row.new')
       : marks?.movedFrom
-        ? `Moved from position ${marks.movedFrom}`
+        ? t('row.movedFrom', { position: marks.movedFrom })
         : '';
     setText(el, text);
     el.hidden = !text;
@@ -725,10 +746,10 @@ export class View {
 
   fillMoney(record, row) {
     const parts = [];
-    if (row.funded) parts.push(['', `Funded ${row.text.funded}`]);
-    if (row.released) parts.push(['', `Released ${row.text.released}`]);
-    if (row.refunded) parts.push(['', `Refunded ${row.text.refunded}`]);
-    if (row.escrow) parts.push(['', `In escrow ${row.text.escrow}`]);
+    if (row.funded) parts.push(['', t('row.funded', { amount: row.text.funded })]);
+    if (row.released) parts.push(['', t('row.released', { amount: row.text.released })]);
+    if (row.refunded) parts.push(['', t('row.refunded', { amount: row.text.refunded })]);
+    if (row.escrow) parts.push(['', t('row.escrow', { amount: row.text.escrow })]);
     for (const line of escrowLines(row)) parts.push(['escrow-note', line]);
     if (row.timer?.message) parts.push(['timer', row.timer.message]);
     const text = parts.map((p) => p[1]).join('|');
@@ -795,7 +816,7 @@ export class View {
     $('changes').hidden = !on;
     const previous = this.marks;
     this.marks = on ? marks : null;
-    if (on) fillList($('changes-list'), marks.summary.length ? marks.summary : ['No changes yet.']);
+    if (on) fillList($('changes-list'), marks.summary.length ? marks.summary : [t('changes.none')]);
     // Rows whose marks changed are redrawn; the others keep theirs (the same
     // object, so a redraw of the row knows nothing changed).
     const changed = [];
@@ -836,15 +857,15 @@ export class View {
             h(
               'p',
               { class: 'title' },
-              h('span', { class: 'sr-only', text: 'Deleted: ' }),
-              h('del', { text: d.title || '(untitled)' }),
+              h('span', { class: 'sr-only', text: t('row.deletedSr') }),
+              h('del', { text: d.title || t('row.deletedUntitled') }),
             ),
             h('p', { class: 'amount' }, h('del', { text: d.amountText })),
           ),
           h(
             'div',
             { class: 'side-col' },
-            h('span', { class: 'badge deleted-badge', text: 'Deleted' }),
+            h('span', { class: 'badge deleted-badge', text: t('row.deleted') }),
           ),
         );
         this.ghosts.set(id, el);
@@ -868,16 +889,18 @@ export class View {
   // ---- figures, status, panels ----
 
   renderFigures(contract, version) {
-    const t = contract.totals.text;
+    const totals = contract.totals.text;
     const pairs = [
-      ['Contract total', t.amount],
-      ['Released', t.released],
-      ['Refunded', t.refunded],
-      ['In escrow', t.escrow],
-      ['Carry-over', t.carryOver],
+      [t('figures.amount'), totals.amount],
+      [t('figures.released'), totals.released],
+      [t('figures.refunded'), totals.refunded],
+      [t('figures.escrow'), totals.escrow],
+      [t('figures.carryOver'), totals.carryOver],
       [
-        'Status',
-        version === null ? contract.statusLabel : `${contract.statusLabel} · version ${version}`,
+        t('figures.status'),
+        version === null
+          ? contract.statusLabel
+          : t('figures.statusVersion', { status: contract.statusLabel, version }),
       ],
     ];
     const text = pairs.map((p) => p.join(':')).join('|');
@@ -941,13 +964,8 @@ export class View {
     panel.hidden = !request;
     if (!request) return;
     const mine = request.by === this.actor;
-    setText(
-      $('request-title'),
-      mine
-        ? 'Your change request is waiting for an answer'
-        : 'Changes to the milestones were proposed',
-    );
-    setText($('request-message'), request.message ? `“${request.message}”` : '');
+    setText($('request-title'), mine ? t('request.mine') : t('request.theirs'));
+    setText($('request-message'), request.message ? t('row.quote', { text: request.message }) : '');
     $('request-message').hidden = !request.message;
     fillList($('request-changes'), request.summary);
     fillList($('request-issues'), request.issues, issueItem);
@@ -989,15 +1007,24 @@ export class View {
     return h(
       'li',
       { class: 'dispute', 'data-id': row.id },
-      h('h3', { class: 'title', text: `${name} · In escrow ${row.text.escrow}` }),
-      h('p', { class: 'meta', text: `Opened by the ${dispute.by} on ${dispute.text.openedOn}:` }),
+      h('h3', {
+        class: 'title',
+        text: t('escrow.disputeHeading', { title: name, amount: row.text.escrow }),
+      }),
+      h('p', {
+        class: 'meta',
+        text: t('escrow.openedBy', {
+          by: word('actor', dispute.by),
+          date: dispute.text.openedOn,
+        }),
+      }),
       h('blockquote', { class: 'quote' }, h('p', { text: dispute.reason })),
       row.refundRequest ? h('p', { text: refundLine(row.refundRequest) }) : null,
       said.length
         ? h(
             'div',
             { class: 'said' },
-            h('p', { class: 'small', text: 'What was said about this milestone' }),
+            h('p', { class: 'small', text: t('escrow.said') }),
             h(
               'ul',
               { class: 'summary' },
@@ -1005,7 +1032,13 @@ export class View {
                 h(
                   'li',
                   {},
-                  h('span', { class: 'meta', text: `Version ${entry.version} · ${entry.actor}: ` }),
+                  h('span', {
+                    class: 'meta',
+                    text: t('escrow.saidBy', {
+                      version: entry.version,
+                      actor: word('actor', entry.actor),
+                    }),
+                  }),
                   message,
                 ),
               ),
@@ -1047,20 +1080,17 @@ export class View {
     const panel = $('conflict');
     panel.hidden = !conflict;
     if (!conflict) return;
-    setText(
-      $('conflict-intro'),
-      `Version ${version} was saved after you started. Your draft is kept; choose what to do with it.`,
-    );
+    setText($('conflict-intro'), t('conflict.intro', { version }));
     fillList(
       $('conflict-theirs'),
-      conflict.theirs.length ? conflict.theirs : ['No milestone changes (money or state only).'],
+      conflict.theirs.length ? conflict.theirs : [t('conflict.noMilestoneChanges')],
     );
     fillList($('conflict-mine'), conflict.mine);
     const issues = [
       ...conflict.collisions.map((i) => ({
         ...i,
         severity: 'warning',
-        message: `Both of you changed this: ${i.message}`,
+        message: t('conflict.both', { message: i.message }),
       })),
       ...conflict.rebaseIssues,
     ];
@@ -1081,9 +1111,9 @@ export class View {
 
   renderNet({ online, sending, queued }) {
     const net = $('net');
-    let text = online ? 'Online' : 'Offline · changes stay on this device';
-    if (sending) text = 'Sending changes…';
-    else if (queued) text = `${online ? 'Online' : 'Offline'} · 1 change set queued`;
+    let text = online ? t('net.online') : t('net.offline');
+    if (sending) text = t('net.sending');
+    else if (queued) text = online ? t('net.queuedOnline') : t('net.queuedOffline');
     net.dataset.net = online ? 'online' : 'offline';
     net.dataset.queued = queued ? '1' : '0';
     net.dataset.sending = String(sending);
@@ -1092,7 +1122,7 @@ export class View {
 
   renderSide({ history, notifications, online }) {
     if (history && history.length === 0) {
-      fillList($('history'), ['No changes saved yet.']);
+      fillList($('history'), [t('side.noHistory')]);
     } else if (history) {
       fillList($('history'), [...history].reverse(), (entry) =>
         h(
@@ -1101,19 +1131,19 @@ export class View {
           h(
             'p',
             { class: 'meta' },
-            `Version ${entry.version} · ${entry.actor} · `,
+            t('side.entry', { version: entry.version, actor: word('actor', entry.actor) }),
             timeElement(entry.time),
           ),
           summaryList(entry.summary ?? []),
         ),
       );
     } else {
-      fillList($('history'), [online ? 'Loading…' : 'The history loads when you are online.']);
+      fillList($('history'), [online ? t('side.loading') : t('side.historyOffline')]);
     }
     if (notifications) {
       fillList(
         $('notifications'),
-        notifications.length ? notifications : [{ message: 'Nothing new yet.' }],
+        notifications.length ? notifications : [{ message: t('side.nothingNew') }],
         (n) =>
           h(
             'li',
@@ -1123,9 +1153,7 @@ export class View {
           ),
       );
     } else {
-      fillList($('notifications'), [
-        online ? 'Loading…' : 'Notifications load when you are online.',
-      ]);
+      fillList($('notifications'), [online ? t('side.loading') : t('side.notificationsOffline')]);
     }
   }
 
@@ -1251,7 +1279,7 @@ export class View {
     const onCancel = () => close();
     const onConfirm = async () => {
       confirm.disabled = true;
-      setText($('money-status'), 'Sending…');
+      setText($('money-status'), t('dialog.sending'));
       const result = await spec.confirm(values());
       if (result.ok) {
         close();
@@ -1278,7 +1306,11 @@ function summaryList(lines) {
     lines.slice(0, SUMMARY_SHOWN).map((line) => h('li', { text: line })),
   );
   if (lines.length <= SUMMARY_SHOWN) return list;
-  const more = h('details', {}, h('summary', { text: `${lines.length - SUMMARY_SHOWN} more` }));
+  const more = h(
+    'details',
+    {},
+    h('summary', { text: t('side.more', { count: lines.length - SUMMARY_SHOWN }) }),
+  );
   more.addEventListener(
     'toggle',
     () => {
@@ -1304,16 +1336,20 @@ function renderFigures(dl, pairs) {
   );
 }
 
-const timeFormat = new Intl.DateTimeFormat('en-US', {
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
+// Made for the page's language when first needed (it is known by then).
+let timeFormat = null;
 
 // A server timestamp (when a change was saved), in the reader's zone.
 function timeElement(iso) {
   const d = new Date(iso);
+  if (timeFormat?.resolvedOptions().locale.split('-')[0] !== language()) {
+    timeFormat = new Intl.DateTimeFormat(language(), {
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+  }
   const text = Number.isNaN(d.getTime()) ? String(iso) : timeFormat.format(d);
   return h('time', { datetime: String(iso), text });
 }

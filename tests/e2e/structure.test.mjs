@@ -8,7 +8,16 @@ import { test } from 'node:test';
 import { dist, repo } from './helpers.mjs';
 
 const web = path.join(repo, 'web');
-const files = readdirSync(web).filter((f) => !f.startsWith('.'));
+// Every file of web/ and its folders (strings/), as paths relative to web/.
+const files = readdirSync(web, { recursive: true, withFileTypes: true })
+  .filter((d) => d.isFile() && !d.name.startsWith('.'))
+  .map((d) =>
+    path
+      .relative(web, path.join(d.parentPath ?? d.path, d.name))
+      .split(path.sep)
+      .join('/'),
+  )
+  .sort();
 const source = (f) => readFileSync(path.join(web, f), 'utf8');
 const scripts = files.filter((f) => /\.(mjs|js)$/.test(f));
 
@@ -69,6 +78,7 @@ test('one module names the engine, one talks to the server, only the view touche
     'controller.mjs',
     'engine.mjs',
     'store.mjs',
+    'strings.mjs',
   ]) {
     assert.doesNotMatch(source(f), dom, `${f} touches the DOM`);
   }
@@ -102,7 +112,9 @@ test(
     // Every module a module imports is in the list.
     for (const f of scripts) {
       for (const m of source(f).matchAll(/from '(\.\/[^']+|\/[^']+)'/g)) {
-        const asset = m[1].startsWith('./') ? `/${m[1].slice(2)}` : m[1];
+        const asset = m[1].startsWith('.')
+          ? path.posix.join('/', path.posix.dirname(f), m[1])
+          : m[1];
         assert.ok(list.includes(asset), `${f} imports ${asset}, which is not precached`);
       }
     }
