@@ -19,11 +19,12 @@ function browserLocale() {
 // says what it chose.
 export const LANGUAGE = pkg.catalogLanguage(browserLocale().locale ?? 'en');
 
-// `response`: the wasm file's response (a promise). Compiles it as its bytes
-// arrive, which also lets the browser cache the compiled code of a wasm its
-// service worker serves, and names the build: a digest of the wasm, which
-// holds every rule, so the same build, policy, contract, actor and day
-// always describe the same way (the controller keeps such views). While
+// `response`: the wasm file's response (a promise). The package compiles it
+// as its bytes arrive (`wasmResponse`), which also lets the browser cache the
+// compiled code of a wasm its service worker serves; every engine made from
+// this source shares that one module. The build is named by a digest of the
+// wasm, which holds every rule, so the same build, policy, contract, actor and
+// day always describe the same way (the controller keeps such views). While
 // `waiting` (the contract's loading) is still pending, primes it.
 export async function compileEngine(response, waiting) {
   let waited = false;
@@ -33,15 +34,11 @@ export async function compileEngine(response, waiting) {
   );
   const file = await response;
   const bytes = file.clone().arrayBuffer();
-  let source;
-  try {
-    source = { wasmModule: await WebAssembly.compileStreaming(file) };
-  } catch {
-    // Not served as application/wasm: the package compiles the bytes and
-    // says what they are when they are not wasm.
-    source = { wasmBinary: await bytes };
-  }
-  if (!waited) prime(source);
+  const source = { wasmResponse: file };
+  // Compiling and instantiating start now, whatever the page does next.
+  const started = pkg.createEngine(source);
+  started.catch(() => {});
+  if (!waited) prime(started);
   let build = null;
   if (globalThis.crypto?.subtle) {
     const digest = await crypto.subtle.digest('SHA-256', await bytes);
@@ -60,9 +57,9 @@ export async function compileEngine(response, waiting) {
 // adds; every answer is thrown away. Not done once the contract is there:
 // then it would only come first (a return visit that reads its kept view
 // back quickly).
-async function prime(source) {
+async function prime(started) {
   try {
-    const engine = await pkg.createEngine(source);
+    const engine = await started;
     const [currency, { minimumAmount: amount }] = Object.entries(engine.policy.currencies)[0];
     const empty = {
       id: 'primer',

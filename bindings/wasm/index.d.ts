@@ -626,6 +626,14 @@ export interface CreateEngineOptions {
   /** A catalog given as an object instead of one the package ships. Wins over `locale`. */
   catalog?: Catalog;
   /**
+   * The wasm file's response, or a promise of it (`fetch(url)` started early,
+   * while the page's contract loads): compiled as its bytes arrive when it is
+   * served as application/wasm. Its body is read once: engines created with
+   * the same object share one compiled module, and a failure stays its answer.
+   * Wins over wasmModule, wasmBinary and wasmUrl.
+   */
+  wasmResponse?: Response | Promise<Response>;
+  /**
    * The wasm, compiled already (`await WebAssembly.compileStreaming(fetch(url))`,
    * Electron, a test). Wins over wasmBinary and wasmUrl.
    */

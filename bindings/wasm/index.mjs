@@ -104,6 +104,13 @@ async function compileUrl(url) {
   } catch (error) {
     throw loadError(`from ${href}: the request failed (${error.message})`, { url: href }, error);
   }
+  return compileResponse(response, href);
+}
+
+// A fetched wasm file: compiled as its bytes arrive when served as
+// application/wasm, else read and named like any other bytes.
+async function compileResponse(given, href) {
+  let response = given;
   const status = response.status;
   const contentType = response.headers.get('content-type') || '';
   const details = { url: href, status, contentType };
@@ -152,9 +159,17 @@ function toUrl(value) {
   }
 }
 
-// options -> a compiled WebAssembly.Module, from the first of wasmModule,
+// options -> a compiled WebAssembly.Module, from the first of wasmResponse, wasmModule,
 // wasmBinary, wasmUrl that is given, else from the package's own file.
 async function compileWasm(source) {
+  if (source.wasmResponse !== undefined) {
+    const response = await source.wasmResponse;
+    if (typeof Response !== 'function' || !(response instanceof Response)) {
+      throw loadError(': wasmResponse must be a Response (from fetch) or a promise of one');
+    }
+    if (response.bodyUsed) throw loadError(': wasmResponse has been read already');
+    return compileResponse(response, response.url || 'wasmResponse');
+  }
   if (source.wasmModule !== undefined) {
     if (source.wasmModule instanceof WebAssembly.Module) return source.wasmModule;
     throw loadError(': wasmModule must be a WebAssembly.Module (from WebAssembly.compile)');
@@ -202,8 +217,12 @@ function loadModule(options) {
   const source = options !== null && typeof options === 'object' ? options : {};
   let cache = null;
   let key;
-  if (source.wasmModule !== undefined || source.wasmBinary !== undefined) {
-    key = source.wasmModule !== undefined ? source.wasmModule : source.wasmBinary;
+  if (
+    source.wasmResponse !== undefined ||
+    source.wasmModule !== undefined ||
+    source.wasmBinary !== undefined
+  ) {
+    key = source.wasmResponse ?? source.wasmModule ?? source.wasmBinary;
     // A value that is not an object is refused by compileWasm: nothing to keep.
     if (typeof key !== 'object' || key === null) return compileWasm(source).then(instantiate);
     cache = byObject;
@@ -216,8 +235,10 @@ function loadModule(options) {
   const promise = compileWasm(source).then(instantiate);
   if (cache) cache.set(key, promise);
   else defaultModule = promise;
-  // A failed load is not kept: the next createEngine tries again.
+  // A failed load is not kept: the next createEngine tries again (a
+  // response, whose body is read once, keeps its answer).
   promise.catch(() => {
+    if (source.wasmResponse !== undefined) return;
     if (cache && cache.get(key) === promise) cache.delete(key);
     if (!cache && defaultModule === promise) defaultModule = null;
   });

@@ -460,7 +460,7 @@ test('a wasm answered as HTML is one WASM_LOAD_FAILED error naming the URL, stat
   }
 });
 
-test('Node: wasmUrl, wasmBinary and wasmModule, and what each failure says', async () => {
+test('Node: wasmResponse, wasmUrl, wasmBinary and wasmModule, and what each failure says', async () => {
   const pkgDir = path.join(appDir, 'node_modules/milestone-engine');
   const { createEngine } = await import(pathToFileURL(path.join(pkgDir, 'index.mjs')).href);
   const bytes = readFileSync(path.join(pkgDir, 'milestone_wasm.wasm'));
@@ -474,6 +474,16 @@ test('Node: wasmUrl, wasmBinary and wasmModule, and what each failure says', asy
     wasmUrl: pathToFileURL(path.join(pkgDir, 'milestone_wasm.wasm')),
   });
   assert.equal(fromFile.formatMoney(100), '$1.00');
+  // A response started early, shared by the engines made from it.
+  const early = fetch(`${baseUrl}/esbuild/milestone_wasm.wasm`);
+  const [one, two] = await Promise.all([
+    createEngine({ wasmResponse: early }),
+    createEngine({ wasmResponse: early, locale: 'es' }),
+  ]);
+  assert.equal(one.formatMoney(100), '$1.00');
+  assert.equal(two.formatMoney(100), '1,00\u00a0US$');
+  const asWasm = new Response(bytes, { headers: { 'content-type': 'application/wasm' } });
+  assert.equal((await createEngine({ wasmResponse: asWasm })).formatMoney(7), '$0.07');
 
   const rejects = async (options, check) => {
     await assert.rejects(createEngine(options), (error) => {
@@ -504,6 +514,13 @@ test('Node: wasmUrl, wasmBinary and wasmModule, and what each failure says', asy
   );
   await rejects({ wasmModule: bytes }, (e) => assert.match(e.message, /WebAssembly\.Module/));
   await rejects({ wasmUrl: 42 }, (e) => assert.match(e.message, /string or a URL/));
+  await rejects({ wasmResponse: fetch(`${baseUrl}/html-wasm/esbuild/milestone_wasm.wasm`) }, (e) =>
+    assert.match(e.firstBytes, /^3c 21/),
+  );
+  await rejects({ wasmResponse: bytes }, (e) => assert.match(e.message, /Response/));
+  const read = new Response(bytes);
+  await read.arrayBuffer();
+  await rejects({ wasmResponse: read }, (e) => assert.match(e.message, /read already/));
   // A failed load is not cached: the default load still works afterwards.
   assert.equal((await createEngine()).formatMoney(5), '$0.05');
 });
