@@ -585,8 +585,13 @@ export class View {
       'li',
       { class: 'row editable' },
       h('div', { class: 'grip' }, record.handle, record.position),
+      // A form of its own (never submitted: no submit button, several fields),
+      // so Chromium's autofill, which re-reads the form a typed-in field
+      // belongs to after every keystroke, reads these four fields and not
+      // every field of the page outside a form (5–6 ms a keystroke at 1,000
+      // milestones, against ~1 ms).
       h(
-        'div',
+        'form',
         { class: 'fields' },
         FIELDS.map((f) => record.fields[f].el),
       ),
