@@ -79,6 +79,13 @@ try {
   const freelancer = await openEditor(phone.context, server.url, 'freelancer');
   await shot(freelancer, 'phone-freelancer', { fullPage: true });
 
+  // The freelancer's view at desktop size, before the dispute below.
+  const freelancerDesk = await newContext(browser, { viewport: { width: 1280, height: 860 } });
+  const freelancerPage = await openEditor(freelancerDesk.context, server.url, 'freelancer');
+  await freelancerPage.waitForTimeout(500);
+  await shot(freelancerPage, 'freelancer');
+  await freelancerDesk.context.close();
+
   // A dispute over "Build": the client asked for a refund, the freelancer
   // declined it; the mediator (demo-mediator) reads both and splits the escrow.
   let contract = await getJson(server.url, 'demo-client', '/api/contracts/ctr-demo');
