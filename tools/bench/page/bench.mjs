@@ -29,8 +29,15 @@
 // CPU throttling, as Lighthouse emulates a phone with 4): the server is not
 // slowed, as a phone's server is not.
 //
+// --jitter waits a random 0–17 ms before each key. By default each key is
+// sent one DevTools round trip after the frame that answered the last one
+// (waitForFunction polls on requestAnimationFrame), so on an idle machine it
+// waits most of a frame interval for the next frame whatever the page does
+// (~15 ms at every N here); with --jitter keys land anywhere in the
+// interval, as a person's do, and the figure follows the page's work.
+//
 //   node tools/bench/page/bench.mjs [--sizes 20,200,1000] [--keys 60] [--loads 5]
-//                                   [--cpu-slowdown 4]
+//                                   [--cpu-slowdown 4] [--jitter]
 //   (MILESTONE_SERVER picks the server binary, as the e2e tests do)
 import { cpus, loadavg } from 'node:os';
 import {
@@ -53,6 +60,7 @@ const sizes = option('sizes', '20,200,1000')
 const keys = Math.max(5, Math.min(500, Number(option('keys', 60)) || 60));
 const loads = Math.max(1, Math.min(10, Number(option('loads', 5)) || 5));
 const slowdown = Math.max(1, Math.min(20, Number(option('cpu-slowdown', 1)) || 1));
+const jitter = args.includes('--jitter');
 const TARGETS = { handler: 4, frame: 16, interactive: 1000 };
 
 const missing = preconditions();
@@ -141,6 +149,7 @@ async function measure(browser, n) {
       });
     });
     for (let i = 0; i < keys; i++) {
+      if (jitter) await new Promise((resolve) => setTimeout(resolve, Math.random() * 17));
       await page.keyboard.press(i % 4 === 3 ? 'Backspace' : 'x');
       await page.waitForFunction((count) => window.benchSamples.frame.length >= count, i + 1, {
         timeout: 10000,
@@ -184,7 +193,7 @@ try {
 const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : x < 100 ? 1 : 0)} ms` : 'n/a');
 const mark = (value, target) => (value <= target ? 'ok' : 'OVER');
 console.log(
-  `Page benchmark (headless Chromium, real server; ${keys} keystrokes, 1 + ${loads} loads, medians${slowdown > 1 ? `; page CPU ${slowdown}× slower` : ''})`,
+  `Page benchmark (headless Chromium, real server; ${keys} keystrokes, 1 + ${loads} loads, medians${slowdown > 1 ? `; page CPU ${slowdown}× slower` : ''}${jitter ? '; keys at random points of the frame interval' : ''})`,
 );
 console.log('');
 console.log(
