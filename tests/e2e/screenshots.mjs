@@ -79,6 +79,20 @@ try {
   const freelancer = await openEditor(phone.context, server.url, 'freelancer');
   await shot(freelancer, 'phone-freelancer', { fullPage: true });
 
+  // A browser in Spanish: the page's words and the engine's, money and dates
+  // the Spanish way (docs/languages.md), at desktop and phone size.
+  const spanish = await newContext(browser, {
+    viewport: { width: 1280, height: 860 },
+    locale: 'es-ES',
+  });
+  const es = await openEditor(spanish.context, server.url);
+  await es.waitForTimeout(500);
+  await shot(es, 'spanish');
+  await es.setViewportSize({ width: 360, height: 780 });
+  await es.waitForTimeout(300);
+  await shot(es, 'phone-spanish');
+  await spanish.context.close();
+
   // The freelancer's view at desktop size, before the dispute below.
   const freelancerDesk = await newContext(browser, { viewport: { width: 1280, height: 860 } });
   const freelancerPage = await openEditor(freelancerDesk.context, server.url, 'freelancer');
