@@ -7,7 +7,21 @@
 //                      they cause (from the first input listener to a forced
 //                      layout after the last one)
 //   input → frame      from the key event's timestamp to the frame after it
-//                      (a task queued from the next requestAnimationFrame)
+//                      (a task queued from the next requestAnimationFrame),
+//                      with keys at random points of the frame interval, as
+//                      a person's land; beside it the worst phase: each key
+//                      sent one DevTools round trip after the frame that
+//                      answered the last one (waitForFunction polls on
+//                      requestAnimationFrame), so it waits most of an
+//                      interval for the next frame whatever the page does —
+//                      ~15-16 ms at every N, N = 20 included: that figure is
+//                      the frame clock's, and what the page adds shows as
+//                      frames missed
+//   frames missed      the keystrokes (after the warm-up) whose frame came more
+//                      than 25 ms after the key: one and a half 60 Hz frame
+//                      intervals, so the frame that was due went by without
+//                      the change and a later one drew it (the issue's "no
+//                      dropped frame"; target 0 at 1,000)
 //   interactive        navigation start to the moment the page is usable and
 //                      stays responsive: the later of its 'milestone-ready'
 //                      mark (contract, engine, session, the rows on screen
@@ -29,15 +43,8 @@
 // CPU throttling, as Lighthouse emulates a phone with 4): the server is not
 // slowed, as a phone's server is not.
 //
-// --jitter waits a random 0–17 ms before each key. By default each key is
-// sent one DevTools round trip after the frame that answered the last one
-// (waitForFunction polls on requestAnimationFrame), so on an idle machine it
-// waits most of a frame interval for the next frame whatever the page does
-// (~15 ms at every N here); with --jitter keys land anywhere in the
-// interval, as a person's do, and the figure follows the page's work.
-//
 //   node tools/bench/page/bench.mjs [--sizes 20,200,1000] [--keys 60] [--loads 5]
-//                                   [--cpu-slowdown 4] [--jitter]
+//                                   [--cpu-slowdown 4]
 //   (MILESTONE_SERVER picks the server binary, as the e2e tests do)
 import { cpus, loadavg } from 'node:os';
 import {
@@ -60,8 +67,9 @@ const sizes = option('sizes', '20,200,1000')
 const keys = Math.max(5, Math.min(500, Number(option('keys', 60)) || 60));
 const loads = Math.max(1, Math.min(10, Number(option('loads', 5)) || 5));
 const slowdown = Math.max(1, Math.min(20, Number(option('cpu-slowdown', 1)) || 1));
-const jitter = args.includes('--jitter');
 const TARGETS = { handler: 4, frame: 16, interactive: 1000 };
+// A keystroke's frame later than this missed the frame that was due (60 Hz).
+const MISSED_MS = 25;
 
 const missing = preconditions();
 if (missing.length) {
@@ -148,20 +156,37 @@ async function measure(browser, n) {
         });
       });
     });
-    for (let i = 0; i < keys; i++) {
-      if (jitter) await new Promise((resolve) => setTimeout(resolve, Math.random() * 17));
-      await page.keyboard.press(i % 4 === 3 ? 'Backspace' : 'x');
-      await page.waitForFunction((count) => window.benchSamples.frame.length >= count, i + 1, {
-        timeout: 10000,
+    // Each key twice over: sent one DevTools round trip after the frame that
+    // answered the last one (the worst phase: it waits most of an interval
+    // for the next frame whatever the page does), then at a random point of
+    // the interval, as a person's keys land.
+    const typed = {};
+    for (const phase of ['worst', 'random']) {
+      await page.evaluate(() => {
+        window.benchSamples.handler.length = 0;
+        window.benchSamples.frame.length = 0;
       });
+      for (let i = 0; i < keys; i++) {
+        if (phase === 'random')
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 17));
+        await page.keyboard.press(i % 4 === 3 ? 'Backspace' : 'x');
+        await page.waitForFunction((count) => window.benchSamples.frame.length >= count, i + 1, {
+          timeout: 10000,
+        });
+      }
+      typed[phase] = await page.evaluate(() => structuredClone(window.benchSamples));
     }
-    const samples = await page.evaluate(() => window.benchSamples);
     // Warm-up: the first few keystrokes compile the page's paths.
     const skip = Math.min(5, Math.floor(keys / 5));
+    const worst = typed.worst.frame.slice(skip);
+    const random = typed.random.frame.slice(skip);
     const result = {
       n,
-      handler: median(samples.handler.slice(skip)),
-      frame: median(samples.frame.slice(skip)),
+      handler: median([...typed.worst.handler.slice(skip), ...typed.random.handler.slice(skip)]),
+      frame: median(random),
+      worstFrame: median(worst),
+      missed: [...worst, ...random].filter((x) => x > MISSED_MS).length,
+      typed: worst.length + random.length,
       first: ready[0].quiet,
       ready: median(ready.slice(1).map((r) => r.ready)),
       interactive: median(ready.slice(1).map((r) => r.quiet)),
@@ -193,21 +218,21 @@ try {
 const ms = (x) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : x < 100 ? 1 : 0)} ms` : 'n/a');
 const mark = (value, target) => (value <= target ? 'ok' : 'OVER');
 console.log(
-  `Page benchmark (headless Chromium, real server; ${keys} keystrokes, 1 + ${loads} loads, medians${slowdown > 1 ? `; page CPU ${slowdown}× slower` : ''}${jitter ? '; keys at random points of the frame interval' : ''})`,
+  `Page benchmark (headless Chromium, real server; ${keys} keystrokes, 1 + ${loads} loads, medians${slowdown > 1 ? `; page CPU ${slowdown}× slower` : ''})`,
 );
 console.log('');
 console.log(
-  '| milestones | handler + layout | input → next frame | ready mark (return visit) | interactive (return visit) | interactive (first visit) |',
+  '| milestones | handler + layout | input → next frame | (worst phase) | frames missed | ready mark (return visit) | interactive (return visit) | interactive (first visit) |',
 );
-console.log('|---:|---:|---:|---:|---:|---:|');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows)
   console.log(
-    `| ${r.n} | ${ms(r.handler)} | ${ms(r.frame)} | ${ms(r.ready)} | ${ms(r.interactive)} | ${ms(r.first)} |`,
+    `| ${r.n} | ${ms(r.handler)} | ${ms(r.frame)} | ${ms(r.worstFrame)} | ${r.missed} of ${r.typed} | ${ms(r.ready)} | ${ms(r.interactive)} | ${ms(r.first)} |`,
   );
 const big = rows.find((r) => r.n === 1000);
 if (big) {
   console.log(
-    `| target at 1,000 | ≤ ${TARGETS.handler} ms (${mark(big.handler, TARGETS.handler)}) | ≤ ${TARGETS.frame} ms (${mark(big.frame, TARGETS.frame)}) | | ≤ ${TARGETS.interactive} ms (${mark(big.interactive, TARGETS.interactive)}) | ≤ ${TARGETS.interactive} ms (${mark(big.first, TARGETS.interactive)}) |`,
+    `| target at 1,000 | ≤ ${TARGETS.handler} ms (${mark(big.handler, TARGETS.handler)}) | ≤ ${TARGETS.frame} ms (${mark(big.frame, TARGETS.frame)}) | | 0 (${big.missed === 0 ? 'ok' : 'OVER'}) | | ≤ ${TARGETS.interactive} ms (${mark(big.interactive, TARGETS.interactive)}) | ≤ ${TARGETS.interactive} ms (${mark(big.first, TARGETS.interactive)}) |`,
   );
 }
 console.log('');
