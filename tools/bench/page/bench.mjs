@@ -54,12 +54,9 @@ import {
   preconditions,
   startServer,
 } from '../../../tests/e2e/helpers.mjs';
+import { focusMiddleTitle, median, optionReader } from './typing.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-};
+const option = optionReader();
 const sizes = option('sizes', '20,200,1000')
   .split(',')
   .map(Number)
@@ -76,15 +73,6 @@ if (missing.length) {
   console.error(`bench-page: missing ${missing.join(', ')}`);
   process.exit(2);
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length
-    ? s.length % 2
-      ? s[(s.length - 1) / 2]
-      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
-    : NaN;
-};
 
 // In the page: the later of the ready mark and the end of the last long task,
 // once 1 s has passed with none (at most 15 s).
@@ -123,15 +111,7 @@ async function measure(browser, n) {
       await page.waitForSelector('html[data-ready="true"]', { timeout: 60000 });
       ready.push(await page.evaluate(interactiveAt));
     }
-    // A future milestone in the middle of the list.
-    const future = contract.milestones.filter((m) => m.funded === 0);
-    const target = future[Math.floor(future.length / 2)].id;
-    // Rows far from the screen are built when they come near it.
-    await page.locator(`#list > li[data-id="${target}"]`).scrollIntoViewIfNeeded();
-    const input = page.locator(`#list > li[data-id="${target}"] input[data-field="title"]`);
-    await input.scrollIntoViewIfNeeded();
-    await input.click();
-    await page.keyboard.press('End');
+    await focusMiddleTitle(page, contract);
     await page.evaluate(() => {
       const samples = { handler: [], frame: [] };
       window.benchSamples = samples;

@@ -24,12 +24,9 @@ import {
   preconditions,
   startServer,
 } from '../../../tests/e2e/helpers.mjs';
+import { focusMiddleTitle, median, optionReader } from './typing.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-};
+const option = optionReader();
 const n = Math.max(4, Math.min(1000, Number(option('n', 1000)) || 1000));
 const keys = Math.max(5, Math.min(200, Number(option('keys', 30)) || 30));
 const out = option('out', null);
@@ -40,11 +37,6 @@ if (missing.length) {
   process.exit(2);
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)] : NaN;
-};
-
 async function record() {
   const server = await startServer();
   const browser = await launchBrowser();
@@ -54,13 +46,7 @@ async function record() {
     const page = await context.newPage();
     await page.goto(`${server.url}/?as=client`);
     await page.waitForSelector('html[data-ready="true"]', { timeout: 60000 });
-    const future = contract.milestones.filter((m) => m.funded === 0);
-    const target = future[Math.floor(future.length / 2)].id;
-    await page.locator(`#list > li[data-id="${target}"]`).scrollIntoViewIfNeeded();
-    const input = page.locator(`#list > li[data-id="${target}"] input[data-field="title"]`);
-    await input.scrollIntoViewIfNeeded();
-    await input.click();
-    await page.keyboard.press('End');
+    await focusMiddleTitle(page, contract);
     // The rows near the screen are built a few per task: let them settle.
     await page.waitForTimeout(1000);
     const dom = await page.evaluate(() => ({
