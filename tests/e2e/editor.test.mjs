@@ -2,44 +2,11 @@
 // its own server (fresh seeded database) and browser context, and fails on
 // any CSP violation or console error the page produced.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, test } from 'node:test';
-import {
-  getJson,
-  launchBrowser,
-  listOrder,
-  newContext,
-  openEditor,
-  post,
-  preconditions,
-  row,
-  startServer,
-} from './helpers.mjs';
+import { afterEach, before, test } from 'node:test';
+import { getJson, listOrder, openEditor, pagePerTest, post, row } from './helpers.mjs';
 
-const missing = preconditions();
-const skip = missing.length ? `missing: ${missing.join(', ')}` : false;
-
-let browser;
-let server;
-let context;
-let problems;
-
-before(async () => {
-  if (!skip) browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  if (skip) return;
-  server = await startServer();
-  ({ context, problems } = await newContext(browser));
-});
-afterEach(async () => {
-  if (skip) return;
-  await context.close();
-  await server.stop();
-  assert.deepEqual(problems, [], 'no CSP violations or console errors');
-});
+const e2e = pagePerTest();
+const skip = e2e.skip;
 
 const amountInput = (page, id) => row(page, id).locator('input[data-field="amount"]');
 const titleInput = (page, id) => row(page, id).locator('input[data-field="title"]');
@@ -53,7 +20,7 @@ test(
   'an amount of 4.99 shows an inline error naming $5.00 and disables Save',
   { skip },
   async () => {
-    const page = await openEditor(context, server.url);
+    const page = await openEditor(e2e.context, e2e.server.url);
     const amount = amountInput(page, 'm-3');
     await amount.fill('');
     await amount.pressSequentially('4.99');
@@ -80,7 +47,7 @@ test(
   'dragging a future milestone above the active one is refused with the reason, before the drop',
   { skip },
   async () => {
-    const page = await openEditor(context, server.url);
+    const page = await openEditor(e2e.context, e2e.server.url);
     const handle = row(page, 'm-3').locator('.handle');
     const box = await handle.boundingBox();
     const target = await row(page, 'm-2').boundingBox();
@@ -118,7 +85,7 @@ test(
 );
 
 test('keyboard reorder: arrow keys on the handle and the move buttons', { skip }, async () => {
-  const page = await openEditor(context, server.url);
+  const page = await openEditor(e2e.context, e2e.server.url);
   await row(page, 'm-4').locator('.handle').focus();
   await page.keyboard.press('ArrowUp');
   assert.deepEqual(await listOrder(page), ['m-1', 'm-2', 'm-4', 'm-3']);
@@ -140,7 +107,7 @@ test(
   'Show Changes lists the edits in the engine’s sentences, with undo and redo',
   { skip },
   async () => {
-    const page = await openEditor(context, server.url);
+    const page = await openEditor(e2e.context, e2e.server.url);
     await titleInput(page, 'm-3').fill('QA');
     await amountInput(page, 'm-4').fill('275');
     await page.locator('#toggle-changes').click();
@@ -161,11 +128,11 @@ test(
 );
 
 test('Save raises the server’s version and the history shows the summary', { skip }, async () => {
-  const page = await openEditor(context, server.url);
+  const page = await openEditor(e2e.context, e2e.server.url);
   await amountInput(page, 'm-3').fill('450');
   await page.locator('#save').click();
   await page.locator('#save-status', { hasText: 'version 2' }).waitFor();
-  const contract = await getJson(server.url, 'demo-client', '/api/contracts/ctr-demo');
+  const contract = await getJson(e2e.server.url, 'demo-client', '/api/contracts/ctr-demo');
   assert.equal(contract.version, 2);
   assert.equal(contract.milestones[2].amount, 45000);
   await page
@@ -175,7 +142,7 @@ test('Save raises the server’s version and the history shows the summary', { s
 });
 
 test('a title with markup is shown as text, never as HTML', { skip }, async () => {
-  const page = await openEditor(context, server.url);
+  const page = await openEditor(e2e.context, e2e.server.url);
   const evil = '<img src=x onerror=alert(1)>';
   await titleInput(page, 'm-3').fill(evil);
   await page.locator('#toggle-changes').click();
@@ -183,7 +150,7 @@ test('a title with markup is shown as text, never as HTML', { skip }, async () =
   await page.locator('#save-status', { hasText: 'version 2' }).waitFor();
   await page.locator('#history', { hasText: `Renamed “Testing” to “${evil}”.` }).waitFor();
   // The freelancer sees it in their notifications, as text.
-  const freelancer = await openEditor(context, server.url, 'freelancer');
+  const freelancer = await openEditor(e2e.context, e2e.server.url, 'freelancer');
   await freelancer.locator('#notifications', { hasText: evil }).waitFor();
   for (const p of [page, freelancer]) {
     assert.equal(await p.locator('img').count(), 0);
@@ -193,7 +160,7 @@ test('a title with markup is shown as text, never as HTML', { skip }, async () =
 });
 
 test('the freelancer proposes, the client sees the diff and accepts', { skip }, async () => {
-  const freelancer = await openEditor(context, server.url, 'freelancer');
+  const freelancer = await openEditor(e2e.context, e2e.server.url, 'freelancer');
   assert.equal(await freelancer.locator('#save').innerText(), 'Propose changes');
   await amountInput(freelancer, 'm-4').fill('300');
   await freelancer.locator('#proposal-message').fill('Launch needs a second day.');
@@ -201,7 +168,7 @@ test('the freelancer proposes, the client sees the diff and accepts', { skip }, 
   await freelancer.locator('#request-title', { hasText: 'waiting' }).waitFor();
   assert.equal(await freelancer.locator('#withdraw').isVisible(), true);
 
-  const client = await openEditor(context, server.url, 'client');
+  const client = await openEditor(e2e.context, e2e.server.url, 'client');
   await client.locator('#request').waitFor();
   assert.deepEqual(await client.locator('#request-changes li').allInnerTexts(), [
     'Changed the amount of “Launch” from $250.00 to $300.00.',
@@ -212,18 +179,18 @@ test('the freelancer proposes, the client sees the diff and accepts', { skip }, 
   await client.locator('#accept').click();
   await client.locator('#request').waitFor({ state: 'hidden' });
   assert.equal(await amountInput(client, 'm-4').inputValue(), '$300.00');
-  const contract = await getJson(server.url, 'demo-client', '/api/contracts/ctr-demo');
+  const contract = await getJson(e2e.server.url, 'demo-client', '/api/contracts/ctr-demo');
   assert.equal(contract.milestones[3].amount, 30000);
   assert.equal(contract.changeRequest, null);
 });
 
 test('the freelancer can withdraw a pending proposal', { skip }, async () => {
-  const freelancer = await openEditor(context, server.url, 'freelancer');
+  const freelancer = await openEditor(e2e.context, e2e.server.url, 'freelancer');
   await titleInput(freelancer, 'm-3').fill('Testing and QA');
   await freelancer.locator('#save').click();
   await freelancer.locator('#withdraw').click();
   await freelancer.locator('#request').waitFor({ state: 'hidden' });
-  const contract = await getJson(server.url, 'demo-freelancer', '/api/contracts/ctr-demo');
+  const contract = await getJson(e2e.server.url, 'demo-freelancer', '/api/contracts/ctr-demo');
   assert.equal(contract.changeRequest, null);
   assert.equal(contract.milestones[2].title, 'Testing');
 });
@@ -232,7 +199,7 @@ test(
   'a partial release then funding the next milestone shows the engine’s carry-over arithmetic',
   { skip },
   async () => {
-    const page = await openEditor(context, server.url);
+    const page = await openEditor(e2e.context, e2e.server.url);
     await row(page, 'm-2')
       .getByRole('button', { name: /^Release/ })
       .click();
@@ -258,7 +225,7 @@ test(
     assert.match(await dialog.locator('#money-figures').innerText(), /Charged now\s+\$100\.00/i);
     await dialog.locator('#money-confirm').click();
     await dialog.waitFor({ state: 'hidden' });
-    const contract = await getJson(server.url, 'demo-client', '/api/contracts/ctr-demo');
+    const contract = await getJson(e2e.server.url, 'demo-client', '/api/contracts/ctr-demo');
     assert.equal(contract.carryOver, 0);
     assert.equal(contract.milestones[2].state, 'active');
     assert.match(await page.locator('#figures').innerText(), /Carry-over\s+\$0\.00/i);
@@ -269,9 +236,9 @@ test(
   'a stale save (412) shows the other side’s changes and rebases the draft on request',
   { skip },
   async () => {
-    const page = await openEditor(context, server.url);
+    const page = await openEditor(e2e.context, e2e.server.url);
     await titleInput(page, 'm-3').fill('Testing round 1');
-    const other = await post(server.url, 'demo-client', 1, [
+    const other = await post(e2e.server.url, 'demo-client', 1, [
       { type: 'edit', id: 'm-4', set: { amount: 26000 } },
     ]);
     assert.equal(other.status, 200);
@@ -288,7 +255,7 @@ test(
     assert.equal(await amountInput(page, 'm-4').inputValue(), '$260.00');
     await page.locator('#save').click();
     await page.locator('#save-status', { hasText: 'version 3' }).waitFor();
-    const contract = await getJson(server.url, 'demo-client', '/api/contracts/ctr-demo');
+    const contract = await getJson(e2e.server.url, 'demo-client', '/api/contracts/ctr-demo');
     assert.equal(contract.milestones[2].title, 'Testing round 1');
     assert.equal(contract.milestones[3].amount, 26000);
   },
@@ -298,8 +265,8 @@ test(
   'the page runs under the server’s CSP, and a violation would be caught',
   { skip },
   async () => {
-    const page = await context.newPage();
-    const response = await page.goto(`${server.url}/?as=client`);
+    const page = await e2e.context.newPage();
+    const response = await page.goto(`${e2e.server.url}/?as=client`);
     const csp = response.headers()['content-security-policy'];
     assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
     assert.match(csp, /default-src 'self'/);
@@ -315,10 +282,10 @@ test(
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(await page.evaluate(() => window.inlineRan === true), false);
     assert.ok(
-      problems.some((p) => /CSP violation: script-src/.test(p)),
-      problems.join('|'),
+      e2e.problems.some((p) => /CSP violation: script-src/.test(p)),
+      e2e.problems.join('|'),
     );
-    problems.length = 0;
+    e2e.problems.length = 0;
   },
 );
 
@@ -326,10 +293,9 @@ test(
   'touch: a finger drags a milestone by its handle, with the same preview',
   { skip },
   async () => {
-    await context.close();
-    ({ context, problems } = await newContext(browser, { hasTouch: true, isMobile: false }));
-    const page = await openEditor(context, server.url);
-    const cdp = await context.newCDPSession(page);
+    await e2e.reopen({ hasTouch: true, isMobile: false });
+    const page = await openEditor(e2e.context, e2e.server.url);
+    const cdp = await e2e.context.newCDPSession(page);
     const touch = (type, x, y) =>
       cdp.send('Input.dispatchTouchEvent', {
         type,

@@ -5,51 +5,28 @@
 // on the mediator's view at desktop and phone sizes. Every figure and sentence
 // checked is the engine's own answer, asked in Node.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import {
   axeViolations,
   getJson,
-  launchBrowser,
-  newContext,
   nodeEngine,
   openEditor,
+  pagePerTest,
   post,
-  preconditions,
   row,
-  startServer,
 } from './helpers.mjs';
 
-const missing = preconditions();
-const skip = missing.length ? `missing: ${missing.join(', ')}` : false;
+const e2e = pagePerTest();
+const skip = e2e.skip;
 const PHONE = { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true };
 
-let browser;
-let server;
-let context;
-let problems;
 let engine;
-
 before(async () => {
-  if (skip) return;
-  browser = await launchBrowser();
-  engine = await nodeEngine();
-});
-after(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  if (skip) return;
-  server = await startServer();
-  ({ context, problems } = await newContext(browser));
-});
-afterEach(async () => {
-  if (skip) return;
-  await context.close();
-  await server.stop();
-  assert.deepEqual(problems, [], 'no CSP violations or console errors');
+  if (!e2e.skip) engine = await nodeEngine();
 });
 
-const contractOf = (token = 'demo-client') => getJson(server.url, token, '/api/contracts/ctr-demo');
+const contractOf = (token = 'demo-client') =>
+  getJson(e2e.server.url, token, '/api/contracts/ctr-demo');
 
 // Runs the row action `name` of milestone `id` through its dialog.
 async function act(page, id, name, fill = {}) {
@@ -67,12 +44,12 @@ async function act(page, id, name, fill = {}) {
 // client asks for a refund, the freelancer declines it.
 async function disputeBuild() {
   let contract = await contractOf();
-  let answer = await post(server.url, 'demo-client', contract.version, [
+  let answer = await post(e2e.server.url, 'demo-client', contract.version, [
     { type: 'requestRefund', id: 'm-2', message: 'Nothing was delivered.' },
   ]);
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   contract = answer.body.contract;
-  answer = await post(server.url, 'demo-freelancer', contract.version, [
+  answer = await post(e2e.server.url, 'demo-freelancer', contract.version, [
     { type: 'declineRefund', id: 'm-2', reason: 'The build is on staging.' },
   ]);
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
@@ -84,7 +61,7 @@ test(
   { skip },
   async () => {
     // The client asks for the escrow back, with a message.
-    const client = await openEditor(context, server.url, 'client');
+    const client = await openEditor(e2e.context, e2e.server.url, 'client');
     await act(client, 'm-2', /^Request refund/, { message: 'Nothing was delivered.' });
     let contract = await contractOf();
     assert.equal(contract.milestones[1].refundRequest.message, 'Nothing was delivered.');
@@ -94,7 +71,7 @@ test(
     assert.equal(await row(client, 'm-2').locator('.timer').innerText(), refundTimer.message);
 
     // The freelancer sees the request and its words, and declines with a reason.
-    const freelancer = await openEditor(context, server.url, 'freelancer');
+    const freelancer = await openEditor(e2e.context, e2e.server.url, 'freelancer');
     assert.match(
       await row(freelancer, 'm-2').innerText(),
       /Refund requested on .+: “Nothing was delivered\.”/,
@@ -117,7 +94,7 @@ test(
     // Both sides see the dispute, in the row and in the escrow panel.
     for (const [role, page] of [
       ['freelancer', freelancer],
-      ['client', await openEditor(context, server.url, 'client')],
+      ['client', await openEditor(e2e.context, e2e.server.url, 'client')],
     ]) {
       await page.locator('#disputes li[data-id="m-2"]').waitFor();
       assert.match(
@@ -138,7 +115,7 @@ test(
     );
 
     // The mediator: both sides' words, nothing to edit, a split to make.
-    const mediator = await openEditor(context, server.url, 'marketplace');
+    const mediator = await openEditor(e2e.context, e2e.server.url, 'marketplace');
     const item = mediator.locator('#disputes li[data-id="m-2"]');
     await item.locator('.said li').first().waitFor();
     const words = await item.innerText();
@@ -188,7 +165,7 @@ test(
     const view = engine.describe(contract, { actor: 'client' });
     const built = view.milestones[1];
     for (const role of ['client', 'freelancer']) {
-      const page = await openEditor(context, server.url, role);
+      const page = await openEditor(e2e.context, e2e.server.url, role);
       const text = await row(page, 'm-2').innerText();
       assert.match(text, new RegExp(`Released ${built.text.released.replace('$', '\\$')}`), role);
       assert.match(text, new RegExp(`Refunded ${built.text.refunded.replace('$', '\\$')}`), role);
@@ -207,7 +184,7 @@ test(
   'submitted work shows its review window: “Releases automatically on …”',
   { skip },
   async () => {
-    const freelancer = await openEditor(context, server.url, 'freelancer');
+    const freelancer = await openEditor(e2e.context, e2e.server.url, 'freelancer');
     await act(freelancer, 'm-2', /^Submit/, { message: 'Build is done: staging link inside.' });
     const contract = await contractOf();
     assert.equal(contract.milestones[1].state, 'submitted');
@@ -215,12 +192,13 @@ test(
     assert.equal(timer.kind, 'autoRelease');
     assert.match(timer.message, /^Releases automatically on .+ unless you act\.$/);
     for (const role of ['freelancer', 'client', 'marketplace']) {
-      const page = role === 'freelancer' ? freelancer : await openEditor(context, server.url, role);
+      const page =
+        role === 'freelancer' ? freelancer : await openEditor(e2e.context, e2e.server.url, role);
       await row(page, 'm-2').locator('.timer').waitFor();
       assert.equal(await row(page, 'm-2').locator('.timer').innerText(), timer.message, role);
       assert.match(await page.locator('#timers').innerText(), /Releases automatically on/, role);
     }
-    const history = await getJson(server.url, 'demo-client', '/api/contracts/ctr-demo/history');
+    const history = await getJson(e2e.server.url, 'demo-client', '/api/contracts/ctr-demo/history');
     assert.ok(
       history.history.at(-1).events.some((e) => /staging link inside/.test(e.message)),
       'the submit message reached the server',
@@ -229,7 +207,7 @@ test(
 );
 
 test('the client opens a dispute on active work and withdraws it', { skip }, async () => {
-  const client = await openEditor(context, server.url, 'client');
+  const client = await openEditor(e2e.context, e2e.server.url, 'client');
   await act(client, 'm-2', /^Open dispute/, { reason: 'The agreed scope was not met.' });
   let contract = await contractOf();
   assert.equal(contract.milestones[1].dispute.by, 'client');
@@ -253,11 +231,11 @@ test('the client opens a dispute on active work and withdraws it', { skip }, asy
 
 test('the freelancer approves a refund: the escrow goes back to the client', { skip }, async () => {
   const contract = await contractOf();
-  const answer = await post(server.url, 'demo-client', contract.version, [
+  const answer = await post(e2e.server.url, 'demo-client', contract.version, [
     { type: 'requestRefund', id: 'm-2' },
   ]);
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
-  const freelancer = await openEditor(context, server.url, 'freelancer');
+  const freelancer = await openEditor(e2e.context, e2e.server.url, 'freelancer');
   assert.match(await row(freelancer, 'm-2').innerText(), /Refund requested on [^:]+\./);
   await act(freelancer, 'm-2', /^Approve refund/);
   const after = await contractOf();
@@ -276,11 +254,10 @@ for (const [size, options] of [
 ]) {
   test(`axe-core: the mediator's view, ${size}`, { skip }, async () => {
     if (options) {
-      await context.close();
-      ({ context, problems } = await newContext(browser, options));
+      await e2e.reopen(options);
     }
     await disputeBuild();
-    const page = await openEditor(context, server.url, 'marketplace');
+    const page = await openEditor(e2e.context, e2e.server.url, 'marketplace');
     await page.locator('#disputes .said li').first().waitFor();
     assert.deepEqual(await axeViolations(page), [], `mediator, ${size}`);
     if (options) {

@@ -5,6 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, afterEach, before, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { serverBinary, startServer as startServerProcess } from '../server/helpers.mjs';
 
@@ -180,4 +182,43 @@ export async function getJson(url, token, apiPath) {
     headers: { Authorization: `Bearer ${token}` },
   });
   return response.json();
+}
+
+// The set-up most e2e files share: one browser for the file, and for each
+// test a fresh server (seeded database) and a browser context of `options`
+// that must end with no CSP violation or console error. `skip` says why the
+// tests cannot run here; `reopen(options)` swaps the context for another
+// (phone size, touch) in the middle of a test.
+export function pagePerTest(options = {}) {
+  const missing = preconditions();
+  const e2e = {
+    skip: missing.length ? `missing: ${missing.join(', ')}` : false,
+    browser: null,
+    server: null,
+    context: null,
+    problems: null,
+    async reopen(other) {
+      await e2e.context?.close();
+      ({ context: e2e.context, problems: e2e.problems } = await newContext(e2e.browser, other));
+    },
+  };
+  before(async () => {
+    if (!e2e.skip) e2e.browser = await launchBrowser();
+  });
+  after(async () => {
+    await e2e.browser?.close();
+  });
+  beforeEach(async () => {
+    if (e2e.skip) return;
+    e2e.server = await startServer();
+    await e2e.reopen(options);
+  });
+  afterEach(async () => {
+    if (e2e.skip) return;
+    await e2e.context.close();
+    e2e.context = null;
+    await e2e.server.stop();
+    assert.deepEqual(e2e.problems, [], 'no CSP violations or console errors');
+  });
+  return e2e;
 }

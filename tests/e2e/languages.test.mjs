@@ -8,22 +8,19 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import {
   axeViolations,
   getJson,
-  launchBrowser,
-  newContext,
   nodeEngine,
   openEditor,
-  preconditions,
+  pagePerTest,
   repo,
   row,
-  startServer,
 } from './helpers.mjs';
 
-const missing = preconditions();
-const skip = missing.length ? `missing: ${missing.join(', ')}` : false;
+const e2e = pagePerTest({ locale: 'es-ES' });
+const skip = e2e.skip;
 
 const en = (await import(pathToFileURL(path.join(repo, 'web/strings/en.mjs')))).default;
 const es = JSON.parse(readFileSync(path.join(repo, 'web/strings/es.json'), 'utf8'));
@@ -49,27 +46,6 @@ const english = Object.entries(en)
     return { key, pattern: new RegExp(`^${escaped.join('.+')}$`) };
   });
 
-let browser;
-let server;
-let context;
-let problems;
-
-before(async () => {
-  if (!skip) browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  if (skip) return;
-  server = await startServer();
-  ({ context, problems } = await newContext(browser, { locale: 'es-ES' }));
-});
-afterEach(async () => {
-  await context?.close();
-  await server?.stop();
-});
-
 // Every line of text on screen and every accessible name or title the page
 // set, for the English check.
 async function pageTexts(page) {
@@ -93,7 +69,7 @@ function englishIn(lines) {
 }
 
 test('a browser in Spanish gets the page’s own words in Spanish', { skip }, async () => {
-  const page = await openEditor(context, server.url);
+  const page = await openEditor(e2e.context, e2e.server.url);
   await page.locator('#history li').first().waitFor();
   assert.equal(await page.getAttribute('html', 'lang'), 'es');
   assert.equal(await page.title(), es['page.title']);
@@ -137,11 +113,11 @@ test('a browser in Spanish gets the page’s own words in Spanish', { skip }, as
   assert.equal(await was.locator('.sr-only').textContent(), es['row.changedWas']);
   assert.equal(await was.locator('del').textContent(), 'Testing');
   assert.deepEqual(englishIn(await pageTexts(page)), [], 'English with Show Changes on');
-  assert.deepEqual(problems, [], 'no CSP violations or console errors');
+  assert.deepEqual(e2e.problems, [], 'no CSP violations or console errors');
 });
 
 test('axe-core: no serious or critical violation on the Spanish page', { skip }, async () => {
-  const page = await openEditor(context, server.url);
+  const page = await openEditor(e2e.context, e2e.server.url);
   await page.locator('#history li').first().waitFor();
   assert.deepEqual(await axeViolations(page), [], 'client, Spanish');
   await row(page, 'm-3').locator('input[data-field="title"]').fill('QA');
@@ -156,35 +132,35 @@ test('axe-core: no serious or critical violation on the Spanish page', { skip },
   assert.deepEqual(englishIn(await pageTexts(page)), [], 'English in a dialog');
   assert.deepEqual(await axeViolations(page), [], 'client, Spanish, dialog');
   await page.keyboard.press('Escape');
-  const freelancer = await openEditor(context, server.url, 'freelancer');
+  const freelancer = await openEditor(e2e.context, e2e.server.url, 'freelancer');
   await freelancer.locator('#history li').first().waitFor();
   assert.deepEqual(await axeViolations(freelancer), [], 'freelancer, Spanish');
   assert.deepEqual(englishIn(await pageTexts(freelancer)), [], 'English for the freelancer');
-  assert.deepEqual(problems, [], 'no CSP violations or console errors');
+  assert.deepEqual(e2e.problems, [], 'no CSP violations or console errors');
 });
 
 test('offline, the Spanish page comes from the service worker’s cache', { skip }, async () => {
-  const page = await openEditor(context, server.url);
+  const page = await openEditor(e2e.context, e2e.server.url);
   await page.waitForSelector('html[data-offline-ready="true"]');
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-  await context.setOffline(true);
+  await e2e.context.setOffline(true);
   await page.reload();
   await page.waitForSelector('html[data-ready="true"]');
   assert.equal(await page.getAttribute('html', 'lang'), 'es');
   assert.equal(await page.locator('#net-text').textContent(), es['net.offline']);
   assert.equal(await page.locator('#undo').textContent(), es['toolbar.undo']);
   assert.deepEqual(englishIn(await pageTexts(page)), [], 'English on the offline Spanish page');
-  await context.setOffline(false);
-  assert.deepEqual(problems, [], 'no CSP violations or console errors');
+  await e2e.context.setOffline(false);
+  assert.deepEqual(e2e.problems, [], 'no CSP violations or console errors');
 });
 
 // The engine's figures and parseMoney follow its language (docs/languages.md):
 // the page puts the engine's Spanish amounts into its fields and reads back
 // what is typed there the Spanish way.
 test('amounts are shown and read the Spanish way', { skip }, async () => {
-  const page = await openEditor(context, server.url);
+  const page = await openEditor(e2e.context, e2e.server.url);
   const engine = await nodeEngine({ locale: 'es' });
-  const contract = await getJson(server.url, 'demo-client', '/api/contracts/ctr-demo');
+  const contract = await getJson(e2e.server.url, 'demo-client', '/api/contracts/ctr-demo');
   const view = engine.describe(contract, { actor: 'client' });
   // The figures above the list are the engine's Spanish ones.
   const figures = await page.locator('#figures').innerText();
@@ -204,8 +180,8 @@ test('amounts are shown and read the Spanish way', { skip }, async () => {
   assert.equal(await amount.getAttribute('aria-invalid'), 'false');
   await page.locator('#save').click();
   await page.locator('#save-status', { hasText: es['save.saved'].split('{')[0] }).waitFor();
-  const saved = await getJson(server.url, 'demo-client', '/api/contracts/ctr-demo');
+  const saved = await getJson(e2e.server.url, 'demo-client', '/api/contracts/ctr-demo');
   assert.equal(saved.milestones.find((m) => m.id === 'm-3').amount, 123456);
   assert.equal(await amount.inputValue(), engine.formatMoney(123456, 'USD'));
-  assert.deepEqual(problems, [], 'no CSP violations or console errors');
+  assert.deepEqual(e2e.problems, [], 'no CSP violations or console errors');
 });

@@ -3,52 +3,25 @@
 // 1,000 milestones, keystrokes that redraw only the touched row, every role's
 // work, Show Changes in the rows, 360 px and touch, axe-core, the keyboard.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import {
   axeViolations,
   getJson,
   growDemo,
-  launchBrowser,
   listOrder,
-  newContext,
   nodeEngine,
   openEditor,
+  pagePerTest,
   post,
-  preconditions,
   row,
-  startServer,
 } from './helpers.mjs';
 
-const missing = preconditions();
-const skip = missing.length ? `missing: ${missing.join(', ')}` : false;
+const e2e = pagePerTest();
+const skip = e2e.skip;
 const PHONE = { viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true };
 
-let browser;
-let server;
-let context;
-let problems;
-
-before(async () => {
-  if (!skip) browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  if (skip) return;
-  server = await startServer();
-  ({ context, problems } = await newContext(browser));
-});
-afterEach(async () => {
-  if (skip) return;
-  await context.close();
-  await server.stop();
-  assert.deepEqual(problems, [], 'no CSP violations or console errors');
-});
-
 async function phoneContext() {
-  await context.close();
-  ({ context, problems } = await newContext(browser, PHONE));
+  await e2e.reopen(PHONE);
 }
 
 const field = (page, id, name) => row(page, id).locator(`[data-field="${name}"]`);
@@ -57,13 +30,13 @@ test(
   '1,000 milestones (the policy maximum): every future one is editable, the 1,001st add is refused with the engine’s reason',
   { skip },
   async () => {
-    const contract = await growDemo(server.url, 1000);
+    const contract = await growDemo(e2e.server.url, 1000);
     assert.equal(contract.milestones.length, 1000);
     const engine = await nodeEngine();
     const expected = engine.describe(contract, { actor: 'client' });
     assert.equal(expected.contract.can.add.ok, false);
 
-    const page = await openEditor(context, server.url);
+    const page = await openEditor(e2e.context, e2e.server.url);
     const future = expected.milestones.filter((m) => m.can.edit.ok).map((m) => m.id);
     assert.ok(future.length >= 998, `${future.length} editable`);
     const editable = await page
@@ -90,7 +63,7 @@ test(
     await page.locator('#save:not([disabled])').waitFor();
     await page.locator('#save').click();
     await page.locator('#save-status', { hasText: 'version 3' }).waitFor();
-    const saved = await getJson(server.url, 'demo-client', '/api/contracts/ctr-demo');
+    const saved = await getJson(e2e.server.url, 'demo-client', '/api/contracts/ctr-demo');
     assert.equal(saved.milestones.find((m) => m.id === last).title, 'The very last step');
     assert.equal(saved.milestones.find((m) => m.id === future[500]).amount, 32100);
     engine.memoryUsage();
@@ -101,7 +74,7 @@ test(
   'a reload reads the View kept for the same contract, day and build; a changed contract is described again',
   { skip },
   async () => {
-    const page = await openEditor(context, server.url);
+    const page = await openEditor(e2e.context, e2e.server.url);
     const keptTag = () =>
       page.evaluate(
         () =>
@@ -130,7 +103,7 @@ test(
     assert.equal(await field(page, 'm-3', 'title').inputValue(), 'Testing');
     assert.equal(await keptTag(), tag, 'the same contract keeps the same View');
     // The other side changes the contract: the kept View is not used for it.
-    const answer = await post(server.url, 'demo-client', 1, [
+    const answer = await post(e2e.server.url, 'demo-client', 1, [
       { type: 'edit', id: 'm-3', set: { title: 'QA pass' } },
     ]);
     assert.equal(answer.status, 200);
@@ -148,8 +121,8 @@ test(
   async () => {
     // 25 rows: all built at once (rows far off screen are built on scrolling,
     // which would be a mutation of its own).
-    await growDemo(server.url, 25);
-    const page = await openEditor(context, server.url);
+    await growDemo(e2e.server.url, 25);
+    const page = await openEditor(e2e.context, e2e.server.url);
     const requests = [];
     page.on('request', (r) => requests.push(r.url()));
     await page.evaluate(() => {
@@ -188,7 +161,7 @@ test(
   'the freelancer submits work with a message, the client requests changes with one',
   { skip },
   async () => {
-    const freelancer = await openEditor(context, server.url, 'freelancer');
+    const freelancer = await openEditor(e2e.context, e2e.server.url, 'freelancer');
     await row(freelancer, 'm-2')
       .getByRole('button', { name: /^Submit/ })
       .click();
@@ -197,7 +170,7 @@ test(
     await dialog.locator('#money-events li').first().waitFor();
     await dialog.locator('#money-confirm').click();
     await dialog.waitFor({ state: 'hidden' });
-    let contract = await getJson(server.url, 'demo-freelancer', '/api/contracts/ctr-demo');
+    let contract = await getJson(e2e.server.url, 'demo-freelancer', '/api/contracts/ctr-demo');
     assert.equal(contract.milestones[1].state, 'submitted');
     // Submitting is done: the engine offers it no more.
     assert.equal(
@@ -207,7 +180,7 @@ test(
       0,
     );
 
-    const client = await openEditor(context, server.url, 'client');
+    const client = await openEditor(e2e.context, e2e.server.url, 'client');
     await client.locator('#notifications li').first().waitFor();
     await row(client, 'm-2')
       .getByRole('button', { name: /^Request changes/ })
@@ -220,9 +193,9 @@ test(
     await cdialog.locator('#money-confirm:not([disabled])').waitFor();
     await cdialog.locator('#money-confirm').click();
     await cdialog.waitFor({ state: 'hidden' });
-    contract = await getJson(server.url, 'demo-client', '/api/contracts/ctr-demo');
+    contract = await getJson(e2e.server.url, 'demo-client', '/api/contracts/ctr-demo');
     assert.notEqual(contract.milestones[1].state, 'submitted');
-    const history = await getJson(server.url, 'demo-client', '/api/contracts/ctr-demo/history');
+    const history = await getJson(e2e.server.url, 'demo-client', '/api/contracts/ctr-demo/history');
     assert.equal(history.history.length, 2);
   },
 );
@@ -231,7 +204,7 @@ test(
   'Show Changes marks the rows: old values, deleted struck through, moved from where',
   { skip },
   async () => {
-    const page = await openEditor(context, server.url);
+    const page = await openEditor(e2e.context, e2e.server.url);
     await field(page, 'm-3', 'title').fill('QA');
     await field(page, 'm-3', 'amount').fill('310');
     await page.locator('#toggle-changes').click();
@@ -285,7 +258,7 @@ test(
   { skip },
   async () => {
     await phoneContext();
-    const page = await openEditor(context, server.url);
+    const page = await openEditor(e2e.context, e2e.server.url);
     assert.equal(
       await page.evaluate(() => document.documentElement.scrollWidth),
       360,
@@ -318,7 +291,7 @@ test(
       assert.ok(hit, `control ${i} is covered`);
     }
     // Touch drag at phone size: Launch above Testing.
-    const cdp = await context.newCDPSession(page);
+    const cdp = await e2e.context.newCDPSession(page);
     const touch = (type, x, y) =>
       cdp.send('Input.dispatchTouchEvent', {
         type,
@@ -350,7 +323,7 @@ for (const [size, options] of [
     async () => {
       if (options) await phoneContext();
       for (const role of ['client', 'freelancer']) {
-        const page = await openEditor(context, server.url, role);
+        const page = await openEditor(e2e.context, e2e.server.url, role);
         await page.locator('#history li').first().waitFor();
         assert.deepEqual(await axeViolations(page), [], `${role}, ${size}`);
         if (role === 'client') {
@@ -372,7 +345,7 @@ for (const [size, options] of [
 
 test('the keyboard reaches every action', { skip }, async () => {
   for (const role of ['client', 'freelancer']) {
-    const page = await openEditor(context, server.url, role);
+    const page = await openEditor(e2e.context, e2e.server.url, role);
     // Something to undo and save, so every toolbar button is live.
     await field(page, 'm-3', 'title').fill('QA');
     await page.locator('body').click({ position: { x: 1, y: 1 } });
