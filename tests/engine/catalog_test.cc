@@ -86,6 +86,14 @@ std::string Doc(const std::string& state, const std::string& more = "") {
          R"("released":0}],"changeRequest":null})";
 }
 
+// Doc("active") read, for the cases that change it in C++ first.
+Contract ActiveContract() {
+  Contract c;
+  IssueList issues;
+  EXPECT_TRUE(ParseContract(Doc("active"), &c, &issues));
+  return c;
+}
+
 // Options of one actor on 2026-12-01.
 std::string As(const std::string& actor) {
   return R"({"actor":")" + actor + R"(","now":"2026-12-01"})";
@@ -462,9 +470,7 @@ std::vector<Case> CppCases() {
        }},
       {"added milestone with another id", Policy(),
        [](const Engine& e) {
-         Contract c;
-         IssueList issues;
-         ParseContract(Doc("active"), &c, &issues);
+         Contract c = ActiveContract();
          Change change;
          change.op = ChangeOp::kAdd;
          change.id = "m-9";
@@ -474,9 +480,7 @@ std::vector<Case> CppCases() {
        }},
       {"add without an amount", Policy(),
        [](const Engine& e) {
-         Contract c;
-         IssueList issues;
-         ParseContract(Doc("active"), &c, &issues);
+         Contract c = ActiveContract();
          Action add;
          add.type = ActionType::kAdd;
          add.fields.title = "QA";
@@ -485,9 +489,7 @@ std::vector<Case> CppCases() {
        }},
       {"change of the wrong type", Policy(),
        [](const Engine& e) {
-         Contract c;
-         IssueList issues;
-         ParseContract(Doc("active"), &c, &issues);
+         Contract c = ActiveContract();
          Change change;
          change.op = ChangeOp::kEdit;
          change.id = "m-3";
@@ -498,9 +500,7 @@ std::vector<Case> CppCases() {
        }},
       {"negative money", Policy(),
        [](const Engine& e) {
-         Contract c;
-         IssueList issues;
-         ParseContract(Doc("active"), &c, &issues);
+         Contract c = ActiveContract();
          c.milestones[2].funded = -1;
          return Written(e, e.Validate(c, ValidateOptions{}).issues);
        }},
