@@ -260,23 +260,7 @@ std::vector<std::string> Catalog::ParamNames(std::string_view text) {
 }
 
 std::string Catalog::Money(int64_t amount, const std::string& currency, int exponent) const {
-  const uint64_t magnitude =
-      amount < 0 ? 0 - static_cast<uint64_t>(amount) : static_cast<uint64_t>(amount);
-  if (exponent < 0 || exponent > 4) exponent = 2;
-  uint64_t scale = 1;
-  for (int k = 0; k < exponent; ++k) scale *= 10;
-  const std::string whole = std::to_string(magnitude / scale);
-  std::string number;
-  for (size_t k = 0; k < whole.size(); ++k) {
-    if (k > 0 && (whole.size() - k) % 3 == 0) number += group_;
-    number.push_back(whole[k]);
-  }
-  if (exponent > 0) {
-    const std::string minor = std::to_string(magnitude % scale);
-    number += decimal_;
-    number.append(static_cast<size_t>(exponent) - minor.size(), '0');
-    number += minor;
-  }
+  const std::string number = AmountNumber(amount, exponent, decimal_, group_);
   auto symbol = symbols_.find(currency);
   const std::string& pattern = symbol != symbols_.end() ? money_pattern_ : money_code_pattern_;
   Params parts = {TextParam("sign", amount < 0 ? "-" : ""), TextParam("number", number),
@@ -300,9 +284,6 @@ bool Catalog::ParseMoney(std::string_view text, const Currency& currency, int64_
                          IssueList* issues) const {
   auto symbol = symbols_.find(currency.code);
   const std::string& pattern = symbol != symbols_.end() ? money_pattern_ : money_code_pattern_;
-  int64_t example_amount = 123456;
-  for (int k = 0; k < currency.exponent; ++k) example_amount *= 10;
-  const std::string example = Money(example_amount, currency.code, currency.exponent);
   MoneySyntax syntax;
   syntax.decimal = decimal_;
   syntax.group = group_;
@@ -310,6 +291,12 @@ bool Catalog::ParseMoney(std::string_view text, const Currency& currency, int64_
   const size_t number = pattern.find("{number}");
   syntax.after = number != std::string::npos &&
                  pattern.find(symbol != symbols_.end() ? "{symbol}" : "{code}") > number;
+  if (milestone::ParseMoney(text, currency, syntax, amount, nullptr)) return true;
+  // Refused: read again to say why, with the hint's example in this language
+  // (written only then, not on every keystroke an amount field reads).
+  int64_t example_amount = 123456;
+  for (int k = 0; k < currency.exponent; ++k) example_amount *= 10;
+  const std::string example = Money(example_amount, currency.code, currency.exponent);
   syntax.example = example;
   return milestone::ParseMoney(text, currency, syntax, amount, issues);
 }

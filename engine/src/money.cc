@@ -77,23 +77,21 @@ void Reject(std::string_view text, const Currency& currency, std::string_view wr
 
 // Spaces a person or a language puts around an amount: space, tab, no-break
 // space (U+00A0) and narrow no-break space (U+202F).
-size_t SpaceAt(std::string_view s, size_t i) {
-  if (i >= s.size()) return 0;
-  if (s[i] == ' ' || s[i] == '\t') return 1;
-  if (s.compare(i, 2, "\xc2\xa0") == 0) return 2;
-  if (s.compare(i, 3, "\xe2\x80\xaf") == 0) return 3;
-  return 0;
-}
+constexpr std::string_view kSpaces[] = {" ", "\t", "\xc2\xa0", "\xe2\x80\xaf"};
 
 std::string_view Trim(std::string_view s) {
-  for (size_t n; (n = SpaceAt(s, 0)) != 0;) s.remove_prefix(n);
-  while (!s.empty()) {
-    size_t n = 0;
-    for (size_t k = 1; k <= 3 && k <= s.size() && n == 0; ++k) {
-      if (SpaceAt(s, s.size() - k) == k) n = k;
+  for (bool trimmed = true; trimmed;) {
+    trimmed = false;
+    for (std::string_view space : kSpaces) {
+      if (s.substr(0, space.size()) == space) {
+        s.remove_prefix(space.size());
+        trimmed = true;
+      }
+      if (s.size() >= space.size() && s.substr(s.size() - space.size()) == space) {
+        s.remove_suffix(space.size());
+        trimmed = true;
+      }
     }
-    if (n == 0) break;
-    s.remove_suffix(n);
   }
   return s;
 }
@@ -198,26 +196,31 @@ bool ParseMoney(std::string_view text, int64_t* amount, IssueList* issues) {
   return ParseMoney(text, Currency{}, amount, issues);
 }
 
-std::string FormatMoney(int64_t amount, const Currency& currency) {
+std::string AmountNumber(int64_t amount, int exponent, std::string_view decimal,
+                         std::string_view group) {
   // Magnitude as unsigned so INT64_MIN does not overflow on negation.
   const uint64_t magnitude =
       amount < 0 ? 0 - static_cast<uint64_t>(amount) : static_cast<uint64_t>(amount);
-  const int exponent = currency.exponent < 0 || currency.exponent > 4 ? 2 : currency.exponent;
+  if (exponent < 0 || exponent > 4) exponent = 2;
   const uint64_t scale = static_cast<uint64_t>(Pow10(exponent));
-  std::string whole = std::to_string(magnitude / scale);
-  std::string out = amount < 0 ? "-" : "";
-  out += Prefix(currency);
+  const std::string whole = std::to_string(magnitude / scale);
+  std::string out;
   for (size_t k = 0; k < whole.size(); ++k) {
-    if (k > 0 && (whole.size() - k) % 3 == 0) out.push_back(',');
+    if (k > 0 && (whole.size() - k) % 3 == 0) out += group;
     out.push_back(whole[k]);
   }
   if (exponent > 0) {
-    std::string minor = std::to_string(magnitude % scale);
-    out.push_back('.');
+    const std::string minor = std::to_string(magnitude % scale);
+    out += decimal;
     out.append(static_cast<size_t>(exponent) - minor.size(), '0');
     out += minor;
   }
   return out;
+}
+
+std::string FormatMoney(int64_t amount, const Currency& currency) {
+  return (amount < 0 ? "-" : "") + Prefix(currency) +
+         AmountNumber(amount, currency.exponent, ".", ",");
 }
 
 std::string FormatMoney(int64_t amount) { return FormatMoney(amount, Currency{}); }

@@ -40,7 +40,7 @@ bool ParseMoney(std::string_view text, int64_t* amount, IssueList* issues);  // 
 // symbol "US$" after the number. The symbol or the currency's code may come
 // where the language writes them (`after` the number, or before it), with or
 // without a space; groups are threes; `example` is the hint's example, as
-// this language writes 1,234.56.
+// this language writes 123,456 in whole units ("" : FormatMoney's).
 struct MoneySyntax {
   std::string_view decimal = ".";
   std::string_view group = ",";
@@ -55,6 +55,13 @@ bool ParseMoney(std::string_view text, const Currency& currency, const MoneySynt
 // -500 USD -> "-$5.00".
 std::string FormatMoney(int64_t amount, const Currency& currency);
 std::string FormatMoney(int64_t amount);  // USD
+
+// The number of an amount of minor units, without sign or symbol: the whole
+// part grouped in threes by `group`, then `decimal` and `exponent` (0-4, else
+// 2) minor digits. 123456, 2, ".", "," -> "1,234.56"; the languages' money
+// formats (Catalog::Money) and FormatMoney write their numbers with it.
+std::string AmountNumber(int64_t amount, int exponent, std::string_view decimal,
+                         std::string_view group);
 
 // a + b and a - b, false when the result leaves [-2^53, 2^53].
 bool CheckedAdd(int64_t a, int64_t b, int64_t* out);
