@@ -322,7 +322,8 @@ int main(int argc, char** argv) {
   std::shared_ptr<const milestone::Catalog> catalog;
   if (locale) {
     // English needs no file: the engine writes it itself, as en.json says.
-    if (const std::optional<std::string> file = milestone::tools::CatalogFile(*locale)) {
+    if (const std::optional<std::string> file =
+            milestone::tools::CatalogFile(milestone::tools::ShellLanguage(*locale))) {
       std::optional<std::string> text = inputs.Read(*file);
       if (!text) return kExitUnusable;
       IssueList issues;

@@ -13,10 +13,14 @@
 
 namespace milestone::tools {
 
-// The catalog file for `locale` ("es-MX" -> .../es.json); nullopt for
-// English, which the engine writes itself and needs no file for.
-inline std::optional<std::string> CatalogFile(std::string_view locale) {
-  const std::string language = CatalogLanguage(locale, ShippedLanguages());
+// The language a shell writes in for `--locale` ("es-MX" -> "es"; none: "en").
+inline std::string ShellLanguage(std::string_view locale) {
+  return locale.empty() ? "en" : CatalogLanguage(locale, ShippedLanguages());
+}
+
+// The catalog file of `language` (.../es.json); nullopt for English, which
+// the engine writes itself and needs no file for.
+inline std::optional<std::string> CatalogFile(const std::string& language) {
   if (language == "en") return std::nullopt;
   const char* dir = std::getenv("MILESTONE_CATALOGS");
   return std::string(dir != nullptr ? dir : MILESTONE_CATALOGS_DIR) + "/" + language + ".json";

@@ -230,12 +230,8 @@ int main(int argc, char** argv) {
   }
 
   std::shared_ptr<const milestone::Catalog> catalog;
-  const std::string language =
-      flags.locale.empty()
-          ? "en"
-          : milestone::CatalogLanguage(flags.locale, milestone::ShippedLanguages());
-  if (const std::optional<std::string> file =
-          flags.locale.empty() ? std::nullopt : milestone::tools::CatalogFile(flags.locale)) {
+  const std::string language = milestone::tools::ShellLanguage(flags.locale);
+  if (const std::optional<std::string> file = milestone::tools::CatalogFile(language)) {
     const std::string& path = *file;
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
