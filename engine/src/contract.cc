@@ -134,19 +134,43 @@ constexpr Expected kEditActions{"editActions", "an array of edit actions"};
 constexpr Expected kRefundRequest{"refundRequest", "null or {\"requestedOn\", \"message\"}"};
 constexpr Expected kDispute{"dispute", "null or {\"by\", \"openedOn\", \"reason\"}"};
 
+// Where an object is, as a JSON pointer: `prefix`, then the milestone's index
+// when there is one, then `member`. A reading that finds nothing never builds it.
+struct Where {
+  const char* prefix = "";
+  int64_t index = -1;
+  const char* member = nullptr;
+
+  std::string Pointer() const {
+    std::string out = prefix;
+    if (index >= 0) out += "/" + std::to_string(index);
+    if (member != nullptr) out += std::string("/") + member;
+    return out;
+  }
+  Where Inside(const char* key) const { return Where{prefix, index, key}; }
+};
+
+const std::string& NoMilestone() {
+  static const std::string kNone;
+  return kNone;
+}
+
 // Reads the members of one object, reporting what is missing, mistyped or
 // unknown. Each field reader returns false when the field was unusable.
+// `milestone_id` is read at each finding: a milestone's reader is handed the
+// milestone's own id field, which holds the id once "id" has been read.
 class ObjectReader {
  public:
-  ObjectReader(const json::Value& obj, std::string base, std::string milestone_id,
+  ObjectReader(const json::Value& obj, Where where, const std::string& milestone_id,
                IssueList* issues, bool steal_strings = false)
       : obj_(obj),
-        base_(std::move(base)),
-        milestone_id_(std::move(milestone_id)),
+        where_(where),
+        milestone_id_(milestone_id),
         issues_(issues),
         steal_strings_(steal_strings) {}
 
-  std::string PathOf(const char* key) const { return base_ + "/" + key; }
+  const Where& where() const { return where_; }
+  std::string PathOf(const char* key) const { return where_.Pointer() + "/" + key; }
 
   void Missing(const char* key, const Expected& what) {
     issues_->push_back(
@@ -166,13 +190,19 @@ class ObjectReader {
                    WordParam("actual", "type", JsonTypeName(v))}));
   }
 
+  // Documents nearly always list the fields in the order they are read, so
+  // the search starts after the member found last and wraps around.
   const json::Value* Get(std::string_view key) {
     const auto& members = obj_.members();
-    for (size_t k = 0; k < members.size(); ++k) {
+    const size_t n = members.size();
+    size_t k = next_;
+    for (size_t step = 0; step < n; ++step) {
       if (std::string_view(members[k].first) == key) {
-        if (found_count_ < kMaxKnown) found_[found_count_++] = k;
+        MarkRead(k);
+        next_ = k + 1 == n ? 0 : k + 1;
         return &members[k].second;
       }
+      k = k + 1 == n ? 0 : k + 1;
     }
     return nullptr;
   }
@@ -222,10 +252,11 @@ class ObjectReader {
   // Members this reader did not ask for: UNKNOWN_FIELD warnings, kept verbatim.
   void KeepUnknown(std::vector<UnknownField>* unknown) {
     const auto& members = obj_.members();
+    if (members.size() <= kMaskBits && read_mask_ == LowBits(members.size())) return;
     for (size_t k = 0; k < members.size(); ++k) {
       if (WasRead(k)) continue;
       const json::Member& m = members[k];
-      std::string path = base_ + "/" + PointerToken(m.first);
+      std::string path = where_.Pointer() + "/" + PointerToken(m.first);
       std::string field = m.first.substr(0, 64);
       Issue issue =
           MakeWarning(codes::kUnknownField, path, milestone_id_,
@@ -239,16 +270,33 @@ class ObjectReader {
 
  private:
   const json::Value& obj_;
-  std::string base_;
-  std::string milestone_id_;
+  Where where_;
+  const std::string& milestone_id_;
   IssueList* issues_;
   bool steal_strings_;
-  // Positions of the members read so far: no object type has more known keys.
+  size_t next_ = 0;  // where the next Get starts
+  // The members read so far: a bit each for the first 64, positions past
+  // them (no object type has more known keys than kMaxKnown).
+  static constexpr size_t kMaskBits = 64;
   static constexpr size_t kMaxKnown = 16;
+  uint64_t read_mask_ = 0;
   size_t found_[kMaxKnown] = {};
   size_t found_count_ = 0;
 
+  static uint64_t LowBits(size_t n) {
+    return n >= kMaskBits ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
+  }
+
+  void MarkRead(size_t k) {
+    if (k < kMaskBits) {
+      read_mask_ |= uint64_t{1} << k;
+    } else if (found_count_ < kMaxKnown) {
+      found_[found_count_++] = k;
+    }
+  }
+
   bool WasRead(size_t k) const {
+    if (k < kMaskBits) return (read_mask_ >> k & 1) != 0;
     for (size_t j = 0; j < found_count_; ++j) {
       if (found_[j] == k) return true;
     }
@@ -309,7 +357,7 @@ uint32_t ReadEscrow(const json::Value& v, ObjectReader& r, const std::string& mi
   if (const json::Value* request = r.Get("refundRequest")) {
     m->written |= kHasRefundRequest;
     if (request->is_object()) {
-      ObjectReader rr(*request, r.PathOf("refundRequest"), milestone_id, issues);
+      ObjectReader rr(*request, r.where().Inside("refundRequest"), milestone_id, issues);
       RefundRequest out;
       bool ok = ReadDateText(rr, "requestedOn", true, &out.requested_on);
       if (const json::Value* text = request->Find("message"); text != nullptr && !text->is_null()) {
@@ -337,7 +385,7 @@ uint32_t ReadEscrow(const json::Value& v, ObjectReader& r, const std::string& mi
   if (const json::Value* dispute = r.Get("dispute")) {
     m->written |= kHasDispute;
     if (dispute->is_object()) {
-      ObjectReader rd(*dispute, r.PathOf("dispute"), milestone_id, issues);
+      ObjectReader rd(*dispute, r.where().Inside("dispute"), milestone_id, issues);
       Dispute out;
       bool ok = rd.String("by", true, &out.by);
       if (ok && out.by != "client" && out.by != "freelancer") {
@@ -365,19 +413,20 @@ uint32_t ReadEscrow(const json::Value& v, ObjectReader& r, const std::string& mi
 
 uint32_t ReadMilestone(const json::Value& v, size_t index, Milestone* m, IssueList* issues,
                        bool steal_strings) {
-  std::string base = MilestonePath(index);
   if (!v.is_object()) {
     issues->push_back(MakeError(
-        codes::kSchema, base, "",
+        codes::kSchema, MilestonePath(index), "",
         "Milestone " + PositionText(static_cast<int64_t>(index)) + " must be an object.",
         "Write each milestone as {\"id\", \"title\", \"amount\", ...}.", "SCHEMA.milestone",
         {NumberParam("position", static_cast<int64_t>(index) + 1),
          WordParam("actual", "type", JsonTypeName(v))}));
     return ~0u;
   }
-  const json::Value* id = v.Find("id");
-  std::string milestone_id = id != nullptr && id->is_string() ? id->as_string() : "";
-  ObjectReader r(v, base, milestone_id, issues, steal_strings);
+  // Findings name the milestone by m->id: "" until "id" is read, and "" when
+  // it cannot be.
+  const std::string& milestone_id = m->id;
+  ObjectReader r(v, Where{"/milestones", static_cast<int64_t>(index)}, milestone_id, issues,
+                 steal_strings);
   uint32_t bad = 0;
   if (!r.String("id", true, &m->id)) bad |= kBadId;
   if (!r.String("title", true, &m->title)) bad |= kBadTitle;
@@ -418,7 +467,7 @@ bool ReadChangeRequest(const json::Value& v, ChangeRequest* out, IssueList* issu
                   "SCHEMA.changeRequest", {WordParam("actual", "type", JsonTypeName(v))}));
     return false;
   }
-  ObjectReader r(v, base, "", issues);
+  ObjectReader r(v, Where{"/changeRequest"}, NoMilestone(), issues);
   bool ok = r.String("id", true, &out->id);
   ok &= r.String("by", true, &out->by);
   ok &= r.String("message", false, &out->message);
@@ -477,7 +526,7 @@ bool ReadContractImpl(const json::Value& doc, Contract* out, IssueList* issues, 
     return false;
   }
   size_t errors_before = issues->size();
-  ObjectReader r(doc, "", "", issues);
+  ObjectReader r(doc, Where{}, NoMilestone(), issues);
   if (!r.String("id", true, &out->id)) notes->bad_contract_fields |= kBadContractId;
   if (const json::Value* v = r.Get("version")) {
     if (!v->is_int() || v->as_int() < 0 || v->as_int() > kMaxSafeInteger) {

@@ -12,19 +12,24 @@ int DaysInMonth(int year, int month) {
   return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
 }
 
+namespace {
+
+// The value of the ASCII digit `c`, or a number above 9 for any other byte.
+inline unsigned Digit(char c) { return static_cast<unsigned>(static_cast<unsigned char>(c)) - '0'; }
+
+}  // namespace
+
+// Straight-line: the rules read two dates of every milestone, and the loop
+// over field tables this replaced was 8 % of a native validate.
 std::optional<Date> ParseDate(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  int fields[3] = {0, 0, 0};
-  const size_t starts[3] = {0, 5, 8};
-  const size_t lengths[3] = {4, 2, 2};
-  for (int f = 0; f < 3; ++f) {
-    for (size_t k = 0; k < lengths[f]; ++k) {
-      char c = text[starts[f] + k];
-      if (c < '0' || c > '9') return std::nullopt;
-      fields[f] = fields[f] * 10 + (c - '0');
-    }
+  const unsigned y0 = Digit(text[0]), y1 = Digit(text[1]), y2 = Digit(text[2]), y3 = Digit(text[3]);
+  const unsigned m0 = Digit(text[5]), m1 = Digit(text[6]), d0 = Digit(text[8]), d1 = Digit(text[9]);
+  if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9)) {
+    return std::nullopt;
   }
-  Date date{fields[0], fields[1], fields[2]};
+  Date date{static_cast<int>(y0 * 1000 + y1 * 100 + y2 * 10 + y3), static_cast<int>(m0 * 10 + m1),
+            static_cast<int>(d0 * 10 + d1)};
   if (date.year < 1 || date.month < 1 || date.month > 12 || date.day < 1 ||
       date.day > DaysInMonth(date.year, date.month)) {
     return std::nullopt;

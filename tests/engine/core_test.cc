@@ -140,6 +140,34 @@ TEST(Dates, RealCalendarDatesOnly) {
   EXPECT_TRUE(*ParseDate("2026-12-31") < *ParseDate("2027-01-01"));
 }
 
+// Every day of whole years, through the text and back, and each digit's
+// place refusing the bytes either side of '0'..'9' and beyond ASCII.
+TEST(Dates, EveryDayRoundTripsAndEveryDigitPlaceRefusesNonDigits) {
+  for (int year : {1, 999, 1969, 2000, 2024, 2100, 2399, 9999}) {
+    int days = 0;
+    for (int month = 1; month <= 12; ++month) {
+      for (int day = 1; day <= 31; ++day) {
+        const Date date{year, month, day};
+        const std::string text = FormatIsoDate(date);
+        const std::optional<Date> parsed = ParseDate(text);
+        ASSERT_EQ(parsed.has_value(), day <= DaysInMonth(year, month)) << text;
+        if (parsed) {
+          EXPECT_EQ(*parsed, date) << text;
+          ++days;
+        }
+      }
+    }
+    EXPECT_EQ(days, IsLeapYear(year) ? 366 : 365) << year;
+  }
+  for (size_t place : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    for (char c : {'/', ':', 'a', ' ', '\0', '\xff'}) {
+      std::string text = "2027-01-19";
+      text[place] = c;
+      EXPECT_FALSE(ParseDate(text)) << place << " " << static_cast<int>(c);
+    }
+  }
+}
+
 TEST(Text, Utf8ValidityAndLength) {
   EXPECT_TRUE(IsValidUtf8("plain"));
   EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80 \xE4\xB8\xAD"));
