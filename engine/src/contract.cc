@@ -1,6 +1,7 @@
 #include "milestone/contract.h"
 
 #include <cmath>
+#include <iterator>
 
 #include "action_spec.h"
 #include "milestone/codes.h"
@@ -190,14 +191,17 @@ class ObjectReader {
                    WordParam("actual", "type", JsonTypeName(v))}));
   }
 
+  // The member named `key`, or nullptr. Each key is asked for once: when
+  // every member has been read, the answer is nullptr without a search.
   // Documents nearly always list the fields in the order they are read, so
   // the search starts after the member found last and wraps around.
   const json::Value* Get(std::string_view key) {
     const auto& members = obj_.members();
     const size_t n = members.size();
+    if (n <= kMaskBits && read_mask_ == LowBits(n)) return nullptr;
     size_t k = next_;
     for (size_t step = 0; step < n; ++step) {
-      if (std::string_view(members[k].first) == key) {
+      if (SameKey(members[k].first, key)) {
         MarkRead(k);
         next_ = k + 1 == n ? 0 : k + 1;
         return &members[k].second;
@@ -208,7 +212,10 @@ class ObjectReader {
   }
 
   bool String(const char* key, bool required, std::string* out) {
-    const json::Value* v = Get(key);
+    return String(key, Get(key), required, out);
+  }
+  // The same for `v`, the member `key` already got (or nullptr).
+  bool String(const char* key, const json::Value* v, bool required, std::string* out) {
     if (v == nullptr) {
       if (required) Missing(key, kString);
       return !required;
@@ -227,7 +234,9 @@ class ObjectReader {
   }
 
   bool Money(const char* key, bool required, int64_t* out) {
-    const json::Value* v = Get(key);
+    return Money(key, Get(key), required, out);
+  }
+  bool Money(const char* key, const json::Value* v, bool required, int64_t* out) {
     if (v == nullptr) {
       if (required) Missing(key, kCents);
       return !required;
@@ -283,6 +292,15 @@ class ObjectReader {
   size_t found_[kMaxKnown] = {};
   size_t found_count_ = 0;
 
+  // Inline: keys are a few bytes, shorter than a call to memcmp.
+  static bool SameKey(const std::string& a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < b.size(); ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
+
   static uint64_t LowBits(size_t n) {
     return n >= kMaskBits ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
   }
@@ -308,9 +326,13 @@ bool ParseState(std::string_view s, MilestoneState* out) {
   static const MilestoneState kAll[] = {MilestoneState::kNotFunded, MilestoneState::kActive,
                                         MilestoneState::kSubmitted, MilestoneState::kReleased,
                                         MilestoneState::kRefunded};
-  for (MilestoneState state : kAll) {
-    if (s == StateName(state)) {
-      *out = state;
+  // StateName's words with their lengths, measured once.
+  static const std::string_view kNames[] = {StateName(kAll[0]), StateName(kAll[1]),
+                                            StateName(kAll[2]), StateName(kAll[3]),
+                                            StateName(kAll[4])};
+  for (size_t i = 0; i < std::size(kAll); ++i) {
+    if (s == kNames[i]) {
+      *out = kAll[i];
       return true;
     }
   }
@@ -335,8 +357,8 @@ bool ReadDateText(ObjectReader& r, const char* key, bool required, std::string* 
 
 // submittedOn, refunded, refundRequest and dispute (SPEC 1.1). Returns the
 // kBad* bits of what could not be read.
-uint32_t ReadEscrow(const json::Value& v, ObjectReader& r, const std::string& milestone_id,
-                    Milestone* m, IssueList* issues) {
+uint32_t ReadEscrow(ObjectReader& r, const std::string& milestone_id, Milestone* m,
+                    IssueList* issues) {
   uint32_t bad = 0;
   if (const json::Value* on = r.Get("submittedOn")) {
     m->written |= kHasSubmittedOn;
@@ -347,9 +369,9 @@ uint32_t ReadEscrow(const json::Value& v, ObjectReader& r, const std::string& mi
       bad |= kBadEscrow;
     }
   }
-  if (v.Find("refunded") != nullptr) {
+  if (const json::Value* refunded = r.Get("refunded")) {
     m->written |= kHasRefunded;
-    if (!r.Money("refunded", false, &m->refunded)) bad |= kBadRefunded;
+    if (!r.Money("refunded", refunded, false, &m->refunded)) bad |= kBadRefunded;
   } else if (m->state == MilestoneState::kRefunded && m->funded >= m->released) {
     // A document from before the field: the escrow that went back.
     m->refunded = m->funded - m->released;
@@ -360,16 +382,15 @@ uint32_t ReadEscrow(const json::Value& v, ObjectReader& r, const std::string& mi
       ObjectReader rr(*request, r.where().Inside("refundRequest"), milestone_id, issues);
       RefundRequest out;
       bool ok = ReadDateText(rr, "requestedOn", true, &out.requested_on);
-      if (const json::Value* text = request->Find("message"); text != nullptr && !text->is_null()) {
+      if (const json::Value* text = rr.Get("message"); text != nullptr && !text->is_null()) {
         std::string message;
-        if (rr.String("message", false, &message)) {
+        if (rr.String("message", text, false, &message)) {
           out.message = std::move(message);
         } else {
           ok = false;
         }
       } else {
         out.null_message = text != nullptr;
-        rr.Get("message");
       }
       rr.KeepUnknown(&out.unknown);
       if (ok) {
@@ -453,7 +474,7 @@ uint32_t ReadMilestone(const json::Value& v, size_t index, Milestone* m, IssueLi
   }
   if (!r.Money("funded", true, &m->funded)) bad |= kBadFunded;
   if (!r.Money("released", true, &m->released)) bad |= kBadReleased;
-  bad |= ReadEscrow(v, r, milestone_id, m, issues);
+  bad |= ReadEscrow(r, milestone_id, m, issues);
   r.KeepUnknown(&m->unknown);
   return bad;
 }
@@ -554,15 +575,13 @@ bool ReadContractImpl(const json::Value& doc, Contract* out, IssueList* issues, 
                                   {TextParam("status", status.substr(0, 40))}));
     }
   }
-  if (const json::Value* fee = doc.Find("initiationFee"); fee != nullptr && !fee->is_null()) {
+  if (const json::Value* fee = r.Get("initiationFee"); fee != nullptr && !fee->is_null()) {
     int64_t value = 0;
-    if (r.Money("initiationFee", false, &value)) {
+    if (r.Money("initiationFee", fee, false, &value)) {
       out->initiation_fee = value;
     } else {
       notes->bad_contract_fields |= kBadFee;
     }
-  } else {
-    r.Get("initiationFee");
   }
   if (const json::Value* v = r.Get("initiationFeeCharged")) {
     if (v->is_bool()) {
