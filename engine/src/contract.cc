@@ -289,7 +289,7 @@ class ObjectReader {
   static constexpr size_t kMaskBits = 64;
   static constexpr size_t kMaxKnown = 16;
   uint64_t read_mask_ = 0;
-  size_t found_[kMaxKnown] = {};
+  size_t found_[kMaxKnown];  // the first found_count_ are set: not zeroed per object
   size_t found_count_ = 0;
 
   // Inline: keys are a few bytes, shorter than a call to memcmp.
