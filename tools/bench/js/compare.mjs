@@ -939,49 +939,30 @@ else
 lines.push('## 6. Start-up in headless Chromium', '');
 if (browser) {
   const b = browser;
+  // One page's row: what it is, its import (the editor's way preloads it), then its figures.
+  const pageRow = (label, r, imported = fmt(r.importMs)) => [
+    label,
+    imported,
+    fmt(r.startMs),
+    fmt(r.p99),
+    fmt(r.endMs),
+    String(r.n),
+  ];
   table(
     ['', 'import the module', 'to the first validate', 'p99', 'since navigation', 'loads'],
     [
-      [
+      pageRow(
         "milestone-engine, the editor's way: engine started while the contract is fetched; contract in hand → first `validate`, 5 milestones",
+        b.editorSmall,
         '(preloaded)',
-        fmt(b.editorSmall.startMs),
-        fmt(b.editorSmall.p99),
-        fmt(b.editorSmall.endMs),
-        String(b.editorSmall.n),
-      ],
-      [
-        "milestone-engine, the editor's way, 1,000 milestones",
-        '(preloaded)',
-        fmt(b.editor.startMs),
-        fmt(b.editor.p99),
-        fmt(b.editor.endMs),
-        String(b.editor.n),
-      ],
-      [
+      ),
+      pageRow("milestone-engine, the editor's way, 1,000 milestones", b.editor, '(preloaded)'),
+      pageRow(
         'milestone-engine, cold: contract in hand, then `createEngine()` → first `validate`, 5 milestones',
-        fmt(b.oursSmall.importMs),
-        fmt(b.oursSmall.startMs),
-        fmt(b.oursSmall.p99),
-        fmt(b.oursSmall.endMs),
-        String(b.oursSmall.n),
-      ],
-      [
-        'milestone-engine, cold, 1,000 milestones',
-        fmt(b.ours.importMs),
-        fmt(b.ours.startMs),
-        fmt(b.ours.p99),
-        fmt(b.ours.endMs),
-        String(b.ours.n),
-      ],
-      [
-        'ajv: `new Ajv2019` + `compile(schema)` → first validate, 1,000 milestones',
-        fmt(b.ajv.importMs),
-        fmt(b.ajv.startMs),
-        fmt(b.ajv.p99),
-        fmt(b.ajv.endMs),
-        String(b.ajv.n),
-      ],
+        b.oursSmall,
+      ),
+      pageRow('milestone-engine, cold, 1,000 milestones', b.ours),
+      pageRow('ajv: `new Ajv2019` + `compile(schema)` → first validate, 1,000 milestones', b.ajv),
     ],
   );
   lines.push(
