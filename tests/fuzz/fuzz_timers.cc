@@ -12,6 +12,7 @@
 #include "milestone/action.h"
 #include "milestone/contract.h"
 #include "milestone/json_api.h"
+#include "milestone/text.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto args = fuzz::Split(data, size, 2);
@@ -47,6 +48,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   at.now = options.now;
   const bool valid = engine.Validate(doc, at).ok;
   options.actor = milestone::Actor::kMarketplace;
+  bool all_ids_utf8 = true;
+  for (const milestone::Milestone& m : doc.milestones) {
+    if (!milestone::IsValidUtf8(m.id)) all_ids_utf8 = false;
+  }
   std::set<std::string> seen;
   for (const fuzz::Json& timer : v) {
     fuzz::Require(timer.is_object() && timer["milestoneId"].is_string() &&
@@ -55,8 +60,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                       timer["message"].is_string() && !timer["message"].get<std::string>().empty(),
                   "a timer is not {milestoneId, kind, due, daysLeft, action, message}", answer);
     const std::string id = timer["milestoneId"].get<std::string>();
-    fuzz::Require(seen.insert(id).second, "two timers on one milestone", answer);
-    fuzz::Require(milestone::FindMilestone(doc, id) >= 0, "a timer on no milestone", answer);
+    // An id that is not UTF-8 is written with U+FFFD for its bad bytes (json.h):
+    // that answer names a milestone it cannot be looked up by, and two such ids
+    // can be written alike.
+    fuzz::Require(seen.insert(id).second || !all_ids_utf8, "two timers on one milestone", answer);
+    fuzz::Require(milestone::FindMilestone(doc, id) >= 0 || !all_ids_utf8,
+                  "a timer on no milestone", answer);
     const std::string kind = timer["kind"].get<std::string>();
     const std::string type = timer["action"].value("type", "");
     fuzz::Require((kind == "autoRelease" && type == "release") ||

@@ -13,7 +13,12 @@ const out = path.resolve(process.argv[2] ?? path.join(repo, 'build/fuzz/corpus/s
 const MAX_SEED = 64 * 1024;
 
 const NUL = Buffer.from([0]);
-const text = (value) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+// Bytes as they are; text as UTF-8; anything else as its JSON (a Buffer given to
+// JSON.stringify would become {"type":"Buffer","data":[...]}, not the document).
+const text = (value) =>
+  Buffer.isBuffer(value)
+    ? value
+    : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 const join = (...parts) => Buffer.concat(parts.flatMap((p, i) => (i ? [NUL, text(p)] : [text(p)])));
 
 // Mirrors tests/engine/fixture_loader.cc's generators (small sizes only).
