@@ -1,6 +1,7 @@
 #include "milestone/contract.h"
 
 #include <cmath>
+#include <cstring>
 #include <iterator>
 
 #include "action_spec.h"
@@ -641,7 +642,223 @@ void AppendUnknown(const std::vector<UnknownField>& unknown, json::Value* obj) {
   }
 }
 
+namespace {
+
+// The clean read (ReadCleanContract): a cursor over the text that gives up at
+// the first thing the model reader would have to look at twice.
+class CleanReader {
+ public:
+  explicit CleanReader(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+
+  bool Contract(milestone::Contract* c) {
+    constexpr uint32_t kSawId = 1, kSawVersion = 2, kSawCurrency = 4, kSawStatus = 8;
+    constexpr uint32_t kSawFee = 16, kSawCharged = 32, kSawCarry = 64, kSawList = 128;
+    constexpr uint32_t kSawRequest = 256;
+    auto field = [&](std::string_view key) -> uint32_t {
+      if (key == "id") return String(&c->id) ? kSawId : 0;
+      if (key == "version") return Cents(&c->version) ? kSawVersion : 0;
+      if (key == "currency") return String(&c->currency) ? kSawCurrency : 0;
+      if (key == "status") {
+        std::string status;
+        if (!String(&status)) return 0;
+        if (status == "open") {
+          c->status = ContractStatus::kOpen;
+        } else if (status == "ended") {
+          c->status = ContractStatus::kEnded;
+        } else {
+          return 0;
+        }
+        return kSawStatus;
+      }
+      if (key == "initiationFee") {
+        if (Null()) return kSawFee;
+        int64_t fee = 0;
+        if (!Cents(&fee)) return 0;
+        c->initiation_fee = fee;
+        return kSawFee;
+      }
+      if (key == "initiationFeeCharged") return Bool(&c->initiation_fee_charged) ? kSawCharged : 0;
+      if (key == "carryOver") return Cents(&c->carry_over) ? kSawCarry : 0;
+      if (key == "milestones") return Milestones(&c->milestones) ? kSawList : 0;
+      if (key == "changeRequest") return Null() ? kSawRequest : 0;  // a request: the model's
+      return 0;
+    };
+    uint32_t seen = 0;
+    constexpr uint32_t kRequired =
+        kSawId | kSawVersion | kSawCurrency | kSawStatus | kSawCharged | kSawCarry | kSawList;
+    if (!Object(kRequired, field, &seen)) return false;
+    SkipSpace();
+    return p_ == end_;
+  }
+
+ private:
+  const char* p_;
+  const char* end_;
+
+  bool Milestones(std::vector<Milestone>* list) {
+    if (!Next('[')) return false;
+    if (Next(']')) return true;
+    do {
+      list->emplace_back();
+      if (!OneMilestone(&list->back())) return false;
+    } while (Next(','));
+    return Next(']');
+  }
+
+  bool OneMilestone(Milestone* m) {
+    constexpr uint32_t kSawId = 1, kSawTitle = 2, kSawDescription = 4, kSawDue = 8;
+    constexpr uint32_t kSawAmount = 16, kSawState = 32, kSawFunded = 64, kSawReleased = 128;
+    constexpr uint32_t kSawSubmittedOn = 256, kSawRefunded = 512, kSawRequest = 1024;
+    constexpr uint32_t kSawDispute = 2048;
+    auto field = [&](std::string_view key) -> uint32_t {
+      if (key == "id") return String(&m->id) ? kSawId : 0;
+      if (key == "title") return String(&m->title) ? kSawTitle : 0;
+      if (key == "description") return String(&m->description) ? kSawDescription : 0;
+      if (key == "dueDate") return Null() || String(&m->due_date.emplace()) ? kSawDue : 0;
+      if (key == "amount") return Cents(&m->amount) ? kSawAmount : 0;
+      if (key == "state") {
+        std::string state;
+        return String(&state) && ParseState(state, &m->state) ? kSawState : 0;
+      }
+      if (key == "funded") return Cents(&m->funded) ? kSawFunded : 0;
+      if (key == "released") return Cents(&m->released) ? kSawReleased : 0;
+      if (key == "submittedOn") {
+        m->written |= kHasSubmittedOn;
+        return Null() || String(&m->submitted_on.emplace()) ? kSawSubmittedOn : 0;
+      }
+      if (key == "refunded") {
+        m->written |= kHasRefunded;
+        return Cents(&m->refunded) ? kSawRefunded : 0;
+      }
+      // A refund request or dispute object is the model's to read.
+      if (key == "refundRequest") {
+        m->written |= kHasRefundRequest;
+        return Null() ? kSawRequest : 0;
+      }
+      if (key == "dispute") {
+        m->written |= kHasDispute;
+        return Null() ? kSawDispute : 0;
+      }
+      return 0;
+    };
+    uint32_t seen = 0;
+    constexpr uint32_t kRequired =
+        kSawId | kSawTitle | kSawAmount | kSawState | kSawFunded | kSawReleased;
+    if (!Object(kRequired, field, &seen)) return false;
+    if (!(seen & kSawRefunded) && m->state == MilestoneState::kRefunded &&
+        m->funded >= m->released) {
+      m->refunded = m->funded - m->released;  // as ReadEscrow: a document from before the field
+    }
+    return true;
+  }
+
+  // An object's members, each key's value read by `field`, which answers the
+  // key's bit or 0 to give up (an unknown key, a value the model must read).
+  // False too for a repeated key or a `required` one missing.
+  template <typename Field>
+  bool Object(uint32_t required, Field&& field, uint32_t* seen) {
+    if (!Open('{')) return false;
+    do {
+      std::string_view key;
+      if (!Key(&key)) return false;
+      const uint32_t bit = field(key);
+      if (bit == 0 || (*seen & bit) != 0) return false;
+      *seen |= bit;
+    } while (Next(','));
+    return Next('}') && (*seen & required) == required;
+  }
+
+  void SkipSpace() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\t' || *p_ == '\r')) ++p_;
+  }
+  bool Next(char c) {
+    SkipSpace();
+    if (p_ < end_ && *p_ == c) {
+      ++p_;
+      return true;
+    }
+    return false;
+  }
+  // An object with members: an empty one misses the required fields.
+  bool Open(char c) { return Next(c) && !Next('}'); }
+  bool Null() {
+    SkipSpace();
+    if (end_ - p_ >= 4 && std::memcmp(p_, "null", 4) == 0) {
+      p_ += 4;
+      return true;
+    }
+    return false;
+  }
+  bool Bool(bool* out) {
+    SkipSpace();
+    if (end_ - p_ >= 4 && std::memcmp(p_, "true", 4) == 0) {
+      p_ += 4;
+      *out = true;
+      return true;
+    }
+    if (end_ - p_ >= 5 && std::memcmp(p_, "false", 5) == 0) {
+      p_ += 5;
+      *out = false;
+      return true;
+    }
+    return false;
+  }
+  // A key of plain bytes and its colon; an escaped key is the model's.
+  bool Key(std::string_view* key) {
+    SkipSpace();
+    if (p_ >= end_ || *p_ != '"') return false;
+    const char* start = ++p_;
+    while (p_ < end_ && *p_ != '"') {
+      if (*p_ == '\\' || static_cast<unsigned char>(*p_) < 0x20) return false;
+      ++p_;
+    }
+    if (p_ >= end_) return false;
+    *key = std::string_view(start, static_cast<size_t>(p_ - start));
+    ++p_;
+    return Next(':');
+  }
+  bool String(std::string* out) {
+    SkipSpace();
+    const char* next = json::ReadString(p_, end_, out);
+    if (next == nullptr) return false;
+    p_ = next;
+    return true;
+  }
+  // A count of cents as the model reader takes one: digits only (no sign,
+  // fraction or exponent), no leading zero, at most 2^53.
+  bool Cents(int64_t* out) {
+    SkipSpace();
+    const char* start = p_;
+    int64_t v = 0;
+    while (p_ < end_ && *p_ >= '0' && *p_ <= '9' && p_ - start < 17) v = v * 10 + (*p_++ - '0');
+    const size_t digits = static_cast<size_t>(p_ - start);
+    if (digits == 0 || digits > 16 || (digits > 1 && *start == '0') || v > kMaxSafeInteger) {
+      return false;
+    }
+    if (p_ < end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E' || (*p_ >= '0' && *p_ <= '9'))) {
+      return false;
+    }
+    *out = v;
+    return true;
+  }
+};
+
+}  // namespace
+
+// The package's wasm is built without it (bindings/wasm/CMakeLists.txt): the
+// 120 KB budget has no room for it.
+#ifndef MILESTONE_CLEAN_READ
+#define MILESTONE_CLEAN_READ 1
+#endif
+
+bool ReadCleanContract(std::string_view text, Contract* out) {
+  if (!MILESTONE_CLEAN_READ || text.size() > json::Limits().max_bytes) return false;
+  return CleanReader(text).Contract(out);
+}
+
 bool ParseContract(std::string_view text, Contract* out, IssueList* issues) {
+  if (ReadCleanContract(text, out)) return true;
+  *out = Contract();
   json::Value doc;
   if (!ParseJson(text, &doc, issues)) return false;
   ReadNotes notes;

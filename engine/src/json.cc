@@ -312,6 +312,12 @@ class Parser {
         limits_(limits),
         error_(error) {}
 
+  // The string literal at the start of the text (ReadString).
+  const char* StringAt(std::string* out) {
+    if (p_ >= end_ || *p_ != '"' || !ParseString(out)) return nullptr;
+    return p_;
+  }
+
   bool ParseDocument(Value* out) {
     if (static_cast<size_t>(end_ - begin_) > limits_.max_bytes) {
       if (error_ != nullptr) error_->limit = static_cast<int64_t>(limits_.max_bytes >> 20);
@@ -677,6 +683,18 @@ class Parser {
 bool Parse(std::string_view text, Value* out, ParseError* error, const Limits& limits) {
   detail::Parser parser(text, limits, error);
   return parser.ParseDocument(out);
+}
+
+const char* ReadString(const char* p, const char* end, std::string* out) {
+  if (p >= end || *p != '"') return nullptr;
+  const char* run = p + 1;
+  const char* stop = SkipPlain(run, end);
+  if (stop < end && *stop == '"') {
+    out->assign(run, static_cast<size_t>(stop - run));
+    return stop + 1;
+  }
+  detail::Parser parser(std::string_view(p, static_cast<size_t>(end - p)), Limits(), nullptr);
+  return parser.StringAt(out);
 }
 
 void WriteString(std::string_view text, std::string* out) {

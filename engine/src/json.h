@@ -156,6 +156,11 @@ struct ParseError {
 // `out` is unspecified.
 bool Parse(std::string_view text, Value* out, ParseError* error, const Limits& limits = Limits());
 
+// The JSON string literal at `p` (its opening quote), read as Parse reads
+// one: escapes decoded, every other byte kept as it is. Returns the byte after
+// its closing quote, or nullptr when there is no valid string literal there.
+const char* ReadString(const char* p, const char* end, std::string* out);
+
 // Compact JSON. Strings that are not valid UTF-8 are written with U+FFFD for
 // bad bytes, except encoded lone surrogates, which are written as \uXXXX
 // escapes so JS sees the same string it sent.

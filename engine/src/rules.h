@@ -92,6 +92,15 @@ bool ReadContract(const json::Value& doc, Contract* out, IssueList* issues, Read
 // The same, taking the text of known string fields from `doc` instead of
 // copying it (the parse-then-read path owns its document).
 bool ReadContract(json::Value&& doc, Contract* out, IssueList* issues, ReadNotes* notes);
+// Text straight to Contract, without the JSON model, for a document the model
+// reader would read without a single finding and that holds nothing it keeps
+// for the writer (no unknown field, no change request, no refund request or
+// dispute object, no escaped key). Then true, and `out` is what ParseContract
+// gives; otherwise false, `out` unspecified, and the caller reads the text the
+// model's way, which reports whatever there is. A document it refuses costs
+// one partial scan. tests/engine/clean_read_test.cc and the validate fuzzer
+// hold it to the model reader.
+bool ReadCleanContract(std::string_view text, Contract* out);
 // The JSON model of the document, through the one text writer (ContractToJson).
 json::Value ContractToValue(const Contract& contract);
 json::Value MilestoneToValue(const Milestone& milestone);

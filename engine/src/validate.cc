@@ -455,6 +455,14 @@ void SortDocumentOrder(IssueList* issues) {
 ValidateResult Engine::Validate(std::string_view contract_json,
                                 const ValidateOptions& options) const {
   ValidateResult result;
+  if (Contract clean; ReadCleanContract(contract_json, &clean)) {
+    // Nothing to note: every field was read.
+    CheckDocument(clean, policy_, options, nullptr, &result.issues);
+    SortDocumentOrder(&result.issues);
+    result.ok = NoErrors(result.issues);
+    if (catalog_) catalog_->Localize(&result.issues);
+    return result;
+  }
   json::Value doc;
   if (ParseJson(contract_json, &doc, &result.issues)) {
     Contract contract;

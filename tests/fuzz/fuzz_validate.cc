@@ -3,6 +3,7 @@
 #include "milestone/codes.h"
 #include "milestone/contract.h"
 #include "milestone/json_api.h"
+#include "rules.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto args = fuzz::Split(data, size, 2);
@@ -37,6 +38,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     fuzz::Require(original.ok == copy.ok || (only_bad_text && copy.ok),
                   "a contract and its written copy validate differently", written);
+  }
+
+  // The clean read stands in for the model reader only where the model reader
+  // finds nothing at all and makes the same contract.
+  milestone::Contract clean;
+  if (milestone::ReadCleanContract(args[0], &clean)) {
+    milestone::json::Value model_doc;
+    milestone::IssueList found;
+    milestone::Contract by_model;
+    milestone::ReadNotes notes;
+    fuzz::Require(milestone::ParseJson(args[0], &model_doc, &found) &&
+                      milestone::ReadContract(std::move(model_doc), &by_model, &found, &notes) &&
+                      found.empty(),
+                  "the clean read took a document the model reader has findings on", args[0]);
+    fuzz::Require(milestone::ContractToJson(clean) == milestone::ContractToJson(by_model),
+                  "the clean read and the model reader made different contracts", args[0]);
   }
   return 0;
 }

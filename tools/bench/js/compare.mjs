@@ -740,7 +740,8 @@ const wasmRatio = (w) =>
     : NaN;
 const figures = {
   readValidateUs: stage('validate')?.us ?? null,
-  parseMBs: stage('parse')?.mbs ?? null,
+  // The reader of contracts (ParseContract); runs before the clean read have only 'parse'.
+  parseMBs: stage('read')?.mbs ?? stage('parse')?.mbs ?? null,
   wasmWorst: Math.max(wasmRatio('validate'), wasmRatio('diff')),
   keystrokeUs: k1000 ? k1000[0].median * 1000 : null,
   coldMs: c1000 ? c1000.rows[0].median : null,
@@ -800,7 +801,7 @@ const targetRows = [
     0,
     (v) => v <= 250,
   ],
-  ['native reader (parse) on it', '≥ 600 MB/s', 'parseMBs', 'MB/s', 0, (v) => v >= 600],
+  ['native reader (text → Contract) on it', '≥ 600 MB/s', 'parseMBs', 'MB/s', 0, (v) => v >= 600],
   ['wasm / native, validate and diff, worst N', '≤ 1.5×', 'wasmWorst', '×', 1, (v) => v <= 1.5],
   ['keystroke through the package, N = 1,000', '≤ 4 µs', 'keystrokeUs', 'µs', 1, (v) => v <= 4],
   ['cold validate of a JS object, N = 1,000', '≤ 0.8 ms', 'coldMs', 'ms', 2, (v) => v <= 0.8],
