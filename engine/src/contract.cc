@@ -847,18 +847,16 @@ class CleanReader {
 
 // The package's wasm is built without it (bindings/wasm/CMakeLists.txt): the
 // 120 KB budget has no room for it.
-#ifndef MILESTONE_CLEAN_READ
-#define MILESTONE_CLEAN_READ 1
-#endif
-
 bool ReadCleanContract(std::string_view text, Contract* out) {
   if (!MILESTONE_CLEAN_READ || text.size() > json::Limits().max_bytes) return false;
   return CleanReader(text).Contract(out);
 }
 
 bool ParseContract(std::string_view text, Contract* out, IssueList* issues) {
-  if (ReadCleanContract(text, out)) return true;
-  *out = Contract();
+  if (MILESTONE_CLEAN_READ) {
+    if (ReadCleanContract(text, out)) return true;
+    *out = Contract();
+  }
   json::Value doc;
   if (!ParseJson(text, &doc, issues)) return false;
   ReadNotes notes;

@@ -455,7 +455,7 @@ void SortDocumentOrder(IssueList* issues) {
 ValidateResult Engine::Validate(std::string_view contract_json,
                                 const ValidateOptions& options) const {
   ValidateResult result;
-  if (Contract clean; ReadCleanContract(contract_json, &clean)) {
+  if (Contract clean; MILESTONE_CLEAN_READ && ReadCleanContract(contract_json, &clean)) {
     // Nothing to note: every field was read.
     CheckDocument(clean, policy_, options, nullptr, &result.issues);
     SortDocumentOrder(&result.issues);

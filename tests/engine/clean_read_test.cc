@@ -11,10 +11,6 @@
 #include "milestone/contract.h"
 #include "rules.h"
 
-#ifndef MILESTONE_CLEAN_READ
-#define MILESTONE_CLEAN_READ 1
-#endif
-
 namespace milestone {
 namespace {
 
