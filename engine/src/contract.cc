@@ -340,6 +340,25 @@ bool ParseState(std::string_view s, MilestoneState* out) {
   return false;
 }
 
+bool ParseStatus(std::string_view s, ContractStatus* out) {
+  if (s == "open") {
+    *out = ContractStatus::kOpen;
+  } else if (s == "ended") {
+    *out = ContractStatus::kEnded;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// A document from before the "refunded" field: the escrow that went back of
+// a refunded milestone.
+void DefaultRefunded(Milestone* m) {
+  if (m->state == MilestoneState::kRefunded && m->funded >= m->released) {
+    m->refunded = m->funded - m->released;
+  }
+}
+
 // A date of the escrow fields, kept as text: an unreadable one is
 // INVALID_ESCROW_STATE, the value rules' finding, not a reading one.
 bool ReadDateText(ObjectReader& r, const char* key, bool required, std::string* out) {
@@ -373,9 +392,8 @@ uint32_t ReadEscrow(ObjectReader& r, const std::string& milestone_id, Milestone*
   if (const json::Value* refunded = r.Get("refunded")) {
     m->written |= kHasRefunded;
     if (!r.Money("refunded", refunded, false, &m->refunded)) bad |= kBadRefunded;
-  } else if (m->state == MilestoneState::kRefunded && m->funded >= m->released) {
-    // A document from before the field: the escrow that went back.
-    m->refunded = m->funded - m->released;
+  } else {
+    DefaultRefunded(m);
   }
   if (const json::Value* request = r.Get("refundRequest")) {
     m->written |= kHasRefundRequest;
@@ -565,11 +583,7 @@ bool ReadContractImpl(const json::Value& doc, Contract* out, IssueList* issues, 
   if (!r.String("currency", true, &out->currency)) notes->bad_contract_fields |= kBadCurrency;
   std::string status;
   if (r.String("status", true, &status)) {
-    if (status == "open") {
-      out->status = ContractStatus::kOpen;
-    } else if (status == "ended") {
-      out->status = ContractStatus::kEnded;
-    } else {
+    if (!ParseStatus(status, &out->status)) {
       issues->push_back(MakeError(codes::kSchema, "/status", "",
                                   "The status must be \"open\" or \"ended\".",
                                   "Set \"status\" to \"open\" or \"ended\".", "SCHEMA.status",
@@ -660,15 +674,7 @@ class CleanReader {
       if (key == "currency") return String(&c->currency) ? kSawCurrency : 0;
       if (key == "status") {
         std::string status;
-        if (!String(&status)) return 0;
-        if (status == "open") {
-          c->status = ContractStatus::kOpen;
-        } else if (status == "ended") {
-          c->status = ContractStatus::kEnded;
-        } else {
-          return 0;
-        }
-        return kSawStatus;
+        return String(&status) && ParseStatus(status, &c->status) ? kSawStatus : 0;
       }
       if (key == "initiationFee") {
         if (Null()) return kSawFee;
@@ -745,10 +751,7 @@ class CleanReader {
     constexpr uint32_t kRequired =
         kSawId | kSawTitle | kSawAmount | kSawState | kSawFunded | kSawReleased;
     if (!Object(kRequired, field, &seen)) return false;
-    if (!(seen & kSawRefunded) && m->state == MilestoneState::kRefunded &&
-        m->funded >= m->released) {
-      m->refunded = m->funded - m->released;  // as ReadEscrow: a document from before the field
-    }
+    if (!(seen & kSawRefunded)) DefaultRefunded(m);
     return true;
   }
 
@@ -852,15 +855,20 @@ bool ReadCleanContract(std::string_view text, Contract* out) {
   return CleanReader(text).Contract(out);
 }
 
+bool ReadContractByModel(std::string_view text, Contract* out, IssueList* issues,
+                         ReadNotes* notes) {
+  json::Value doc;
+  if (!ParseJson(text, &doc, issues)) return false;
+  return ReadContract(std::move(doc), out, issues, notes);
+}
+
 bool ParseContract(std::string_view text, Contract* out, IssueList* issues) {
   if (MILESTONE_CLEAN_READ) {
     if (ReadCleanContract(text, out)) return true;
     *out = Contract();
   }
-  json::Value doc;
-  if (!ParseJson(text, &doc, issues)) return false;
   ReadNotes notes;
-  return ReadContract(std::move(doc), out, issues, &notes);
+  return ReadContractByModel(text, out, issues, &notes);
 }
 
 namespace {

@@ -92,6 +92,9 @@ bool ReadContract(const json::Value& doc, Contract* out, IssueList* issues, Read
 // The same, taking the text of known string fields from `doc` instead of
 // copying it (the parse-then-read path owns its document).
 bool ReadContract(json::Value&& doc, Contract* out, IssueList* issues, ReadNotes* notes);
+// The model's way from text: ParseJson, then ReadContract (the moving one).
+// What ParseContract does with a document the clean read gives up on.
+bool ReadContractByModel(std::string_view text, Contract* out, IssueList* issues, ReadNotes* notes);
 // Text straight to Contract, without the JSON model, for a document the model
 // reader would read without a single finding and that holds nothing it keeps
 // for the writer (no unknown field, no change request, no refund request or

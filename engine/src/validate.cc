@@ -454,15 +454,11 @@ void SortDocumentOrder(IssueList* issues) {
 
 ValidateResult Engine::Validate(std::string_view contract_json,
                                 const ValidateOptions& options) const {
-  ValidateResult result;
+  // Read clean, nothing is left to note: the rules on the contract alone.
   if (Contract clean; MILESTONE_CLEAN_READ && ReadCleanContract(contract_json, &clean)) {
-    // Nothing to note: every field was read.
-    CheckDocument(clean, policy_, options, nullptr, &result.issues);
-    SortDocumentOrder(&result.issues);
-    result.ok = NoErrors(result.issues);
-    if (catalog_) catalog_->Localize(&result.issues);
-    return result;
+    return Validate(clean, options);
   }
+  ValidateResult result;
   json::Value doc;
   if (ParseJson(contract_json, &doc, &result.issues)) {
     Contract contract;

@@ -26,13 +26,12 @@ struct ModelRead {
 };
 
 ModelRead ByModel(const std::string& text) {
-  json::Value doc;
   IssueList issues;
   Contract contract;
   ReadNotes notes;
-  const bool parsed = ParseJson(text, &doc, &issues);
-  if (parsed) ReadContract(std::move(doc), &contract, &issues, &notes);
-  return {parsed && issues.empty(), ContractToJson(contract)};
+  ReadContractByModel(text, &contract, &issues, &notes);
+  // A text that does not parse is an INVALID_JSON issue.
+  return {issues.empty(), ContractToJson(contract)};
 }
 
 // True when the clean read took `text`; then it agreed with the model.

@@ -45,6 +45,11 @@ std::string ReadFile(const std::string& path) {
   return out.str();
 }
 
+double Median(std::vector<double> v) {
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
 template <typename F>
 double MedianMicros(F&& call) {
   using Micro = std::chrono::duration<double, std::micro>;
@@ -60,8 +65,7 @@ double MedianMicros(F&& call) {
     call();
     times.push_back(Micro(Clock::now() - t0).count());
   }
-  std::nth_element(times.begin(), times.begin() + reps / 2, times.end());
-  return times[static_cast<size_t>(reps / 2)];
+  return Median(std::move(times));
 }
 
 bool RunOne(const std::string& path) {
@@ -89,25 +93,20 @@ bool RunOne(const std::string& path) {
       ParseContract(text, &contract, &issues);
     }));
     stages[2].push_back(MedianMicros([&] {
-      json::Value doc;
       Contract contract;
       IssueList issues;
       ReadNotes notes;
-      if (ParseJson(text, &doc, &issues)) ReadContract(std::move(doc), &contract, &issues, &notes);
+      ReadContractByModel(text, &contract, &issues, &notes);
     }));
     stages[3].push_back(MedianMicros([&] { engine.Validate(text, options); }));
     stages[4].push_back(
         MedianMicros([&] { json_api::Validate(engine, text, R"({"now":"2026-11-27"})"); }));
   }
-  auto median = [](std::vector<double> v) {
-    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-    return v[v.size() / 2];
-  };
-  const double parse = median(stages[0]);
-  const double read = median(stages[1]);
-  const double model = median(stages[2]);
-  const double validate = median(stages[3]);
-  const double api = median(stages[4]);
+  const double parse = Median(stages[0]);
+  const double read = Median(stages[1]);
+  const double model = Median(stages[2]);
+  const double validate = Median(stages[3]);
+  const double api = Median(stages[4]);
   Contract probe;
   const bool clean = ReadCleanContract(text, &probe);
   std::printf("%s (%zu bytes)\n", path.c_str(), text.size());
