@@ -411,25 +411,28 @@ std::string ActionsToJson(const std::vector<Action>& actions) {
 }
 
 std::string EventsToJson(const std::vector<Event>& events) {
-  json::Value list = json::Value::Array();
+  std::string out = "[";
   for (const Event& event : events) {
-    json::Value obj = json::Value::Object();
-    obj.Set("type", json::Value::String(event.type));
+    if (out.size() > 1) out.push_back(',');
+    out.append("{\"type\":");
+    json::WriteString(event.type, &out);
     if (!event.milestone_id.empty()) {
-      obj.Set("milestoneId", json::Value::String(event.milestone_id));
+      out.append(",\"milestoneId\":");
+      json::WriteString(event.milestone_id, &out);
     }
-    if (event.amount) obj.Set("amount", json::Value::Int(*event.amount));
-    std::string message = event.message;
+    if (event.amount) out.append(",\"amount\":").append(std::to_string(*event.amount));
+    std::optional<std::string> localized;
     if (const Catalog* catalog = CurrentCatalog(); catalog && !event.message_id.empty()) {
-      if (std::optional<std::string> m = catalog->Render(event.message_id, event.params)) {
-        message = std::move(*m);
-      }
+      localized = catalog->Render(event.message_id, event.params);
     }
-    obj.Set("message", json::Value::String(std::move(message)));
-    obj.Set("params", ParamsToValue(event.params));
-    list.Push(std::move(obj));
+    out.append(",\"message\":");
+    json::WriteString(localized ? *localized : event.message, &out);
+    out.append(",\"params\":");
+    WriteParams(event.params, &out);
+    out.push_back('}');
   }
-  return json::Write(list);
+  out.push_back(']');
+  return out;
 }
 
 }  // namespace milestone

@@ -91,85 +91,69 @@ Param MoneyOf(const char* name, int64_t amount, const Currency& money) {
 
 namespace {
 
-json::Value ParamValue(const Param& p) {
+void WriteParamMembers(const Params& params, bool first, std::string* out);
+
+void WriteParamValue(const Param& p, std::string* out) {
   switch (p.kind) {
-    case ParamKind::kSentences: {
-      json::Value list = json::Value::Array();
-      for (const Param& part : p.parts) {
-        json::Value item = json::Value::Object();
-        item.Set("type", json::Value::String(part.name));
-        json::Value params = ParamsToValue(part.parts);
-        for (json::Member& m : params.members()) item.Set(m.first, std::move(m.second));
-        list.Push(std::move(item));
+    case ParamKind::kSentences:
+      // Each sentence is {"type": its event type, ...its params}.
+      out->push_back('[');
+      for (size_t i = 0; i < p.parts.size(); ++i) {
+        if (i > 0) out->push_back(',');
+        out->append("{\"type\":");
+        json::WriteString(p.parts[i].name, out);
+        WriteParamMembers(p.parts[i].parts, /*first=*/false, out);
+        out->push_back('}');
       }
-      return list;
-    }
+      out->push_back(']');
+      break;
     case ParamKind::kNumber:
     case ParamKind::kMoney:
-      return json::Value::Int(p.number);
+      out->append(std::to_string(p.number));
+      break;
     case ParamKind::kBool:
-      return json::Value::Bool(p.number != 0);
+      out->append(p.number != 0 ? "true" : "false");
+      break;
     case ParamKind::kNull:
-      return json::Value::Null();
+      out->append("null");
+      break;
     default:
-      return json::Value::String(p.text);
+      json::WriteString(p.text, out);
   }
 }
 
-}  // namespace
-
-json::Value ParamsToValue(const Params& params) {
-  json::Value obj = json::Value::Object();
+// The params as members of an object already open; `first`: none written yet.
+void WriteParamMembers(const Params& params, bool first, std::string* out) {
   const Param* money = nullptr;
   bool has_currency = false;
   for (const Param& p : params) {
     if (p.kind == ParamKind::kMoney && money == nullptr) money = &p;
     if (p.name == "currency") has_currency = true;
-    obj.Set(p.name, ParamValue(p));
+    if (!first) out->push_back(',');
+    first = false;
+    json::WriteString(p.name, out);
+    out->push_back(':');
+    WriteParamValue(p, out);
   }
-  if (money != nullptr && !has_currency) obj.Set("currency", json::Value::String(money->text));
-  return obj;
-}
-
-namespace {
-
-// The issue's sentences in the catalog of this thread, when it has them.
-Issue Rendered(const Issue& issue) {
-  Issue out = issue;
-  if (const Catalog* catalog = CurrentCatalog()) catalog->Localize(&out);
-  return out;
+  if (money != nullptr && !has_currency) {
+    if (!first) out->push_back(',');
+    out->append("\"currency\":");
+    json::WriteString(money->text, out);
+  }
 }
 
 }  // namespace
 
 void WriteParams(const Params& params, std::string* out) {
-  json::Write(ParamsToValue(params), out);
+  out->push_back('{');
+  WriteParamMembers(params, /*first=*/true, out);
+  out->push_back('}');
 }
 
 std::string MilestonePath(size_t index) { return "/milestones/" + std::to_string(index); }
 
 std::string MilestonePath(size_t index, const char* field) {
   return MilestonePath(index) + "/" + field;
-}
-
-json::Value IssueToValue(const Issue& source) {
-  const Issue issue = Rendered(source);
-  json::Value v = json::Value::Object();
-  v.Set("code", json::Value::String(issue.code));
-  v.Set("severity", json::Value::String(issue.severity == Severity::kError ? "error" : "warning"));
-  v.Set("path", json::Value::String(issue.path));
-  if (!issue.milestone_id.empty()) v.Set("milestoneId", json::Value::String(issue.milestone_id));
-  v.Set("message", json::Value::String(issue.message));
-  if (!issue.hint.empty()) v.Set("hint", json::Value::String(issue.hint));
-  v.Set("params", ParamsToValue(issue.params));
-  return v;
-}
-
-json::Value IssuesToValue(const IssueList& issues) {
-  json::Value list = json::Value::Array();
-  list.items().reserve(issues.size());
-  for (const Issue& issue : issues) list.Push(IssueToValue(issue));
-  return list;
 }
 
 void WriteIssue(const Issue& source, std::string* out) {
@@ -216,10 +200,10 @@ std::string IssuesToJson(const IssueList& issues) {
 }
 
 std::string ValidateResultToJson(const ValidateResult& result) {
-  json::Value v = json::Value::Object();
-  v.Set("ok", json::Value::Bool(result.ok));
-  v.Set("issues", IssuesToValue(result.issues));
-  return json::Write(v);
+  std::string out = result.ok ? "{\"ok\":true,\"issues\":" : "{\"ok\":false,\"issues\":";
+  WriteIssues(result.issues, &out);
+  out.push_back('}');
+  return out;
 }
 
 }  // namespace milestone

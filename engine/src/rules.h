@@ -45,7 +45,6 @@ Param MoneyOf(const char* name, int64_t amount, const Currency& money);
 
 // Writes {"name": value, ...}; money params add "currency" when none is given.
 void WriteParams(const Params& params, std::string* out);
-json::Value ParamsToValue(const Params& params);
 
 // "/milestones/3" and "/milestones/3/amount".
 std::string MilestonePath(size_t index);
@@ -145,10 +144,7 @@ bool IsFieldValueCode(std::string_view code);
 }  // namespace milestone
 
 namespace milestone {
-// Issues as the JSON model ({code, severity, path, milestoneId?, message, hint?}).
-json::Value IssueToValue(const Issue& issue);
-json::Value IssuesToValue(const IssueList& issues);
-// The same, written straight into JSON text.
+// Issues written as JSON text ({code, severity, path, milestoneId?, message, hint?, params}).
 void WriteIssue(const Issue& issue, std::string* out);
 void WriteIssues(const IssueList& issues, std::string* out);
 // Diff changes as the JSON model (diff.cc).
