@@ -16,13 +16,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "bench/bench_common.h"
 #include "common/allocator.h"
 #include "json.h"
 #include "milestone/engine.h"
@@ -34,21 +33,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "read_bench: cannot read " << path << "\n";
-    std::exit(2);
-  }
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+std::string ReadFile(const std::string& path) { return bench::ReadFile("read_bench", path); }
 
-double Median(std::vector<double> v) {
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
-  return v[v.size() / 2];
-}
+using bench::Median;
 
 template <typename F>
 double MedianMicros(F&& call) {
