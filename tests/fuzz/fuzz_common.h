@@ -6,6 +6,7 @@
 // arguments are empty strings.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -52,33 +53,55 @@ inline std::vector<std::string_view> Split(const uint8_t* data, size_t size, siz
   return out;
 }
 
-// The engine writes the bytes of a lone surrogate as a \uD8xx escape, as
-// JavaScript's JSON.stringify does; RFC 8259's grammar allows it but nlohmann
-// refuses it, so every surrogate escape becomes \uFFFD before parsing.
-inline std::string WithoutSurrogateEscapes(const std::string& text) {
+// The answer made what nlohmann reads, where RFC 8259's grammar allows what
+// nlohmann refuses:
+// - the engine writes the bytes of a lone surrogate as a \uD8xx escape, as
+//   JavaScript's JSON.stringify does: every surrogate escape becomes \uFFFD;
+// - the engine keeps a number it has no field for as it was spelled (json.h),
+//   "1e400" too, which no double holds: such a number becomes 0.
+inline std::string AsNlohmannReads(const std::string& text) {
   std::string out;
   out.reserve(text.size());
+  bool in_string = false;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '\\' || i + 1 >= text.size()) {
-      out.push_back(text[i]);
+    const char c = text[i];
+    if (in_string) {
+      if (c == '"') in_string = false;
+      if (c != '\\' || i + 1 >= text.size()) {
+        out.push_back(c);
+        continue;
+      }
+      if (text[i + 1] == 'u' && i + 5 < text.size() && (text[i + 2] == 'd' || text[i + 2] == 'D') &&
+          std::strchr("89abcdefABCDEF", text[i + 3]) != nullptr && text[i + 3] != '\0') {
+        out += "\\ufffd";
+        i += 5;
+        continue;
+      }
+      out.push_back(c);
+      out.push_back(text[i + 1]);
+      ++i;
       continue;
     }
-    if (text[i + 1] == 'u' && i + 5 < text.size() && (text[i + 2] == 'd' || text[i + 2] == 'D') &&
-        std::strchr("89abcdefABCDEF", text[i + 3]) != nullptr && text[i + 3] != '\0') {
-      out += "\\ufffd";
-      i += 5;
+    if (c == '"') in_string = true;
+    if (c != '-' && (c < '0' || c > '9')) {
+      out.push_back(c);
       continue;
     }
-    out.push_back(text[i]);
-    out.push_back(text[i + 1]);
-    ++i;
+    size_t end = i;
+    while (end < text.size() && text[end] != '\0' &&
+           std::strchr("+-.0123456789eE", text[end]) != nullptr) {
+      ++end;
+    }
+    const std::string number = text.substr(i, end - i);
+    out += std::isinf(std::strtod(number.c_str(), nullptr)) ? "0" : number;
+    i = end - 1;
   }
   return out;
 }
 
 // Parses an answer as strict JSON (nlohmann rejects ill-formed UTF-8 too).
 inline Json ParseAnswer(const std::string& text) {
-  Json v = Json::parse(WithoutSurrogateEscapes(text), nullptr, /*allow_exceptions=*/false);
+  Json v = Json::parse(AsNlohmannReads(text), nullptr, /*allow_exceptions=*/false);
   Require(!v.is_discarded(), "the answer is not valid JSON", text);
   return v;
 }
